@@ -1,0 +1,139 @@
+#include "value/yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <regex>
+
+namespace gatehouse::value {
+namespace {
+
+bool IsOneOf(const std::string& s, std::initializer_list<const char*> options) {
+  for (const char* o : options) {
+    if (s == o) return true;
+  }
+  return false;
+}
+
+// YAML 1.2 core schema resolution of a plain (unquoted) scalar.
+Value ResolvePlainScalar(const std::string& s) {
+  if (s.empty() || IsOneOf(s, {"~", "null", "Null", "NULL"})) return Value();
+  if (IsOneOf(s, {"true", "True", "TRUE"})) return Value(true);
+  if (IsOneOf(s, {"false", "False", "FALSE"})) return Value(false);
+  static const std::regex kDecimal("[-+]?[0-9]+");
+  static const std::regex kOctal("0o[0-7]+");
+  static const std::regex kHex("0x[0-9a-fA-F]+");
+  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (std::regex_match(s, kDecimal)) {
+    std::int64_t i = 0;
+    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+    auto [end, ec] = std::from_chars(begin, s.data() + s.size(), i);
+    if (ec == std::errc() && end == s.data() + s.size()) return Value(i);
+    return Value(std::strtod(s.c_str(), nullptr));
+  }
+  if (std::regex_match(s, kOctal) || std::regex_match(s, kHex)) {
+    std::int64_t i = 0;
+    auto [end, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), i, s[1] == 'o' ? 8 : 16);
+    if (ec == std::errc() && end == s.data() + s.size()) return Value(i);
+    return Value(s);
+  }
+  if (std::regex_match(s, kFloat)) return Value(std::strtod(s.c_str(), nullptr));
+  if (IsOneOf(s, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) {
+    return Value(std::numeric_limits<double>::infinity());
+  }
+  if (IsOneOf(s, {"-.inf", "-.Inf", "-.INF"})) {
+    return Value(-std::numeric_limits<double>::infinity());
+  }
+  if (IsOneOf(s, {".nan", ".NaN", ".NAN"})) return Value(std::nan(""));
+  return Value(s);
+}
+
+Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::size_t depth) {
+  if (depth > limits.max_depth) {
+    return MakeError("yaml_too_deep", "YAML nesting exceeds the limit of " +
+                                          std::to_string(limits.max_depth) + " levels");
+  }
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return Value();
+    case YAML::NodeType::Scalar:
+      // Tag "!" marks a quoted (non-plain) scalar: always a string.
+      if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return Value(node.Scalar());
+      return ResolvePlainScalar(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      Array array;
+      for (const YAML::Node& item : node) {
+        Result<Value> converted = Convert(item, limits, depth + 1);
+        if (!converted) return converted.error();
+        array.push_back(std::move(converted).value());
+      }
+      return Value(std::move(array));
+    }
+    case YAML::NodeType::Map: {
+      Value object = Value::MakeObject();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) {
+          return MakeError("invalid_yaml", "only scalar mapping keys are supported");
+        }
+        Result<Value> converted = Convert(entry.second, limits, depth + 1);
+        if (!converted) return converted.error();
+        object.Set(entry.first.Scalar(), std::move(converted).value());
+      }
+      return object;
+    }
+  }
+  return MakeError("invalid_yaml", "unknown YAML node type");
+}
+
+Error ParseError(const YAML::Exception& e) {
+  if (std::string(e.what()).find("recursion") != std::string::npos) {
+    return MakeError("yaml_too_deep", e.msg);
+  }
+  return MakeError("invalid_yaml", "invalid YAML at line " + std::to_string(e.mark.line + 1) +
+                                       ", column " + std::to_string(e.mark.column + 1) + ": " +
+                                       e.msg);
+}
+
+Status CheckSize(std::string_view text, const YamlLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return MakeError("yaml_too_large", "YAML document of " + std::to_string(text.size()) +
+                                           " bytes exceeds the limit of " +
+                                           std::to_string(limits.max_bytes));
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<Value> ParseYaml(std::string_view text, const YamlLimits& limits) {
+  if (Status size = CheckSize(text, limits); !size) return size.error();
+  try {
+    return Convert(YAML::Load(std::string(text)), limits, 0);
+  } catch (const YAML::Exception& e) {
+    return ParseError(e);
+  } catch (const std::exception& e) {
+    return MakeError("invalid_yaml", e.what());
+  }
+}
+
+Result<std::vector<Value>> ParseYamlStream(std::string_view text, const YamlLimits& limits) {
+  if (Status size = CheckSize(text, limits); !size) return size.error();
+  try {
+    std::vector<Value> documents;
+    for (const YAML::Node& node : YAML::LoadAll(std::string(text))) {
+      Result<Value> converted = Convert(node, limits, 0);
+      if (!converted) return converted.error();
+      documents.push_back(std::move(converted).value());
+    }
+    return documents;
+  } catch (const YAML::Exception& e) {
+    return ParseError(e);
+  } catch (const std::exception& e) {
+    return MakeError("invalid_yaml", e.what());
+  }
+}
+
+}  // namespace gatehouse::value

@@ -1,0 +1,68 @@
+#include "value/json.h"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::value {
+namespace {
+
+TEST(JsonTest, RoundTripsNestedDocument) {
+  const std::string text = R"({"a":[1,2.5,"x\n",true,null],"b":{"c":-7}})";
+  Result<Value> parsed = ParseJson(text);
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  EXPECT_EQ(ToJson(*parsed), text);
+}
+
+TEST(JsonTest, KeepsMemberOrder) {
+  Result<Value> parsed = ParseJson(R"({"z":1,"a":2})");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->AsObject()->front().key, "z");
+}
+
+TEST(JsonTest, RefusesInvalidJson) {
+  Result<Value> parsed = ParseJson("{not json");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "invalid_json");
+}
+
+TEST(JsonTest, RefusesOversizedDocument) {
+  JsonLimits limits;
+  limits.max_bytes = 10;
+  Result<Value> parsed = ParseJson(R"({"aaaaaaaaaa":1})", limits);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "json_too_large");
+}
+
+TEST(JsonTest, RefusesDeepNesting) {
+  JsonLimits limits;
+  limits.max_depth = 8;
+  std::string deep(20, '[');
+  deep += std::string(20, ']');
+  Result<Value> parsed = ParseJson(deep, limits);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "json_too_deep");
+  EXPECT_TRUE(ParseJson("[[[]]]", limits));
+}
+
+TEST(JsonTest, DuplicateKeysLastWinsUnlessRefused) {
+  Result<Value> parsed = ParseJson(R"({"a":1,"a":2})");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->Find("a")->AsInt(), 2);
+  JsonLimits strict;
+  strict.reject_duplicate_keys = true;
+  Result<Value> refused = ParseJson(R"({"a":1,"a":2})", strict);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "duplicate_key");
+}
+
+TEST(JsonTest, EscapesControlCharacters) {
+  EXPECT_EQ(ToJson(Value(std::string("a\x01\"b"))), R"("a\u0001\"b")");
+}
+
+TEST(JsonTest, PrettyPrintsWithTwoSpaces) {
+  Result<Value> parsed = ParseJson(R"({"a":[1]})");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(ToJson(*parsed, JsonStyle::kPretty), "{\n  \"a\": [\n    1\n  ]\n}");
+}
+
+}  // namespace
+}  // namespace gatehouse::value

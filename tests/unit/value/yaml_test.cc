@@ -1,0 +1,43 @@
+#include "value/yaml.h"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::value {
+namespace {
+
+TEST(YamlTest, ResolvesPlainScalarsByCoreSchema) {
+  Result<Value> parsed = ParseYaml("a: 1\nb: true\nc: ~\nd: '1'\ne: 1.5\nf: hello\ng: 0x10\n");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  EXPECT_EQ(parsed->Find("a")->AsInt(), 1);
+  EXPECT_EQ(parsed->Find("b")->AsBool(), true);
+  EXPECT_TRUE(parsed->Find("c")->is_null());
+  EXPECT_EQ(*parsed->Find("d")->AsString(), "1");
+  EXPECT_EQ(parsed->Find("e")->AsDouble(), 1.5);
+  EXPECT_EQ(*parsed->Find("f")->AsString(), "hello");
+  EXPECT_EQ(parsed->Find("g")->AsInt(), 16);
+}
+
+TEST(YamlTest, ReportsPositionOfSyntaxErrors) {
+  Result<Value> parsed = ParseYaml("a: [1, 2\nb: 3\n");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "invalid_yaml");
+  EXPECT_NE(parsed.error().message.find("line"), std::string::npos);
+}
+
+TEST(YamlTest, ReadsMultiDocumentStreams) {
+  Result<std::vector<Value>> docs = ParseYamlStream("a: 1\n---\nb: 2\n");
+  ASSERT_TRUE(docs);
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ(docs->at(1).Find("b")->AsInt(), 2);
+}
+
+TEST(YamlTest, RefusesDeepNesting) {
+  YamlLimits limits;
+  limits.max_depth = 4;
+  Result<Value> parsed = ParseYaml("a: {b: {c: {d: {e: {f: 1}}}}}", limits);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "yaml_too_deep");
+}
+
+}  // namespace
+}  // namespace gatehouse::value
