@@ -1,0 +1,12 @@
+// The subcommands of the gatehouse binary. Each Register* adds one subcommand (and its flags) to
+// the CLI11 app; the callback runs the command and stores its exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace gatehouse::app {
+
+void RegisterServeCommand(CLI::App& app, int* exit_code);
+void RegisterCredentialCommand(CLI::App& app, int* exit_code);
+
+}  // namespace gatehouse::app
