@@ -1,7 +1,6 @@
 // gatehouse: one binary, several subcommands. Each subcommand lives in its own file
 // (serve.cc, credential_keystone.cc, ...) and registers itself here.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "gatehouse/commands.h"

@@ -1,7 +1,326 @@
+// `gatehouse serve`: flags and configuration file → the webhook server, its identity source,
+// its watched policy and sync config. Thin wiring; the behaviour lives in src/.
+#include <pthread.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "adapters/config/serve_config.h"
+#include "adapters/http/http_client.h"
+#include "adapters/http/http_server.h"
+#include "adapters/kubernetes/kube_client.h"
+#include "adapters/log/log.h"
+#include "adapters/reload/watched_source.h"
+#include "adapters/tls/self_signed.h"
+#include "adapters/webhook/webhook_service.h"
+#include "authz/keystone/policy.h"
 #include "gatehouse/commands.h"
+#include "gatehouse/keystone_wiring.h"
 
 namespace gatehouse::app {
-void RegisterServeCommand(CLI::App& app, int* exit_code) {
-  app.add_subcommand("serve", "run the webhook server")->callback([exit_code] { *exit_code = 1; });
+namespace {
+
+using adapters::LogError;
+using adapters::LogInfo;
+using adapters::LogWarn;
+
+struct ServeFlags {
+  std::string config_file;
+  std::vector<std::string> values;
+  std::vector<std::vector<std::string>> lists;
+  std::vector<CLI::Option*> options;
+  int klog_verbosity = 0;
+};
+
+std::string DefaultDataDir() {
+  if (::geteuid() == 0) return "/var/lib/gatehouse";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.local/share/gatehouse";
 }
+
+// Counts reloads and refusals of one watched source, and logs them.
+adapters::WatchedSource::Loader CountingLoader(std::shared_ptr<MetricsRegistry> metrics,
+                                               const std::string& source,
+                                               adapters::WatchedSource::Loader load) {
+  Counter* reloads =
+      &metrics->AddCounter("gatehouse_config_reloads_total",
+                           "Configuration versions loaded, by source.", {{"source", source}});
+  Counter* failures = &metrics->AddCounter(
+      "gatehouse_config_reload_failures_total",
+      "Configuration versions refused (the last good one keeps serving), by source.",
+      {{"source", source}});
+  return [=](const std::optional<std::string>& text) -> Status {
+    Status loaded = load(text);
+    if (loaded) {
+      reloads->Inc();
+      LogInfo("configuration loaded", {{"source", source}});
+    } else {
+      failures->Inc();
+      LogError("configuration refused; the last good version keeps serving",
+               {{"source", source}, {"error", loaded.error().ToString()}});
+    }
+    return loaded;
+  };
+}
+
+sigset_t BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+struct Sources {
+  std::vector<std::unique_ptr<adapters::WatchedSource>> watched;
+  std::shared_ptr<adapters::KubeClient> kube;
+};
+
+Result<std::shared_ptr<adapters::KubeClient>> ConnectKubernetes(const adapters::ServeConfig& c,
+                                                                const std::string& data_dir) {
+  Result<adapters::KubeConnection> connection =
+      adapters::LoadKubeConnection(c.kubeconfig, data_dir + "/kube");
+  if (!connection) return connection.error();
+  Result<std::shared_ptr<adapters::HttpClient>> http = adapters::MakeHttpClient(connection->tls);
+  if (!http) return http.error();
+  return std::make_shared<adapters::KubeClient>(*connection, *http, std::chrono::seconds(10));
+}
+
+// Adds a watched source for a file and/or a ConfigMap key. When both are given the ConfigMap is
+// in force, which is what k8s-keystone-auth ends up doing once its informer starts.
+Status Watch(Sources& sources, const adapters::ServeConfig& c, const std::string& file,
+             const std::string& config_map, const std::string& key, const std::string& what,
+             std::shared_ptr<MetricsRegistry> metrics, adapters::WatchedSource::Loader load,
+             const std::string& data_dir, bool* initial_ok) {
+  std::unique_ptr<adapters::WatchedSource> source;
+  if (!config_map.empty()) {
+    if (!file.empty()) {
+      LogWarn("both a file and a ConfigMap are configured; the ConfigMap is in force",
+              {{"what", what}});
+    }
+    if (!sources.kube) {
+      Result<std::shared_ptr<adapters::KubeClient>> kube = ConnectKubernetes(c, data_dir);
+      if (!kube) return kube.error();
+      sources.kube = *kube;
+    }
+    const std::string name = "configmap/" + c.policy_configmap_namespace + "/" + config_map;
+    source = std::make_unique<adapters::WatchedSource>(
+        name,
+        adapters::ConfigMapFetcher(sources.kube, c.policy_configmap_namespace, config_map, key),
+        CountingLoader(metrics, what + ":" + name, std::move(load)));
+  } else {
+    source = std::make_unique<adapters::WatchedSource>(
+        "file/" + file, adapters::FileFetcher(file),
+        CountingLoader(metrics, what + ":file", std::move(load)));
+  }
+  Status first = source->Poll();
+  *initial_ok = static_cast<bool>(first);
+  if (!first && config_map.empty()) return first;  // a broken file at start-up is fatal
+  if (!first) {
+    LogWarn("ConfigMap not readable yet; retrying in the background",
+            {{"what", what}, {"error", first.error().ToString()}});
+  }
+  source->Start(c.reload_interval);
+  sources.watched.push_back(std::move(source));
+  return Ok();
+}
+
+int RunServe(const ServeFlags& flags) {
+  adapters::ServeConfig config;
+  if (!flags.config_file.empty()) {
+    if (Status loaded = adapters::LoadConfigFile(flags.config_file, config); !loaded) {
+      std::cerr << "gatehouse serve: " << loaded.error().message << "\n";
+      return 2;
+    }
+  }
+  const auto& table = adapters::ServeOptions();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (flags.options[i]->count() == 0 &&
+        (table[i].env.empty() || !std::getenv(table[i].env.c_str()))) {
+      continue;
+    }
+    std::vector<std::string> items =
+        table[i].is_list ? flags.lists[i] : std::vector<std::string>{flags.values[i]};
+    for (const std::string& item : items) {
+      if (Status set = table[i].set(config, item); !set) {
+        std::cerr << "gatehouse serve: invalid value for --" << table[i].flag << ": "
+                  << set.error().message << "\n";
+        return 2;
+      }
+    }
+  }
+  if (Status valid = adapters::ValidateServeConfig(config); !valid) {
+    std::cerr << "gatehouse serve: " << valid.error().message << "\n";
+    return 2;
+  }
+  adapters::LogLevel level = adapters::LogLevel::kInfo;
+  adapters::ParseLogLevel(config.log_level, level);
+  adapters::SetLogLevel(level);
+
+  const sigset_t signals = BlockTerminationSignals();
+  const std::string data_dir = config.data_dir.empty() ? DefaultDataDir() : config.data_dir;
+  auto metrics = std::make_shared<MetricsRegistry>();
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) {
+      std::cerr << "gatehouse serve: cannot create data dir " << data_dir << ": " << ec.message()
+                << "\n";
+      return 1;
+    }
+  }
+
+  // TLS: the operator's files, or a self-signed pair kept in the data folder.
+  if (!config.insecure_plain_http && config.tls_cert_file.empty()) {
+    Result<adapters::TlsFiles> generated =
+        adapters::EnsureSelfSignedCertificate(data_dir + "/tls", {});
+    if (!generated) {
+      std::cerr << "gatehouse serve: " << generated.error().ToString() << "\n";
+      return 1;
+    }
+    config.tls_cert_file = generated->cert_file;
+    config.tls_key_file = generated->key_file;
+    std::cout << "gatehouse: no --tls-cert-file given; serving a self-signed certificate.\n"
+              << "gatehouse: CA certificate for clients: " << generated->ca_file << "\n"
+              << std::flush;
+  }
+
+  // Authorization policy and sync config, watched.
+  Sources sources;
+  auto policy = std::make_shared<Snapshot<authz::keystone::Policy>>();
+  bool policy_configured =
+      !config.keystone_policy_file.empty() || !config.policy_configmap_name.empty();
+  auto policy_loaded = std::make_shared<std::atomic<bool>>(false);
+  if (policy_configured) {
+    auto load = [policy, policy_loaded](const std::optional<std::string>& text) -> Status {
+      // A deleted policy means no rules: every request is "no opinion" (RBAC decides).
+      Result<authz::keystone::Policy> parsed =
+          authz::keystone::ParseKeystonePolicy(text.value_or("[]"));
+      if (!parsed) return parsed.error();
+      for (const std::string& warning : parsed->warnings) {
+        LogWarn("policy warning", {{"warning", warning}});
+      }
+      policy->Publish(std::make_shared<const authz::keystone::Policy>(std::move(parsed).value()));
+      policy_loaded->store(true);
+      return Ok();
+    };
+    bool ok = false;
+    if (Status watched =
+            Watch(sources, config, config.keystone_policy_file, config.policy_configmap_name,
+                  "policies", "policy", metrics, load, data_dir, &ok);
+        !watched) {
+      std::cerr << "gatehouse serve: policy: " << watched.error().ToString() << "\n";
+      return 1;
+    }
+  } else {
+    LogWarn("no policy configured: only authentication will work; use RBAC for authorization");
+  }
+
+  Result<KeystoneWiring> keystone = WireKeystone(config, data_dir, metrics);
+  if (!keystone) {
+    std::cerr << "gatehouse serve: keystone: " << keystone.error().ToString() << "\n";
+    return 1;
+  }
+  const bool sync_configured =
+      !config.sync_config_file.empty() || !config.sync_configmap_name.empty();
+  if (sync_configured) {
+    bool ok = false;
+    if (Status watched = Watch(sources, config, config.sync_config_file, config.sync_configmap_name,
+                               "syncConfig", "sync", metrics, keystone->sync_loader, data_dir, &ok);
+        !watched) {
+      std::cerr << "gatehouse serve: sync config: " << watched.error().ToString() << "\n";
+      return 1;
+    }
+  }
+
+  adapters::WebhookOptions webhook_options;
+  webhook_options.limits.max_body_bytes = config.max_body_bytes;
+  webhook_options.limits.max_depth = config.max_json_depth;
+  webhook_options.authentication_failure_status = config.authentication_failure_status;
+  webhook_options.authorize.deny_on_no_match = config.authorization_no_match == "deny";
+  auto service = std::make_shared<adapters::WebhookService>(
+      webhook_options, keystone->authenticator, policy, metrics);
+  service->SetReadinessProbe([policy_configured, policy_loaded, ready = keystone->ready]() {
+    if (policy_configured && !policy_loaded->load())
+      return adapters::Readiness{false, "policy not loaded"};
+    if (ready) {
+      std::string why = ready();
+      if (!why.empty()) return adapters::Readiness{false, why};
+    }
+    return adapters::Readiness{true, ""};
+  });
+  service->SetMetricsRefresher(keystone->refresh_metrics);
+
+  adapters::ServerOptions server_options;
+  server_options.listen = config.listen;
+  server_options.tls = !config.insecure_plain_http;
+  server_options.cert_file = config.tls_cert_file;
+  server_options.key_file = config.tls_key_file;
+  server_options.client_ca_file = config.client_ca_file;
+  server_options.require_client_cert = config.require_client_cert;
+  server_options.max_body_bytes = config.max_body_bytes;
+  server_options.threads = config.threads;
+  server_options.max_deadline = config.max_request_timeout;
+  auto server = adapters::HttpServer::Start(
+      server_options, [service](const adapters::ServerRequest& r) { return service->Handle(r); });
+  if (!server) {
+    std::cerr << "gatehouse serve: " << server.error().ToString() << "\n";
+    return 1;
+  }
+  LogInfo("serving", {{"listen", config.listen},
+                      {"port", std::to_string((*server)->port())},
+                      {"tls", server_options.tls ? "true" : "false"},
+                      {"keystone", config.keystone_url.empty() ? "off" : config.keystone_url}});
+  std::cout << "gatehouse: listening on port " << (*server)->port() << "\n" << std::flush;
+
+  int received = 0;
+  sigwait(&signals, &received);
+  LogInfo("stopping", {{"signal", std::to_string(received)}});
+  (*server)->Stop();
+  for (auto& source : sources.watched) source->Stop();
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, int* exit_code) {
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Run the webhook server: /webhook, /authenticate, /authorize, /healthz, /readyz, /metrics.\n"
+      "Every option may also be set in the YAML file given by --config under the key shown;\n"
+      "flags win over environment variables, which win over the file.");
+  auto flags = std::make_shared<ServeFlags>();
+  serve->add_option("--config", flags->config_file, "YAML configuration file")
+      ->envname("GATEHOUSE_CONFIG");
+  const auto& table = adapters::ServeOptions();
+  adapters::ServeConfig defaults;
+  flags->values.resize(table.size());
+  flags->lists.resize(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const adapters::ServeOption& option = table[i];
+    std::string help = option.help + "  [file key: " + option.key + "]";
+    CLI::Option* added = nullptr;
+    if (option.is_list) {
+      added = serve->add_option("--" + option.flag, flags->lists[i], help);
+    } else {
+      added = serve->add_option("--" + option.flag, flags->values[i], help);
+      if (option.is_bool) added->expected(0, 1);
+      const std::string shown = option.get(defaults);
+      if (!shown.empty()) added->default_str(shown);
+      if (!option.env.empty()) added->envname(option.env);
+    }
+    flags->options.push_back(added);
+  }
+  // klog's verbosity flag, accepted so k8s-keystone-auth Deployments start unchanged.
+  serve->add_option("-v,--v", flags->klog_verbosity, "accepted for compatibility (klog)");
+  serve->callback([flags, exit_code] { *exit_code = RunServe(*flags); });
+}
+
 }  // namespace gatehouse::app

@@ -28,20 +28,22 @@ std::string_view KindName(Kind kind);
 
 class Value {
  public:
-  Value() = default;
-  Value(std::nullptr_t) {}                               // NOLINT: implicit by design
-  Value(bool b) : data_(b) {}                            // NOLINT
-  Value(int i) : data_(static_cast<std::int64_t>(i)) {}  // NOLINT
-  Value(std::int64_t i) : data_(i) {}                    // NOLINT
-  Value(double d) : data_(d) {}                          // NOLINT
-  Value(std::string s) : data_(std::move(s)) {}          // NOLINT
-  Value(std::string_view s) : data_(std::string(s)) {}   // NOLINT
-  Value(const char* s) : data_(std::string(s)) {}        // NOLINT
-  Value(Array a) : data_(std::move(a)) {}                // NOLINT
-  Value(Object o) : data_(std::move(o)) {}               // NOLINT
+  // Constructors are defined after Member: clang instantiates the variant where they are
+  // defined, and Member must be complete by then.
+  Value();
+  Value(std::nullptr_t);      // NOLINT: implicit by design
+  Value(bool b);              // NOLINT
+  Value(int i);               // NOLINT
+  Value(std::int64_t i);      // NOLINT
+  Value(double d);            // NOLINT
+  Value(std::string s);       // NOLINT
+  Value(std::string_view s);  // NOLINT
+  Value(const char* s);       // NOLINT
+  Value(Array a);             // NOLINT
+  Value(Object o);            // NOLINT
 
-  static Value MakeArray() { return Value(Array{}); }
-  static Value MakeObject() { return Value(Object{}); }
+  static Value MakeArray();
+  static Value MakeObject();
 
   Kind kind() const { return static_cast<Kind>(data_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }
@@ -85,6 +87,20 @@ struct Member {
     return a.key == b.key && a.value == b.value;
   }
 };
+
+inline Value::Value() = default;
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : data_(b) {}
+inline Value::Value(int i) : data_(static_cast<std::int64_t>(i)) {}
+inline Value::Value(std::int64_t i) : data_(i) {}
+inline Value::Value(double d) : data_(d) {}
+inline Value::Value(std::string s) : data_(std::move(s)) {}
+inline Value::Value(std::string_view s) : data_(std::string(s)) {}
+inline Value::Value(const char* s) : data_(std::string(s)) {}
+inline Value::Value(Array a) : data_(std::move(a)) {}
+inline Value::Value(Object o) : data_(std::move(o)) {}
+inline Value Value::MakeArray() { return Value(Array{}); }
+inline Value Value::MakeObject() { return Value(Object{}); }
 
 // An array of strings, or nullopt if `v` is not an array or holds a non-string.
 std::optional<std::vector<std::string>> AsStringList(const Value& v);

@@ -51,8 +51,12 @@ class HttpClient {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-// Boost.Beast implementation (HTTP/1.1, TLS 1.2+). Errors at construction (unreadable CA or
-// client certificate) are returned, not thrown.
+// Boost.Beast implementation (HTTP/1.1, TLS 1.2+, SNI, host name or IP verification against
+// ca_file or the system store). One connection per Send() ("Connection: close"); name resolution
+// is synchronous but counts against the timeout. Errors at construction (unreadable CA, client
+// certificate or key, a key without a certificate) are returned as "tls_config", not thrown.
+// Send() also returns "invalid_url" for a bad URL and "http_protocol" for header values with
+// CR/LF.
 Result<std::shared_ptr<HttpClient>> MakeHttpClient(const HttpClientOptions& options);
 
 }  // namespace gatehouse::adapters

@@ -1,0 +1,96 @@
+// ServeConfig: every setting of `gatehouse serve`, and the one table that says how each is named
+// in the YAML configuration file, on the command line and in the environment.
+//
+// Precedence: command-line flag > environment variable > configuration file > default. Every
+// option has a dotted file key (`keystone.url`), a flag (`--keystone-url`) and, where
+// k8s-keystone-auth had one, its environment variable (`OS_AUTH_URL`), so an existing
+// Deployment's args and env carry over. Unknown file keys and invalid values are start-up errors
+// that name the key. Plain data; loaded once at start-up on one thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "value/value.h"
+
+namespace gatehouse::adapters {
+
+struct ServeConfig {
+  // Server
+  std::string listen = "0.0.0.0:8443";
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string client_ca_file;
+  bool require_client_cert = false;
+  bool insecure_plain_http = false;
+  int threads = 0;
+  std::string data_dir;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_json_depth = 64;
+  std::chrono::milliseconds max_request_timeout{60000};
+  std::string log_level = "info";
+  std::vector<std::string> user_agents;
+
+  // Keystone identity source
+  std::string keystone_url;
+  std::string keystone_ca_file;
+  std::chrono::milliseconds keystone_timeout{2000};
+  std::string keystone_validation = "self";  // self | service
+  std::string keystone_service_username;
+  std::string keystone_service_password;
+  std::string keystone_service_user_domain = "Default";
+  std::string keystone_service_project;
+  std::string keystone_service_project_domain = "Default";
+  std::string keystone_service_app_cred_id;
+  std::string keystone_service_app_cred_secret;
+
+  // Authentication results cache
+  std::chrono::milliseconds token_cache_ttl{120000};
+  std::chrono::milliseconds token_cache_negative_ttl{5000};
+  std::size_t token_cache_max_entries = 10000;
+  int authentication_failure_status = 200;  // 200, or 401 like k8s-keystone-auth
+
+  // Authorization policy
+  std::string keystone_policy_file;
+  std::string policy_configmap_name;
+  std::string policy_configmap_namespace = "kube-system";
+  std::string sync_config_file;
+  std::string sync_configmap_name;
+  std::string kubeconfig;
+  std::chrono::milliseconds reload_interval{2000};
+  std::string authorization_no_match = "no-opinion";  // no-opinion | deny
+};
+
+// One configurable setting.
+struct ServeOption {
+  std::string key;   // dotted key in the YAML file
+  std::string flag;  // long flag without dashes
+  std::string env;   // environment variable, or empty
+  std::string help;
+  bool is_list = false;  // repeatable flag / YAML sequence
+  bool is_bool = false;  // a flag that may be given without a value (meaning true)
+  bool is_secret = false;
+  // Parses and stores one textual value (called once per list item); the error names nothing:
+  // the caller prefixes the key.
+  std::function<Status(ServeConfig&, const std::string&)> set;
+  std::function<std::string(const ServeConfig&)> get;  // default shown in --help
+};
+
+const std::vector<ServeOption>& ServeOptions();
+
+// Applies a parsed YAML configuration document (nested maps; `keystone: {url: ...}` and
+// `keystone.url: ...` are both accepted). Errors name the offending key:
+// "config_unknown_key", "config_invalid_value".
+Status ApplyConfigDocument(const value::Value& document, ServeConfig& config);
+
+// Reads and applies a YAML configuration file. Errors: "config_unreadable" and the above.
+Status LoadConfigFile(const std::string& path, ServeConfig& config);
+
+// Cross-field validation after everything is applied (e.g. service credentials complete).
+Status ValidateServeConfig(const ServeConfig& config);
+
+}  // namespace gatehouse::adapters

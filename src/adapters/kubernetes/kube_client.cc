@@ -1,0 +1,186 @@
+#include "adapters/kubernetes/kube_client.h"
+
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "value/json.h"
+#include "value/yaml.h"
+
+namespace gatehouse::adapters {
+namespace {
+
+constexpr const char* kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+Result<std::string> ReadFile(const std::string& path, const char* code) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(code, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const value::Value* FindNamed(const value::Value& config, const char* list, const std::string& name,
+                              const char* field) {
+  const value::Value* items = config.Find(list);
+  if (items == nullptr || !items->is_array()) return nullptr;
+  for (const value::Value& item : *items->AsArray()) {
+    const value::Value* item_name = item.Find("name");
+    if (item_name && item_name->AsString() && *item_name->AsString() == name) {
+      return item.Find(field);
+    }
+  }
+  return nullptr;
+}
+
+std::string StringAt(const value::Value* object, const char* key) {
+  if (object == nullptr) return "";
+  const value::Value* v = object->Find(key);
+  return v && v->AsString() ? *v->AsString() : "";
+}
+
+// Decodes a kubeconfig `*-data` field (base64) into a 0600 file and returns its path.
+Result<std::string> MaterializeData(const std::string& base64, const std::string& dir,
+                                    const std::string& name) {
+  std::string decoded(base64.size(), '\0');
+  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                     reinterpret_cast<const unsigned char*>(base64.data()),
+                                     static_cast<int>(base64.size()));
+  if (length < 0) return MakeError("kubeconfig_invalid", name + " is not valid base64");
+  std::size_t padding = 0;
+  for (auto it = base64.rbegin(); it != base64.rend() && *it == '='; ++it) ++padding;
+  decoded.resize(static_cast<std::size_t>(length) - padding);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = dir + "/" + name;
+  const mode_t old_mask = ::umask(077);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << decoded;
+  ::umask(old_mask);
+  return path;
+}
+
+}  // namespace
+
+Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
+                                          const std::string& scratch_dir) {
+  KubeConnection connection;
+  if (kubeconfig_path.empty()) {
+    const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
+    const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
+    if (host == nullptr || port == nullptr) {
+      return MakeError("not_in_cluster",
+                       "no --kubeconfig given and KUBERNETES_SERVICE_HOST/PORT are not set");
+    }
+    std::string h = host;
+    if (h.find(':') != std::string::npos) h = "[" + h + "]";
+    connection.server = "https://" + h + ":" + port;
+    connection.tls.ca_file = std::string(kServiceAccountDir) + "/ca.crt";
+    connection.token_file = std::string(kServiceAccountDir) + "/token";
+    return connection;
+  }
+  Result<std::string> text = ReadFile(kubeconfig_path, "kubeconfig_unreadable");
+  if (!text) return text.error();
+  Result<value::Value> config = value::ParseYaml(*text);
+  if (!config) {
+    return MakeError("kubeconfig_invalid", kubeconfig_path + ": " + config.error().message);
+  }
+  const std::string context_name = StringAt(&*config, "current-context");
+  const value::Value* context = FindNamed(*config, "contexts", context_name, "context");
+  if (context == nullptr) {
+    return MakeError("kubeconfig_invalid",
+                     kubeconfig_path + ": current-context \"" + context_name + "\" not found");
+  }
+  const value::Value* cluster =
+      FindNamed(*config, "clusters", StringAt(context, "cluster"), "cluster");
+  const value::Value* user = FindNamed(*config, "users", StringAt(context, "user"), "user");
+  if (cluster == nullptr) {
+    return MakeError("kubeconfig_invalid", kubeconfig_path + ": the context's cluster is missing");
+  }
+  connection.server = StringAt(cluster, "server");
+  while (!connection.server.empty() && connection.server.back() == '/')
+    connection.server.pop_back();
+  if (connection.server.empty()) {
+    return MakeError("kubeconfig_invalid", kubeconfig_path + ": cluster has no server");
+  }
+  const value::Value* skip = cluster->Find("insecure-skip-tls-verify");
+  connection.tls.insecure_skip_verify = skip && skip->AsBool().value_or(false);
+  connection.tls.ca_file = StringAt(cluster, "certificate-authority");
+  if (std::string data = StringAt(cluster, "certificate-authority-data"); !data.empty()) {
+    Result<std::string> path = MaterializeData(data, scratch_dir, "kube-ca.crt");
+    if (!path) return path.error();
+    connection.tls.ca_file = *path;
+  }
+  if (user != nullptr) {
+    connection.bearer_token = StringAt(user, "token");
+    connection.token_file = StringAt(user, "tokenFile");
+    connection.tls.client_cert_file = StringAt(user, "client-certificate");
+    connection.tls.client_key_file = StringAt(user, "client-key");
+    if (std::string data = StringAt(user, "client-certificate-data"); !data.empty()) {
+      Result<std::string> path = MaterializeData(data, scratch_dir, "kube-client.crt");
+      if (!path) return path.error();
+      connection.tls.client_cert_file = *path;
+    }
+    if (std::string data = StringAt(user, "client-key-data"); !data.empty()) {
+      Result<std::string> path = MaterializeData(data, scratch_dir, "kube-client.key");
+      if (!path) return path.error();
+      connection.tls.client_key_file = *path;
+    }
+  }
+  return connection;
+}
+
+KubeClient::KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> http,
+                       std::chrono::milliseconds timeout)
+    : connection_(std::move(connection)), http_(std::move(http)), timeout_(timeout) {}
+
+Result<std::optional<value::Value>> KubeClient::FindConfigMap(const std::string& namespace_name,
+                                                              const std::string& name) {
+  HttpRequest request;
+  request.url = connection_.server + "/api/v1/namespaces/" + namespace_name + "/configmaps/" + name;
+  request.timeout = timeout_;
+  request.headers.emplace_back("Accept", "application/json");
+  std::string token = connection_.bearer_token;
+  if (!connection_.token_file.empty()) {
+    Result<std::string> from_file = ReadFile(connection_.token_file, "kube_token_unreadable");
+    if (!from_file) return from_file.error();
+    token = *from_file;
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  }
+  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+  Result<HttpResponse> response = http_->Send(request);
+  if (!response) return response.error();
+  if (response->status == 404) return std::optional<value::Value>();
+  Result<value::Value> body = value::ParseJson(response->body);
+  if (response->status != 200) {
+    std::string message = "HTTP " + std::to_string(response->status);
+    if (body) {
+      if (const value::Value* m = body->Find("message"); m && m->AsString()) {
+        message += ": " + m->AsString()->substr(0, 200);
+      }
+    }
+    return MakeError("kube_api_error",
+                     "reading ConfigMap " + namespace_name + "/" + name + ": " + message);
+  }
+  if (!body) return body.error();
+  return std::optional<value::Value>(std::move(body).value());
+}
+
+WatchedSource::Fetcher ConfigMapFetcher(std::shared_ptr<KubeClient> client,
+                                        std::string namespace_name, std::string name,
+                                        std::string key) {
+  return [client, namespace_name, name, key]() -> Result<std::optional<std::string>> {
+    Result<std::optional<value::Value>> config_map = client->FindConfigMap(namespace_name, name);
+    if (!config_map) return config_map.error();
+    if (!config_map->has_value()) return std::optional<std::string>();
+    const value::Value* data = (*config_map)->Find("data");
+    const value::Value* entry = data ? data->Find(key) : nullptr;
+    if (entry == nullptr || !entry->AsString()) return std::optional<std::string>();
+    return std::optional<std::string>(*entry->AsString());
+  };
+}
+
+}  // namespace gatehouse::adapters

@@ -1,0 +1,54 @@
+// KubeClient: the little of the Kubernetes API that gatehouse reads — ConfigMaps.
+//
+// A KubeConnection comes from a kubeconfig (current context: server, CA, bearer token or token
+// file or client certificate; `*-data` fields are written to 0600 files in a scratch folder
+// because the HTTP client takes files) or, with no kubeconfig, from the in-cluster service
+// account (KUBERNETES_SERVICE_HOST/PORT and /var/run/secrets/kubernetes.io/serviceaccount). A
+// token file is re-read on every request so projected, rotating tokens keep working.
+// ConfigMaps are polled (GET) by WatchedSource; a missing ConfigMap reads as absent. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/http/http_client.h"
+#include "adapters/reload/watched_source.h"
+#include "common/result.h"
+#include "value/value.h"
+
+namespace gatehouse::adapters {
+
+struct KubeConnection {
+  std::string server;  // https://host:port
+  HttpClientOptions tls;
+  std::string bearer_token;
+  std::string token_file;
+};
+
+// Errors: "kubeconfig_unreadable", "kubeconfig_invalid", "not_in_cluster".
+Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
+                                          const std::string& scratch_dir);
+
+class KubeClient {
+ public:
+  KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> http,
+             std::chrono::milliseconds timeout);
+
+  // The ConfigMap object, nullopt when it does not exist (404). Errors: the HTTP client's,
+  // "kube_api_error" (other statuses, with the API's message), "invalid_json".
+  Result<std::optional<value::Value>> FindConfigMap(const std::string& namespace_name,
+                                                    const std::string& name);
+
+ private:
+  KubeConnection connection_;
+  std::shared_ptr<HttpClient> http_;
+  std::chrono::milliseconds timeout_;
+};
+
+// Fetches `data[key]` of a ConfigMap for a WatchedSource (absent ConfigMap or key: nullopt).
+WatchedSource::Fetcher ConfigMapFetcher(std::shared_ptr<KubeClient> client,
+                                        std::string namespace_name, std::string name,
+                                        std::string key);
+
+}  // namespace gatehouse::adapters

@@ -1,0 +1,22 @@
+// TokenAuthenticator: one identity source's answer to "whose bearer token is this?".
+//
+// Authenticate() returns the user, or an Error whose code says why not ("token_invalid",
+// "token_expired", "keystone_unavailable", ...); codes reach TokenReview status.error and the
+// metrics, messages never contain the token. Implementations are thread-safe and bound their own
+// time by their configured timeout.
+#pragma once
+
+#include <string_view>
+
+#include "common/result.h"
+#include "k8s/user_info.h"
+
+namespace gatehouse::authn {
+
+class TokenAuthenticator {
+ public:
+  virtual ~TokenAuthenticator() = default;
+  virtual Result<k8s::UserInfo> Authenticate(std::string_view token) = 0;
+};
+
+}  // namespace gatehouse::authn
