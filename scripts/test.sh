@@ -32,7 +32,7 @@ cmake --preset release >/dev/null && cmake --build --preset release || exit 1
 run_ctest release "$logs/release.log" -j2
 
 echo "== asan+ubsan build (unit tests)"
-if cmake --preset asan >/dev/null && cmake --build --preset asan; then
+if cmake --preset asan >/dev/null && cmake --build --preset asan --target unit_test_binaries; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_ctest asan "$logs/asan.log" -j2 -L unit
 else

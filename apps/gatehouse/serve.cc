@@ -3,13 +3,15 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
@@ -266,7 +268,11 @@ int RunServe(const ServeFlags& flags) {
   server_options.client_ca_file = config.client_ca_file;
   server_options.require_client_cert = config.require_client_cert;
   server_options.max_body_bytes = config.max_body_bytes;
-  server_options.threads = config.threads;
+  // Handlers run on the I/O threads and a cold token waits for Keystone there; keep enough
+  // threads that a slow identity provider does not stall health checks and cached requests.
+  server_options.threads =
+      config.threads > 0 ? config.threads
+                         : static_cast<int>(std::max(4u, 2 * std::thread::hardware_concurrency()));
   server_options.max_deadline = config.max_request_timeout;
   auto server = adapters::HttpServer::Start(
       server_options, [service](const adapters::ServerRequest& r) { return service->Handle(r); });

@@ -124,7 +124,7 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(BoolOption("insecurePlainHTTP", "insecure-plain-http",
                          "serve plain HTTP instead of HTTPS (only behind a TLS-terminating proxy)",
                          &ServeConfig::insecure_plain_http));
-  o.push_back(IntOption("threads", "threads", "server threads (0: one per core)",
+  o.push_back(IntOption("threads", "threads", "server threads (0: twice the cores, at least 4)",
                         &ServeConfig::threads, 0, 256));
   o.push_back(StringOption("dataDir", "data-dir", "GATEHOUSE_DATA_DIR",
                            "folder for generated state (self-signed TLS)", &ServeConfig::data_dir));

@@ -46,6 +46,8 @@ constexpr std::size_t kReadSize = 16 << 10;
 // the response before the client reads it.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 256 << 10;
+// Response buffer capacity kept between requests; larger ones are released.
+constexpr std::size_t kKeepOutputBytes = 64 << 10;
 
 // Per server, shared by all connections (which may outlive Stop() briefly while their handlers
 // are destroyed).
@@ -353,6 +355,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       LingerClose();
       return;
     }
+    // Idle keep-alive connections must not pin up to max_body_bytes each.
+    std::string().swap(request_.body);
+    if (out_.capacity() > kKeepOutputBytes) std::string().swap(out_);
     NewRequest();
     ParseBuffered();  // a pipelined request may already be buffered
   }

@@ -181,6 +181,26 @@ TEST_F(HttpServerTest, KeepAliveAndPipeliningUseOneConnection) {
   EXPECT_EQ(first_peer, second_peer);
 }
 
+TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveAsked) {
+  auto server = StartServer(PlainOptions(), Echo());
+  ASSERT_TRUE(server);
+  {
+    RawSocket socket(server->port());
+    ASSERT_TRUE(socket.Send("GET /old HTTP/1.0\r\n\r\n"));
+    bool eof = false;
+    std::string response = socket.ReadFor(milliseconds(5000), &eof);
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response;
+    EXPECT_NE(response.find("Connection: close\r\n"), std::string::npos) << response;
+    EXPECT_TRUE(eof);
+  }
+  RawSocket socket(server->port());
+  ASSERT_TRUE(socket.Send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  std::string first = socket.ReadResponse();
+  EXPECT_NE(first.find("Connection: keep-alive\r\n"), std::string::npos) << first;
+  ASSERT_TRUE(socket.Send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  EXPECT_TRUE(socket.ReadResponse().ends_with("GET /b ")) << "second request on the connection";
+}
+
 TEST_F(HttpServerTest, TlsKeepAliveTwoRequestsOneConnection) {
   std::atomic<int> calls{0};
   std::string peers[2];

@@ -83,8 +83,7 @@ TEST_F(ServerTlsContextTest, ReloadsOnChangeAndKeepsOldOnFailure) {
   testing::ReplaceFile(config_.key_file, testing::ReadFile(a_.key_file));  // mismatched pair
   EXPECT_EQ(tls.Current(), second);
   EXPECT_EQ(tls.reload_count(), 1u);
-  EXPECT_NE(tls.last_reload_error().find("mismatch"), std::string::npos)
-      << tls.last_reload_error();
+  EXPECT_NE(tls.last_reload_error().find("mismatch"), std::string::npos) << tls.last_reload_error();
   EXPECT_EQ(tls.Current(), second);  // not retried until the files change again
 
   Install(a_);
