@@ -35,8 +35,8 @@ using Parser = http::request_parser<http::string_body>;
 
 void NewRequest(std::optional<Parser>& parser, const adapters::ServerOptions& options) {
   parser.emplace();
-  parser->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+  parser->header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
   parser->body_limit(options.max_body_bytes);
   parser->eager(true);
 }

@@ -2,6 +2,7 @@
 // ApplyRoleMappings and FormatKeystoneNamespaceName. Any input must give a config or an Error,
 // never a crash. Oracles: mappings only ever append groups, and a namespace name is never longer
 // than 63 characters unless it is the project id itself.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +12,10 @@
 
 #include "authn/keystone/sync_config.h"
 #include "k8s/user_info.h"
+
+namespace {
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace authn = gatehouse::authn;

@@ -2,6 +2,7 @@
 // Error within the limits, never a crash, hang or sanitizer report. The first byte picks the
 // entry point (single document or stream) and the depth limit; a parsed document must also be
 // writable as JSON (nothing yaml-cpp hands us may leave the Value model inconsistent).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,10 @@
 #include "value/json.h"
 #include "value/value.h"
 #include "value/yaml.h"
+
+namespace {
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -32,6 +32,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Keystone must not be set up as a system service: the tests run their own instance.
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# Node.js and npm run the OpenID Connect provider of the tests (npm `oidc-provider`). A machine
+# may already have them from elsewhere (e.g. NodeSource, whose nodejs conflicts with Debian's npm).
+if [ "${1:-}" = "--with-test-servers" ] && ! command -v npm >/dev/null 2>&1; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+fi
 # nginx-light's postinst may start a system nginx on port 80; the tests run their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 if [ -f /run/nginx.pid ]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi

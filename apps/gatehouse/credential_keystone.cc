@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "gatehouse/commands.h"
+#include "gatehouse/credential_oidc.h"
 #include "k8s/exec_credential.h"
 #include "value/json.h"
 
@@ -320,7 +321,7 @@ void RegisterCredentialCommand(CLI::App& app, int* exit_code) {
       app.add_subcommand("credential", "kubectl exec credential plugins (client-go exec API)");
   credential->require_subcommand(1);
   RegisterKeystoneCredential(*credential, exit_code);
-  // Future: RegisterOidcCredential(*credential, exit_code);
+  RegisterOidcCredential(*credential, exit_code);
 }
 
 }  // namespace gatehouse::app

@@ -36,7 +36,11 @@ Result<KeystoneWiring> WireKeystone(const adapters::ServeConfig& config,
                                     std::shared_ptr<MetricsRegistry> metrics) {
   KeystoneWiring wiring;
   if (config.keystone_url.empty()) {
-    adapters::LogWarn("no --keystone-url: TokenReviews are answered authenticated:false");
+    if (adapters::EffectiveOidcIssuers(config).empty()) {
+      adapters::LogWarn(
+          "no --keystone-url and no OIDC issuer: every TokenReview is answered "
+          "authenticated:false");
+    }
     wiring.sync_loader = [](const std::optional<std::string>&) { return Ok(); };
     return wiring;
   }

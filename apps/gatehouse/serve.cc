@@ -16,6 +16,7 @@
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/http_server.h"
+#include "adapters/identity/identity_chain.h"
 #include "adapters/kubernetes/kube_client.h"
 #include "adapters/log/log.h"
 #include "adapters/reload/watched_source.h"
@@ -24,6 +25,7 @@
 #include "authz/keystone/policy.h"
 #include "gatehouse/commands.h"
 #include "gatehouse/keystone_wiring.h"
+#include "gatehouse/oidc_wiring.h"
 
 namespace gatehouse::app {
 namespace {
@@ -242,23 +244,41 @@ int RunServe(const ServeFlags& flags) {
     }
   }
 
+  Result<OidcWiring> oidc = WireOidc(config, metrics);
+  if (!oidc) {
+    std::cerr << "gatehouse serve: oidc: " << oidc.error().ToString() << "\n";
+    return 1;
+  }
+  // Without OIDC issuers Keystone answers alone, exactly as before.
+  std::shared_ptr<authn::TokenAuthenticator> authenticator = keystone->authenticator;
+  if (!oidc->issuers.empty()) {
+    authenticator =
+        std::make_shared<adapters::IdentityChain>(oidc->issuers, keystone->authenticator);
+  }
+
   adapters::WebhookOptions webhook_options;
   webhook_options.limits.max_body_bytes = config.max_body_bytes;
   webhook_options.limits.max_depth = config.max_json_depth;
   webhook_options.authentication_failure_status = config.authentication_failure_status;
   webhook_options.authorize.deny_on_no_match = config.authorization_no_match == "deny";
-  auto service = std::make_shared<adapters::WebhookService>(
-      webhook_options, keystone->authenticator, policy, metrics);
-  service->SetReadinessProbe([policy_configured, policy_loaded, ready = keystone->ready]() {
-    if (policy_configured && !policy_loaded->load())
-      return adapters::Readiness{false, "policy not loaded"};
-    if (ready) {
-      std::string why = ready();
-      if (!why.empty()) return adapters::Readiness{false, why};
-    }
-    return adapters::Readiness{true, ""};
-  });
-  service->SetMetricsRefresher(keystone->refresh_metrics);
+  auto service =
+      std::make_shared<adapters::WebhookService>(webhook_options, authenticator, policy, metrics);
+  service->SetReadinessProbe(
+      [policy_configured, policy_loaded, ready = keystone->ready, oidc_ready = oidc->ready]() {
+        if (policy_configured && !policy_loaded->load())
+          return adapters::Readiness{false, "policy not loaded"};
+        for (const auto& check : {ready, oidc_ready}) {
+          if (!check) continue;
+          std::string why = check();
+          if (!why.empty()) return adapters::Readiness{false, why};
+        }
+        return adapters::Readiness{true, ""};
+      });
+  service->SetMetricsRefresher(
+      [keystone_metrics = keystone->refresh_metrics, oidc_metrics = oidc->refresh_metrics] {
+        if (keystone_metrics) keystone_metrics();
+        if (oidc_metrics) oidc_metrics();
+      });
 
   adapters::ServerOptions server_options;
   server_options.listen = config.listen;
@@ -283,7 +303,8 @@ int RunServe(const ServeFlags& flags) {
   LogInfo("serving", {{"listen", config.listen},
                       {"port", std::to_string((*server)->port())},
                       {"tls", server_options.tls ? "true" : "false"},
-                      {"keystone", config.keystone_url.empty() ? "off" : config.keystone_url}});
+                      {"keystone", config.keystone_url.empty() ? "off" : config.keystone_url},
+                      {"oidc_issuers", std::to_string(oidc->issuers.size())}});
   std::cout << "gatehouse: listening on port " << (*server)->port() << "\n" << std::flush;
 
   int received = 0;
@@ -291,6 +312,7 @@ int RunServe(const ServeFlags& flags) {
   LogInfo("stopping", {{"signal", std::to_string(received)}});
   (*server)->Stop();
   for (auto& source : sources.watched) source->Stop();
+  if (oidc->refresher) oidc->refresher->Stop();
   return 0;
 }
 
@@ -301,7 +323,9 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
       "serve",
       "Run the webhook server: /webhook, /authenticate, /authorize, /healthz, /readyz, /metrics.\n"
       "Every option may also be set in the YAML file given by --config under the key shown;\n"
-      "flags win over environment variables, which win over the file.");
+      "flags win over environment variables, which win over the file.\n"
+      "Several OpenID Connect issuers: the file key oidc.issuers, a list of mappings with the\n"
+      "keys of the --oidc-* flags below (issuerURL, clientID, usernameClaim, ...).");
   auto flags = std::make_shared<ServeFlags>();
   serve->add_option("--config", flags->config_file, "YAML configuration file")
       ->envname("GATEHOUSE_CONFIG");

@@ -6,6 +6,7 @@
 // time by their configured timeout.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "common/result.h"
@@ -17,6 +18,13 @@ class TokenAuthenticator {
  public:
   virtual ~TokenAuthenticator() = default;
   virtual Result<k8s::UserInfo> Authenticate(std::string_view token) = 0;
+  // The same, answering by `deadline` (the API server's ?timeout=) when that is sooner than the
+  // source's own timeout. Sources that cannot shorten their wait keep their own timeout.
+  virtual Result<k8s::UserInfo> AuthenticateWithin(std::string_view token,
+                                                   std::chrono::steady_clock::time_point deadline) {
+    (void)deadline;
+    return Authenticate(token);
+  }
 };
 
 }  // namespace gatehouse::authn

@@ -1,6 +1,7 @@
 #include "authn/token_cache.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 #include <future>
@@ -29,10 +30,9 @@ struct DigestHash {
 
 TokenDigest DigestToken(std::string_view token) {
   TokenDigest digest{};
-  unsigned int size = 0;
-  // EVP_Digest only fails on allocation failure; an all-zero digest then merely shares an entry
-  // slot between tokens that were all failing anyway.
-  EVP_Digest(token.data(), token.size(), digest.data(), &size, EVP_sha256(), nullptr);
+  // The one-shot SHA256() neither allocates nor fetches an algorithm (EVP_Digest does both on
+  // every call), so it cannot fail and leave several tokens sharing one digest.
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
   return digest;
 }
 

@@ -3,7 +3,9 @@
 // Lex() scans the whole text at once (the parser backtracks over the token array). It checks
 // everything that is lexical: UTF-8 validity, string escapes (\" \\ \/ \b \f \n \r \t \uXXXX),
 // control characters in strings, number syntax (JSON numbers, no sign), and refuses characters
-// that cannot start a token. Errors have code "rego_parse_error" and a message
+// that cannot start a token. Template strings (`$"a {x}"`) are split into text and the tokens
+// of their expressions. A keyword directly followed by `.name` lexes as an identifier, as in
+// OPA (`not.foo := 1` is a ref head). Errors have code "rego_parse_error" and a message
 // "file:row:col: what", the position being the offending character. Pure functions; the
 // returned tokens refer to `text` by offset, nothing is copied.
 #pragma once

@@ -1,5 +1,6 @@
-// Internal to the Rego parser (parser.cc: modules and rules; parser_terms.cc: terms, literals
-// and bodies). Not part of the public API.
+// Internal to the Rego parser (parser.cc: entry points, node helpers, modules and rules;
+// parser_terms.cc: terms and operators; parser_literals.cc: literals and bodies). Not part of
+// the public API.
 //
 // The parser is a recursive-descent port of OPA's, over the token array from Lex(). Each
 // parse function returns the new node's index, or kNone after recording an error. Speculative
@@ -108,7 +109,7 @@ class Parser {
   TermId ParseTermIn(bool key_val);
   TermId ParseBinary(int min_precedence);
 
-  // Literals and bodies (parser_terms.cc).
+  // Literals and bodies (parser_literals.cc).
   BodyId ParseBody(TokenKind end);
   ExprId ParseLiteral();
   ExprId ParseSome(Location loc);

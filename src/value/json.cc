@@ -41,20 +41,34 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
     case element_type::OBJECT: {
       simdjson::dom::object fields;
       if (element.get(fields) != simdjson::SUCCESS) return MakeError("invalid_json", "bad object");
-      // Index keys so that a body with many members stays linear, not quadratic.
+      // Small objects look duplicates up linearly; larger ones through an index, so a body
+      // with many members stays linear, not quadratic.
+      constexpr std::size_t kIndexFrom = 16;
       Object members;
       members.reserve(fields.size());
       std::unordered_map<std::string_view, std::size_t> index;
+      const bool indexed = fields.size() > kIndexFrom;
       for (simdjson::dom::key_value_pair field : fields) {
         Result<Value> converted = Convert(field.value, limits);
         if (!converted) return converted.error();
-        auto [it, inserted] = index.emplace(field.key, members.size());
-        if (!inserted) {
+        std::size_t existing = members.size();
+        if (indexed) {
+          auto [it, inserted] = index.emplace(field.key, members.size());
+          if (!inserted) existing = it->second;
+        } else {
+          for (std::size_t i = 0; i < members.size(); ++i) {
+            if (members[i].key == field.key) {
+              existing = i;
+              break;
+            }
+          }
+        }
+        if (existing != members.size()) {
           if (limits.reject_duplicate_keys) {
             return MakeError("duplicate_key", "duplicate object key \"" +
                                                   std::string(field.key.substr(0, 64)) + "\"");
           }
-          members[it->second].value = std::move(converted).value();
+          members[existing].value = std::move(converted).value();
           continue;
         }
         members.push_back(Member{std::string(field.key), std::move(converted).value()});

@@ -1,11 +1,13 @@
 #include "value/yaml.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <regex>
+#include <sstream>
 
 namespace gatehouse::value {
 namespace {
@@ -50,7 +52,20 @@ Value ResolvePlainScalar(const std::string& s) {
   return Value(s);
 }
 
-Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::size_t depth) {
+// Aliases make yaml-cpp share nodes, and converting a shared node copies it: a few hundred bytes
+// of nested aliases ("billion laughs") would expand to billions of values. The budget bounds the
+// values produced by what the text could hold without aliases, with room for honest reuse.
+struct ConvertBudget {
+  std::size_t remaining;
+  explicit ConvertBudget(std::size_t text_bytes) : remaining(16 * text_bytes + 1024) {}
+};
+
+Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::size_t depth,
+                      ConvertBudget& budget) {
+  if (budget.remaining == 0) {
+    return MakeError("yaml_too_large", "YAML aliases expand to too many values");
+  }
+  --budget.remaining;
   if (depth > limits.max_depth) {
     return MakeError("yaml_too_deep", "YAML nesting exceeds the limit of " +
                                           std::to_string(limits.max_depth) + " levels");
@@ -66,7 +81,7 @@ Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::siz
     case YAML::NodeType::Sequence: {
       Array array;
       for (const YAML::Node& item : node) {
-        Result<Value> converted = Convert(item, limits, depth + 1);
+        Result<Value> converted = Convert(item, limits, depth + 1, budget);
         if (!converted) return converted.error();
         array.push_back(std::move(converted).value());
       }
@@ -78,7 +93,7 @@ Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::siz
         if (!entry.first.IsScalar()) {
           return MakeError("invalid_yaml", "only scalar mapping keys are supported");
         }
-        Result<Value> converted = Convert(entry.second, limits, depth + 1);
+        Result<Value> converted = Convert(entry.second, limits, depth + 1, budget);
         if (!converted) return converted.error();
         object.Set(entry.first.Scalar(), std::move(converted).value());
       }
@@ -106,12 +121,45 @@ Status CheckSize(std::string_view text, const YamlLimits& limits) {
   return Ok();
 }
 
+// Counts documents without building them. yaml-cpp 0.7 reports an endless series of empty
+// documents for some inputs (a lone ","), so LoadAll() would never return: refuse a stream
+// with more documents than it has bytes before calling it.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+Status CheckDocumentCount(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  std::size_t documents = 0;
+  while (parser.HandleNextDocument(counter)) {
+    if (++documents > text.size() + 1) {
+      return MakeError("invalid_yaml", "YAML stream does not end (more documents than bytes)");
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<Value> ParseYaml(std::string_view text, const YamlLimits& limits) {
   if (Status size = CheckSize(text, limits); !size) return size.error();
   try {
-    return Convert(YAML::Load(std::string(text)), limits, 0);
+    ConvertBudget budget(text.size());
+    return Convert(YAML::Load(std::string(text)), limits, 0, budget);
   } catch (const YAML::Exception& e) {
     return ParseError(e);
   } catch (const std::exception& e) {
@@ -122,9 +170,11 @@ Result<Value> ParseYaml(std::string_view text, const YamlLimits& limits) {
 Result<std::vector<Value>> ParseYamlStream(std::string_view text, const YamlLimits& limits) {
   if (Status size = CheckSize(text, limits); !size) return size.error();
   try {
+    if (Status bounded = CheckDocumentCount(text); !bounded) return bounded.error();
     std::vector<Value> documents;
+    ConvertBudget budget(text.size());
     for (const YAML::Node& node : YAML::LoadAll(std::string(text))) {
-      Result<Value> converted = Convert(node, limits, 0);
+      Result<Value> converted = Convert(node, limits, 0, budget);
       if (!converted) return converted.error();
       documents.push_back(std::move(converted).value());
     }

@@ -283,7 +283,7 @@ def case_prompts_on_terminal(ctx):
                "Please enter password: ": PASSWORD}
     seen, err = [], b""
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded CI machine can be slow
         while proc.poll() is None and time.monotonic() < deadline:
             ready, _, _ = select.select([proc.stderr], [], [], 0.2)
             if not ready:
@@ -296,7 +296,7 @@ def case_prompts_on_terminal(ctx):
                 if prompt.encode() in err and prompt not in seen:
                     seen.append(prompt)
                     os.write(master, (answer + "\n").encode())
-        out, rest = proc.communicate(timeout=20)
+        out, rest = proc.communicate(timeout=60)
         err += rest
     finally:
         if proc.poll() is None:

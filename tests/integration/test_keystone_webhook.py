@@ -154,6 +154,25 @@ def failure_status_401_is_configurable():
 
 
 @suite.test
+def service_credential_validation_authenticates_the_same_identity():
+    ks, demo = ctx["ks"], ctx["demo"]
+    token = ks.issue_project_token("demo", "demo-pw", "demo")
+    with GatehouseServer(ctx["binary"], [
+            "--keystone-url", ks.url, "--keystone-validation", "service",
+            "--keystone-service-username", "admin", "--keystone-service-project", "admin",
+            "--keystone-timeout", "10s"],
+            env={"GATEHOUSE_KEYSTONE_SERVICE_PASSWORD": "s3cret"}) as gh:
+        _, body = gh.post("/webhook", token_review(token))
+        check(body["status"]["authenticated"], body)
+        user = body["status"]["user"]
+        check(user["username"] == "demo" and user["uid"] == demo["user_id"], user)
+        check(user["groups"][:2] == ["mygroup", demo["project_id"]], user)
+        _, body = gh.post("/webhook", token_review("garbage-token"))
+        check(body["status"]["authenticated"] is False, body)
+        check("s3cret" not in gh.log(), "the service password never reaches the log")
+
+
+@suite.test
 def concurrent_requests_for_one_token_make_one_keystone_validation():
     ks, gh = ctx["ks"], ctx["gh"]
     token = ks.issue_project_token("demo", "demo-pw", "demo")

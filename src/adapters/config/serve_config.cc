@@ -103,6 +103,155 @@ ServeOption BoolOption(std::string key, std::string flag, std::string help,
   return o;
 }
 
+std::vector<std::string> SplitCommas(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    std::string item = v.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+using IssuerString = std::string OidcIssuerSettings::*;
+
+OidcIssuerOption IssuerOption(std::string key, std::string flag, std::string help) {
+  OidcIssuerOption o;
+  o.key = std::move(key);
+  o.flag = std::move(flag);
+  o.help = std::move(help);
+  return o;
+}
+
+OidcIssuerOption IssuerStringOption(std::string key, std::string flag, std::string help,
+                                    IssuerString field) {
+  OidcIssuerOption o = IssuerOption(std::move(key), std::move(flag), std::move(help));
+  o.set = [field](OidcIssuerSettings& s, const std::string& v) {
+    s.*field = v;
+    return Ok();
+  };
+  return o;
+}
+
+// Comma-separated on the command line (kube-apiserver), a list or commas in the file.
+OidcIssuerOption IssuerListOption(std::string key, std::string flag, std::string help,
+                                  std::vector<std::string> OidcIssuerSettings::*field) {
+  OidcIssuerOption o = IssuerOption(std::move(key), std::move(flag), std::move(help));
+  o.is_list = true;
+  o.set = [field](OidcIssuerSettings& s, const std::string& v) {
+    for (std::string& item : SplitCommas(v)) (s.*field).push_back(std::move(item));
+    return Ok();
+  };
+  return o;
+}
+
+std::vector<OidcIssuerOption> BuildOidcIssuerOptions() {
+  std::vector<OidcIssuerOption> o;
+  o.push_back(IssuerStringOption("issuerURL", "issuer-url",
+                                 "OpenID Connect issuer URL; must equal the tokens' iss exactly",
+                                 &OidcIssuerSettings::issuer_url));
+  o.push_back(IssuerListOption("clientID", "client-id",
+                               "allowed audiences (client ids), comma-separated",
+                               &OidcIssuerSettings::client_ids));
+  o.push_back(IssuerStringOption("usernameClaim", "username-claim",
+                                 "claim holding the username (default sub)",
+                                 &OidcIssuerSettings::username_claim));
+  {
+    OidcIssuerOption prefix = IssuerOption(
+        "usernamePrefix", "username-prefix",
+        "prefix of usernames (default \"<issuer>#\", none for email; \"-\": no prefix)");
+    prefix.set = [](OidcIssuerSettings& s, const std::string& v) {
+      s.username_prefix = v;
+      return Ok();
+    };
+    o.push_back(std::move(prefix));
+  }
+  o.push_back(IssuerStringOption("groupsClaim", "groups-claim",
+                                 "claim holding the groups (an array or a string)",
+                                 &OidcIssuerSettings::groups_claim));
+  o.push_back(IssuerStringOption("groupsPrefix", "groups-prefix", "prefix of group names",
+                                 &OidcIssuerSettings::groups_prefix));
+  {
+    OidcIssuerOption required = IssuerOption("requiredClaims", "required-claim",
+                                             "claim=value the token must carry (repeatable)");
+    required.is_list = true;
+    required.set = [](OidcIssuerSettings& s, const std::string& v) -> Status {
+      const std::size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return InvalidValue("\"" + v + "\" is not claim=value");
+      }
+      s.required_claims.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      return Ok();
+    };
+    o.push_back(std::move(required));
+  }
+  o.push_back(IssuerStringOption("caFile", "ca-file",
+                                 "CA bundle to verify the issuer's certificate (default: system)",
+                                 &OidcIssuerSettings::ca_file));
+  o.push_back(IssuerListOption("signingAlgs", "signing-algs",
+                               "allowed signing algorithms, comma-separated (default RS256)",
+                               &OidcIssuerSettings::signing_algs));
+  o.push_back(IssuerStringOption("jwksFile", "jwks-file",
+                                 "static JWKS file instead of discovery (re-read on refresh)",
+                                 &OidcIssuerSettings::jwks_file));
+  {
+    OidcIssuerOption rule =
+        IssuerOption("groupPathRule", "group-path-rule",
+                     "Keycloak group paths: keep, strip-leading-slash or last-segment");
+    rule.set = [](OidcIssuerSettings& s, const std::string& v) -> Status {
+      if (v != "keep" && v != "strip-leading-slash" && v != "last-segment") {
+        return InvalidValue("\"" + v + "\" is not one of: keep, strip-leading-slash, last-segment");
+      }
+      s.group_path_rule = v;
+      return Ok();
+    };
+    o.push_back(std::move(rule));
+  }
+  {
+    OidcIssuerOption realm = IssuerOption(
+        "realmRoles", "realm-roles", "map Keycloak realm roles (realm_access.roles) to groups");
+    realm.is_bool = true;
+    realm.set = [](OidcIssuerSettings& s, const std::string& v) -> Status {
+      if (v.empty() || v == "true" || v == "1") {
+        s.realm_roles = true;
+      } else if (v == "false" || v == "0") {
+        s.realm_roles = false;
+      } else {
+        return InvalidValue("\"" + v + "\" is not true or false");
+      }
+      return Ok();
+    };
+    o.push_back(std::move(realm));
+  }
+  o.push_back(IssuerStringOption("realmRolesPrefix", "realm-roles-prefix",
+                                 "prefix of groups made from realm roles",
+                                 &OidcIssuerSettings::realm_roles_prefix));
+  o.push_back(IssuerListOption("clientRoles", "client-roles",
+                               "clients whose roles (resource_access.<client>.roles) become "
+                               "groups \"<prefix><client>:<role>\", comma-separated",
+                               &OidcIssuerSettings::client_roles));
+  o.push_back(IssuerStringOption("clientRolesPrefix", "client-roles-prefix",
+                                 "prefix of groups made from client roles",
+                                 &OidcIssuerSettings::client_roles_prefix));
+  {
+    OidcIssuerOption skew =
+        IssuerOption("clockSkew", "clock-skew", "tolerance for exp, nbf and iat (default 1m)");
+    skew.set = [](OidcIssuerSettings& s, const std::string& v) -> Status {
+      Result<std::chrono::nanoseconds> d = ParseDuration(v);
+      if (!d) return InvalidValue(d.error().message);
+      s.clock_skew = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+      return Ok();
+    };
+    o.push_back(std::move(skew));
+  }
+  return o;
+}
+
 std::vector<ServeOption> BuildOptions() {
   std::vector<ServeOption> o;
   // Server
@@ -188,6 +337,25 @@ std::vector<ServeOption> BuildOptions() {
                            "GATEHOUSE_KEYSTONE_SERVICE_APP_CRED_SECRET",
                            "application credential secret",
                            &ServeConfig::keystone_service_app_cred_secret, true));
+  // OpenID Connect: kube-apiserver's flags for one issuer; more in the file's oidc.issuers.
+  for (const OidcIssuerOption& item : OidcIssuerOptions()) {
+    ServeOption option = MakeOption("oidc." + item.key, "oidc-" + item.flag, "", item.help);
+    option.is_list = item.is_list;
+    option.is_bool = item.is_bool;
+    option.set = [set = item.set](ServeConfig& c, const std::string& v) { return set(c.oidc, v); };
+    option.get = [](const ServeConfig&) { return std::string(); };
+    o.push_back(std::move(option));
+  }
+  o.push_back(DurationOption("oidc.timeout", "oidc-timeout",
+                             "deadline of one discovery or JWKS request",
+                             &ServeConfig::oidc_timeout));
+  o.push_back(DurationOption("oidc.jwksRefreshInterval", "oidc-jwks-refresh-interval",
+                             "how often OIDC key sets are fetched again",
+                             &ServeConfig::oidc_jwks_refresh_interval));
+  o.push_back(DurationOption("oidc.jwksMinRefreshInterval", "oidc-jwks-min-refresh-interval",
+                             "least time between two refreshes caused by tokens naming an "
+                             "unknown key id",
+                             &ServeConfig::oidc_jwks_min_refresh_interval));
   // Cache and answers
   o.push_back(DurationOption("authentication.cacheTTL", "token-cache-ttl",
                              "how long a successful authentication is reused (never past the "
@@ -251,6 +419,75 @@ Result<std::string> ScalarText(const value::Value& v) {
   }
 }
 
+constexpr char kOidcIssuersKey[] = "oidc.issuers";
+
+Status ApplyIssuerItem(const std::string& where, const value::Value& item,
+                       OidcIssuerSettings& settings) {
+  const value::Object* object = item.AsObject();
+  if (object == nullptr) {
+    return MakeError("config_invalid_value", where + ": expected a mapping");
+  }
+  for (const value::Member& member : *object) {
+    const std::string key = where + "." + member.key;
+    const OidcIssuerOption* option = nullptr;
+    for (const OidcIssuerOption& candidate : OidcIssuerOptions()) {
+      if (candidate.key == member.key) option = &candidate;
+    }
+    if (option == nullptr) {
+      return MakeError("config_unknown_key", "unknown configuration key \"" + key + "\"");
+    }
+    std::vector<std::string> texts;
+    if (option->is_list && member.value.is_array()) {
+      for (const value::Value& v : *member.value.AsArray()) {
+        Result<std::string> text = ScalarText(v);
+        if (!text) {
+          return MakeError("config_invalid_value",
+                           "invalid value for \"" + key + "\": " + text.error().message);
+        }
+        texts.push_back(*text);
+      }
+    } else if (member.key == "requiredClaims" && member.value.is_object()) {
+      for (const value::Member& claim : *member.value.AsObject()) {
+        Result<std::string> text = ScalarText(claim.value);
+        if (!text) {
+          return MakeError("config_invalid_value",
+                           "invalid value for \"" + key + "\": " + text.error().message);
+        }
+        texts.push_back(claim.key + "=" + *text);
+      }
+    } else {
+      Result<std::string> text = ScalarText(member.value);
+      if (!text) {
+        return MakeError("config_invalid_value",
+                         "invalid value for \"" + key + "\": " + text.error().message);
+      }
+      texts.push_back(*text);
+    }
+    for (const std::string& text : texts) {
+      if (Status set = option->set(settings, text); !set) {
+        return MakeError("config_invalid_value",
+                         "invalid value for \"" + key + "\": " + set.error().message);
+      }
+    }
+  }
+  return Ok();
+}
+
+Status ApplyIssuers(const value::Value& node, ServeConfig& config) {
+  const value::Array* items = node.AsArray();
+  if (items == nullptr) {
+    return MakeError("config_invalid_value",
+                     std::string(kOidcIssuersKey) + ": expected a list of mappings");
+  }
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    OidcIssuerSettings settings;
+    const std::string where = std::string(kOidcIssuersKey) + "[" + std::to_string(i) + "]";
+    if (Status s = ApplyIssuerItem(where, (*items)[i], settings); !s) return s;
+    config.oidc_issuers.push_back(std::move(settings));
+  }
+  return Ok();
+}
+
 Status ApplyAt(const std::string& prefix, const value::Value& node, ServeConfig& config) {
   const value::Object* object = node.AsObject();
   if (object == nullptr) {
@@ -260,6 +497,10 @@ Status ApplyAt(const std::string& prefix, const value::Value& node, ServeConfig&
   }
   for (const value::Member& member : *object) {
     const std::string key = prefix.empty() ? member.key : prefix + "." + member.key;
+    if (key == kOidcIssuersKey) {
+      if (Status s = ApplyIssuers(member.value, config); !s) return s;
+      continue;
+    }
     const ServeOption* option = nullptr;
     bool is_prefix = false;
     for (const ServeOption& candidate : ServeOptions()) {
@@ -298,6 +539,18 @@ const std::vector<ServeOption>& ServeOptions() {
   return options;
 }
 
+const std::vector<OidcIssuerOption>& OidcIssuerOptions() {
+  static const std::vector<OidcIssuerOption> options = BuildOidcIssuerOptions();
+  return options;
+}
+
+std::vector<OidcIssuerSettings> EffectiveOidcIssuers(const ServeConfig& config) {
+  std::vector<OidcIssuerSettings> issuers;
+  if (!config.oidc.issuer_url.empty()) issuers.push_back(config.oidc);
+  issuers.insert(issuers.end(), config.oidc_issuers.begin(), config.oidc_issuers.end());
+  return issuers;
+}
+
 Status ApplyConfigDocument(const value::Value& document, ServeConfig& config) {
   if (document.is_null()) return Ok();  // an empty file
   return ApplyAt("", document, config);
@@ -315,6 +568,57 @@ Status LoadConfigFile(const std::string& path, ServeConfig& config) {
   return ApplyConfigDocument(*document, config);
 }
 
+namespace {
+
+// https, or plain http to this machine only (a test provider): keys fetched over the network in
+// clear could be replaced on the way.
+bool IsAcceptableIssuerUrl(const std::string& url) {
+  if (url.rfind("https://", 0) == 0) return url.size() > 8;
+  for (const char* loopback : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+    const std::string prefix = loopback;
+    if (url.rfind(prefix, 0) == 0 &&
+        (url.size() == prefix.size() || url[prefix.size()] == ':' || url[prefix.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Status ValidateOidc(const ServeConfig& config) {
+  const OidcIssuerSettings& flags = config.oidc;
+  if (flags.issuer_url.empty() &&
+      (!flags.client_ids.empty() || !flags.required_claims.empty() || !flags.groups_claim.empty() ||
+       !flags.jwks_file.empty() || !flags.ca_file.empty())) {
+    return MakeError("config_invalid_value", "oidc.* settings need oidc.issuerURL");
+  }
+  std::vector<std::string> seen;
+  const std::vector<OidcIssuerSettings> issuers = EffectiveOidcIssuers(config);
+  for (std::size_t i = 0; i < issuers.size(); ++i) {
+    const OidcIssuerSettings& issuer = issuers[i];
+    const std::string name = "OIDC issuer " + std::to_string(i + 1) + " (" +
+                             (issuer.issuer_url.empty() ? "no URL" : issuer.issuer_url) + ")";
+    if (!IsAcceptableIssuerUrl(issuer.issuer_url)) {
+      return MakeError("config_invalid_value",
+                       name + ": issuerURL must be https:// (http:// only for a loopback host)");
+    }
+    if (issuer.client_ids.empty()) {
+      return MakeError("config_invalid_value", name + ": clientID (allowed audiences) is required");
+    }
+    if (issuer.username_claim.empty()) {
+      return MakeError("config_invalid_value", name + ": usernameClaim is empty");
+    }
+    for (const std::string& other : seen) {
+      if (other == issuer.issuer_url) {
+        return MakeError("config_invalid_value", name + ": configured twice");
+      }
+    }
+    seen.push_back(issuer.issuer_url);
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Status ValidateServeConfig(const ServeConfig& config) {
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return MakeError("config_invalid_value",
@@ -327,6 +631,7 @@ Status ValidateServeConfig(const ServeConfig& config) {
     return MakeError("config_invalid_value",
                      "invalid value for \"authentication.failureStatus\": must be 200 or 401");
   }
+  if (Status oidc = ValidateOidc(config); !oidc) return oidc;
   if (config.keystone_validation == "service") {
     const bool password =
         !config.keystone_service_username.empty() && !config.keystone_service_password.empty();

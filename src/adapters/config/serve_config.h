@@ -11,13 +11,35 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
 #include "value/value.h"
 
 namespace gatehouse::adapters {
+
+// One OpenID Connect issuer: kube-apiserver's --oidc-* flags, or one item of `oidc.issuers`.
+struct OidcIssuerSettings {
+  std::string issuer_url;               // must equal the tokens' `iss` exactly
+  std::vector<std::string> client_ids;  // allowed audiences
+  std::string username_claim = "sub";
+  std::optional<std::string> username_prefix;  // unset: "<issuer>#" ("" for email); "-": none
+  std::string groups_claim;
+  std::string groups_prefix;
+  std::vector<std::pair<std::string, std::string>> required_claims;
+  std::string ca_file;
+  std::vector<std::string> signing_algs;  // empty: RS256
+  std::string jwks_file;                  // static key set instead of discovery
+  std::string group_path_rule = "keep";   // keep | strip-leading-slash | last-segment
+  bool realm_roles = false;
+  std::string realm_roles_prefix;
+  std::vector<std::string> client_roles;
+  std::string client_roles_prefix;
+  std::chrono::milliseconds clock_skew{60000};
+};
 
 struct ServeConfig {
   // Server
@@ -47,6 +69,13 @@ struct ServeConfig {
   std::string keystone_service_project_domain = "Default";
   std::string keystone_service_app_cred_id;
   std::string keystone_service_app_cred_secret;
+
+  // OpenID Connect identity sources
+  OidcIssuerSettings oidc;                       // the --oidc-* flags (one issuer)
+  std::vector<OidcIssuerSettings> oidc_issuers;  // oidc.issuers in the file
+  std::chrono::milliseconds oidc_timeout{3000};
+  std::chrono::milliseconds oidc_jwks_refresh_interval{600000};
+  std::chrono::milliseconds oidc_jwks_min_refresh_interval{10000};
 
   // Authentication results cache
   std::chrono::milliseconds token_cache_ttl{120000};
@@ -82,8 +111,25 @@ struct ServeOption {
 
 const std::vector<ServeOption>& ServeOptions();
 
+// One setting of an OIDC issuer: `oidc.<key>` / `--oidc-<flag>` for the single issuer, `<key>`
+// inside an item of `oidc.issuers`.
+struct OidcIssuerOption {
+  std::string key;   // e.g. "issuerURL"
+  std::string flag;  // e.g. "issuer-url"
+  std::string help;
+  bool is_list = false;
+  bool is_bool = false;
+  std::function<Status(OidcIssuerSettings&, const std::string&)> set;
+};
+
+const std::vector<OidcIssuerOption>& OidcIssuerOptions();
+
+// The issuers in force: the --oidc-* one (when it has an issuer URL) first, then oidc.issuers.
+std::vector<OidcIssuerSettings> EffectiveOidcIssuers(const ServeConfig& config);
+
 // Applies a parsed YAML configuration document (nested maps; `keystone: {url: ...}` and
-// `keystone.url: ...` are both accepted). Errors name the offending key:
+// `keystone.url: ...` are both accepted; `oidc.issuers` is a list of mappings whose keys are
+// those of OidcIssuerOptions()). Errors name the offending key (`oidc.issuers[1].foo`):
 // "config_unknown_key", "config_invalid_value".
 Status ApplyConfigDocument(const value::Value& document, ServeConfig& config);
 

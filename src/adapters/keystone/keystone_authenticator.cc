@@ -126,10 +126,16 @@ KeystoneAuthenticatorStats KeystoneAuthenticator::stats() const {
 }
 
 Result<k8s::UserInfo> KeystoneAuthenticator::Authenticate(std::string_view token) {
+  return AuthenticateWithin(token, steady_clock::time_point::max());
+}
+
+Result<k8s::UserInfo> KeystoneAuthenticator::AuthenticateWithin(
+    std::string_view token, steady_clock::time_point caller_deadline) {
   if (!IsPlausibleToken(token, options_.max_token_bytes)) {
     return MakeError("token_invalid", "token is empty, too long or has invalid characters");
   }
-  const steady_clock::time_point deadline = clock_.Monotonic() + options_.timeout;
+  const steady_clock::time_point deadline =
+      std::min(clock_.Monotonic() + options_.timeout, caller_deadline);
   Result<k8s::UserInfo> user = cache_.GetOrCompute(token, [&] { return Compute(token, deadline); });
   if (!user) return user;
   // Mappings are applied after the cache so a new sync config takes effect at once.

@@ -78,6 +78,8 @@ class KeystoneAuthenticator final : public authn::TokenAuthenticator {
       const Clock& clock = SystemClock::Instance());
 
   Result<k8s::UserInfo> Authenticate(std::string_view token) override;
+  Result<k8s::UserInfo> AuthenticateWithin(std::string_view token,
+                                           std::chrono::steady_clock::time_point deadline) override;
 
   // Replaces the role mappings for later requests (cached identities are re-mapped, since the
   // mappings are applied after the cache).

@@ -1,9 +1,13 @@
 #include "adapters/kubernetes/kube_client.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,20 +50,46 @@ std::string StringAt(const value::Value* object, const char* key) {
 // Decodes a kubeconfig `*-data` field (base64) into a 0600 file and returns its path.
 Result<std::string> MaterializeData(const std::string& base64, const std::string& dir,
                                     const std::string& name) {
-  std::string decoded(base64.size(), '\0');
-  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                     reinterpret_cast<const unsigned char*>(base64.data()),
-                                     static_cast<int>(base64.size()));
-  if (length < 0) return MakeError("kubeconfig_invalid", name + " is not valid base64");
+  // Line breaks are ignored, as Go's base64 decoder (used by client-go) ignores them.
+  std::string clean;
+  clean.reserve(base64.size());
+  for (char c : base64) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') clean += c;
+  }
   std::size_t padding = 0;
-  for (auto it = base64.rbegin(); it != base64.rend() && *it == '='; ++it) ++padding;
+  for (auto it = clean.rbegin(); it != clean.rend() && *it == '='; ++it) ++padding;
+  std::string decoded(clean.size(), '\0');
+  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                     reinterpret_cast<const unsigned char*>(clean.data()),
+                                     static_cast<int>(clean.size()));
+  // EVP_DecodeBlock also "decodes" "====" (3 bytes): more than two '=' is not base64.
+  if (length < 0 || clean.size() % 4 != 0 || padding > 2) {
+    return MakeError("kubeconfig_invalid", name + " is not valid base64");
+  }
   decoded.resize(static_cast<std::size_t>(length) - padding);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string path = dir + "/" + name;
-  const mode_t old_mask = ::umask(077);
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << decoded;
-  ::umask(old_mask);
+  // O_NOFOLLOW and fchmod: a file left from an earlier run (or planted) must not keep a wider
+  // mode or redirect the write.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError("kubeconfig_invalid", "cannot write " + path + ": " + std::strerror(errno));
+  }
+  bool ok = ::fchmod(fd, 0600) == 0;
+  std::string_view rest = decoded;
+  while (ok && !rest.empty()) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  const int saved_errno = errno;
+  if (::close(fd) != 0) ok = false;
+  if (!ok) {
+    return MakeError("kubeconfig_invalid",
+                     "cannot write " + path + ": " + std::strerror(saved_errno));
+  }
   return path;
 }
 

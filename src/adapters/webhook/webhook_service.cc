@@ -157,11 +157,12 @@ ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteM
     route.bad_request->Inc();
     return BadRequest(kind.error());
   }
-  if (*kind == k8s::ReviewKind::kTokenReview) return Authenticate(*body, route);
+  if (*kind == k8s::ReviewKind::kTokenReview) return Authenticate(*body, route, request.deadline);
   return Authorize(*body, route);
 }
 
-ServerResponse WebhookService::Authenticate(const value::Value& body, RouteMetrics& route) {
+ServerResponse WebhookService::Authenticate(const value::Value& body, RouteMetrics& route,
+                                            std::chrono::steady_clock::time_point deadline) {
   Result<k8s::TokenReviewRequest> review = k8s::DecodeTokenReview(body);
   if (!review) {
     route.bad_request->Inc();
@@ -173,7 +174,7 @@ ServerResponse WebhookService::Authenticate(const value::Value& body, RouteMetri
     status.error = "no identity source is configured";
     route.AuthnError("no_identity_source")->Inc();
   } else {
-    Result<k8s::UserInfo> user = authenticator_->Authenticate(review->token);
+    Result<k8s::UserInfo> user = authenticator_->AuthenticateWithin(review->token, deadline);
     if (user) {
       status.authenticated = true;
       status.user = std::move(user).value();

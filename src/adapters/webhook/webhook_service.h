@@ -54,7 +54,8 @@ class WebhookService {
  private:
   struct RouteMetrics;
   ServerResponse HandleReview(const ServerRequest& request, RouteMetrics& route, int expected_kind);
-  ServerResponse Authenticate(const value::Value& body, RouteMetrics& route);
+  ServerResponse Authenticate(const value::Value& body, RouteMetrics& route,
+                              std::chrono::steady_clock::time_point deadline);
   ServerResponse Authorize(const value::Value& body, RouteMetrics& route);
 
   WebhookOptions options_;

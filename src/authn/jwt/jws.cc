@@ -9,9 +9,6 @@
 namespace gatehouse::authn::jwt {
 namespace {
 
-// A header is a few hundred bytes; a bigger one is not a JOSE header we would accept anyway.
-constexpr std::size_t kMaxPeekHeaderBytes = 4096;
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -122,7 +119,10 @@ Result<ParsedJws> ParseJwsCompact(std::string_view token, const JwsLimits& limit
 
 bool LooksLikeJws(std::string_view token) {
   const std::size_t first = token.find('.');
-  if (first == std::string_view::npos || first == 0 || first > kMaxPeekHeaderBytes) return false;
+  // The same JSON bounds as ParseJwsCompact's defaults, so every token it accepts is routed
+  // here (an oversized one too, to be refused as jwt_too_large rather than sent to Keystone).
+  const JwsLimits limits;
+  if (first == std::string_view::npos || first == 0) return false;
   const std::size_t second = token.find('.', first + 1);
   if (second == std::string_view::npos) return false;
   if (token.find('.', second + 1) != std::string_view::npos) return false;
@@ -134,8 +134,8 @@ bool LooksLikeJws(std::string_view token) {
   std::string header;
   if (!DecodeBase64UrlTo(token.substr(0, first), header)) return false;
   value::JsonLimits json_limits;
-  json_limits.max_bytes = kMaxPeekHeaderBytes;
-  json_limits.max_depth = 8;
+  json_limits.max_bytes = limits.max_token_bytes;
+  json_limits.max_depth = limits.max_json_depth;
   Result<value::Value> parsed = value::ParseJson(header, json_limits);
   return parsed && parsed->is_object() && parsed->Find("alg") != nullptr;
 }

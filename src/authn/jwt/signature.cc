@@ -96,8 +96,11 @@ Status VerifyJwsSignature(JwsAlg alg, const JsonWebKey& key, std::string_view si
 
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   if (!ctx) return BadSignature("out of memory");
+  const EVP_MD* digest = DigestFor(alg);
+  // A missing digest must not fall back to OpenSSL's default one.
+  if (digest == nullptr && alg != JwsAlg::kEdDSA) return BadSignature("digest unavailable");
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  if (EVP_DigestVerifyInit(ctx.get(), &pctx, DigestFor(alg), nullptr, key.pkey.get()) != 1) {
+  if (EVP_DigestVerifyInit(ctx.get(), &pctx, digest, nullptr, key.pkey.get()) != 1) {
     ERR_clear_error();
     return MakeError("jwt_key_mismatch", "the key cannot verify this algorithm");
   }

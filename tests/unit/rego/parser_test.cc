@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -343,6 +344,11 @@ TEST(ParserTest, V0FutureImportsEnableKeywords) {
             "s contains x { some x in [1] }");
   EXPECT_EQ(M("package p\nimport future.keywords.every\nr { every x in [1] { x } }", kV0),
             "r = true { every x in [1] { x } }");
+  EXPECT_EQ(M("package p\nimport future.keywords.contains\ns contains 1 { true }", kV0),
+            "s contains 1 { true }");
+  // Keywords apply from their import on; imports may follow rules.
+  EXPECT_EQ(M("package p\nr { in := 1 }\nimport future.keywords.in\nq { 1 in [1] }", kV0),
+            "r = true { assign(in, 1) }\nq = true { internal.member_2(1, [1]) }");
   // rego.v1 turns on the keywords and the v1 requirements.
   Result<Module> m = ParseModule("m.rego", "package p\nimport rego.v1\nr if { true }", kV0);
   ASSERT_TRUE(m) << m.error().message;
@@ -483,8 +489,12 @@ TEST(ParserTest, ParsesLargeModulesQuickly) {
   EXPECT_EQ(m->rules.size(), static_cast<std::size_t>(n));
   double kb = static_cast<double>(text.size()) / 1024.0;
   std::printf("parsed %.0f KB, %d rules in %.2f ms (%.4f ms/KB)\n", kb, n, ms, ms / kb);
-  // The target is well under 1 ms/KB; the bound is loose for sanitizer and debug builds.
+  // The target is well under 1 ms/KB (about 0.15 in release builds); sanitizers cost ~6x.
+#if defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(ms / kb, 5.0);
+#else
   EXPECT_LT(ms / kb, 1.0);
+#endif
 }
 
 }  // namespace

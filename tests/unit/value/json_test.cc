@@ -54,6 +54,19 @@ TEST(JsonTest, DuplicateKeysLastWinsUnlessRefused) {
   EXPECT_EQ(refused.error().code, "duplicate_key");
 }
 
+TEST(JsonTest, DuplicateKeysInLargeObjectsAreFoundToo) {
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  text += "\"k7\":\"last\"}";
+  Result<Value> parsed = ParseJson(text);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->AsObject()->size(), 40u);
+  EXPECT_EQ(*parsed->Find("k7")->AsString(), "last");
+  JsonLimits strict;
+  strict.reject_duplicate_keys = true;
+  EXPECT_FALSE(ParseJson(text, strict));
+}
+
 TEST(JsonTest, EscapesControlCharacters) {
   EXPECT_EQ(ToJson(Value(std::string("a\x01\"b"))), R"("a\u0001\"b")");
 }

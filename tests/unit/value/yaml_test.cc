@@ -39,5 +39,25 @@ TEST(YamlTest, RefusesDeepNesting) {
   EXPECT_EQ(parsed.error().code, "yaml_too_deep");
 }
 
+TEST(YamlTest, RefusesAliasExpansionBombs) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (char name = 'b'; name <= 'j'; ++name) {
+    text += std::string(1, name) + ": &" + name + " [";
+    for (int i = 0; i < 10; ++i) text += std::string(i ? ", *" : "*") + previous;
+    text += "]\n";
+    previous = std::string(1, name);
+  }
+  Result<Value> parsed = ParseYaml(text);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, "yaml_too_large");
+  EXPECT_TRUE(ParseYaml("base: &b {x: 1}\none: *b\ntwo: *b\n")) << "honest reuse still works";
+}
+
+TEST(YamlTest, StreamThatNeverEndsIsRefused) {
+  Result<std::vector<Value>> docs = ParseYamlStream(",");
+  EXPECT_FALSE(docs);
+}
+
 }  // namespace
 }  // namespace gatehouse::value

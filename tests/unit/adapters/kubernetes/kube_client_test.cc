@@ -61,8 +61,8 @@ std::string Base64(std::string_view in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 |
-                 (unsigned char)in[i + 2];
+    unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     out += kAlphabet[v >> 18];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -137,10 +137,10 @@ class ScopedEnv {
 
 TEST(LoadKubeConnectionTest, TokenUserAndServer) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "config", Kubeconfig("    server: https://api.example:6443//\n"
-                           "    certificate-authority: /etc/ca.pem\n",
-                           "    token: sekret-token\n"));
+  const std::string path =
+      dir.Write("config", Kubeconfig("    server: https://api.example:6443//\n"
+                                     "    certificate-authority: /etc/ca.pem\n",
+                                     "    token: sekret-token\n"));
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->server, "https://api.example:6443");
@@ -166,9 +166,9 @@ TEST(LoadKubeConnectionTest, TokenFileAndInsecure) {
 
 TEST(LoadKubeConnectionTest, CertificateAuthorityDataIsMaterialisedPrivately) {
   // Lengths 0, 1 and 2 modulo 3 exercise every padding case of the decoder.
-  for (const std::string pem : {std::string("-----BEGIN CERTIFICATE-----\nMIIB\n"),
-                                std::string("-----BEGIN CERTIFICATE-----\nMIIBx\n"),
-                                std::string("-----BEGIN CERTIFICATE-----\nMIIBxy\n")}) {
+  for (const std::string& pem : {std::string("-----BEGIN CERTIFICATE-----\nMIIB\n"),
+                                 std::string("-----BEGIN CERTIFICATE-----\nMIIBx\n"),
+                                 std::string("-----BEGIN CERTIFICATE-----\nMIIBxy\n")}) {
     TempDir dir;
     const std::string scratch = dir.path() + "/scratch/nested";
     const std::string path =
@@ -192,11 +192,10 @@ TEST(LoadKubeConnectionTest, MaterialisedFileIsPrivateEvenWhenItExistedBefore) {
   const std::string stale = scratch + "/kube-ca.crt";
   std::ofstream(stale) << "old contents that are longer than the new ones\n";
   ::chmod(stale.c_str(), 0644);
-  const std::string path = dir.Write(
-      "config", Kubeconfig("    server: https://api:6443\n"
-                           "    certificate-authority-data: " +
-                               Base64("new") + "\n",
-                           "    token: t\n"));
+  const std::string path = dir.Write("config", Kubeconfig("    server: https://api:6443\n"
+                                                          "    certificate-authority-data: " +
+                                                              Base64("new") + "\n",
+                                                          "    token: t\n"));
   Result<KubeConnection> c = LoadKubeConnection(path, scratch);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(ReadAll(c->tls.ca_file), "new");
@@ -207,12 +206,12 @@ TEST(LoadKubeConnectionTest, ClientCertificateData) {
   TempDir dir;
   const std::string cert = "-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n";
   const std::string key = "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n";
-  const std::string path =
-      dir.Write("config", Kubeconfig("    server: https://api:6443\n",
-                                     "    client-certificate-data: " + Base64(cert) +
-                                         "\n"
-                                         "    client-key-data: " +
-                                         Base64(key) + "\n"));
+  const std::string path = dir.Write(
+      "config",
+      Kubeconfig("    server: https://api:6443\n", "    client-certificate-data: " + Base64(cert) +
+                                                       "\n"
+                                                       "    client-key-data: " +
+                                                       Base64(key) + "\n"));
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->bearer_token, "");
@@ -237,20 +236,39 @@ TEST(LoadKubeConnectionTest, ClientCertificateFiles) {
 }
 
 TEST(LoadKubeConnectionTest, InvalidBase64IsRefused) {
+  // "====" and "A===" are accepted by OpenSSL's block decoder; they used to underflow the
+  // padding arithmetic and throw.
+  for (const std::string& data : {std::string("!!!not base64!!!"), std::string("===="),
+                                  std::string("A==="), std::string("QQ")}) {
+    TempDir dir;
+    const std::string path = dir.Write("config", Kubeconfig("    server: https://api:6443\n"
+                                                            "    certificate-authority-data: \"" +
+                                                                data + "\"\n",
+                                                            "    token: t\n"));
+    Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
+    ASSERT_FALSE(c) << data;
+    EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  }
+}
+
+TEST(LoadKubeConnectionTest, Base64WithLineBreaks) {
   TempDir dir;
-  const std::string path =
-      dir.Write("config", Kubeconfig("    server: https://api:6443\n"
-                                     "    certificate-authority-data: \"!!!not base64!!!\"\n",
-                                     "    token: t\n"));
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIBxy\n";
+  const std::string encoded = Base64(pem);
+  const std::string path = dir.Write(
+      "config", Kubeconfig("    server: https://api:6443\n"
+                           "    certificate-authority-data: |\n      " +
+                               encoded.substr(0, 8) + "\n      " + encoded.substr(8) + "\n",
+                           "    token: t\n"));
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(ReadAll(c->tls.ca_file), pem);
 }
 
 TEST(LoadKubeConnectionTest, MissingContext) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "config", Kubeconfig("    server: https://api:6443\n", "    token: t\n", "nope"));
+  const std::string path =
+      dir.Write("config", Kubeconfig("    server: https://api:6443\n", "    token: t\n", "nope"));
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, "kubeconfig_invalid");
@@ -373,7 +391,8 @@ TEST(KubeClientTest, FindConfigMapSendsAuthorizedGet) {
   auto api = std::make_shared<FakeApiServer>(
       [](const HttpRequest&) -> Result<HttpResponse> { return Respond(200, kConfigMap); });
   KubeClient client(Connection(), api, std::chrono::milliseconds(1234));
-  Result<std::optional<value::Value>> found = client.FindConfigMap("kube-system", "keystone-policy");
+  Result<std::optional<value::Value>> found =
+      client.FindConfigMap("kube-system", "keystone-policy");
   ASSERT_TRUE(found) << found.error().message;
   ASSERT_TRUE(found->has_value());
   const value::Value* data = (*found)->Find("data");
@@ -382,7 +401,8 @@ TEST(KubeClientTest, FindConfigMapSendsAuthorizedGet) {
   EXPECT_EQ(*data->Find("policies")->AsString(), "[{\"resource\":{}}]");
 
   ASSERT_EQ(api->requests().size(), 1u);
-  const HttpRequest& request = api->requests()[0];
+  const std::vector<HttpRequest> requests = api->requests();
+  const HttpRequest& request = requests[0];
   EXPECT_EQ(request.method, "GET");
   EXPECT_EQ(request.url,
             "https://api.test:6443/api/v1/namespaces/kube-system/configmaps/keystone-policy");
@@ -485,10 +505,9 @@ struct FetchCase {
 };
 
 Result<std::optional<std::string>> Fetch(const FetchCase& answer, const std::string& key) {
-  auto api = std::make_shared<FakeApiServer>(
-      [answer](const HttpRequest&) -> Result<HttpResponse> {
-        return Respond(answer.status, answer.body);
-      });
+  auto api = std::make_shared<FakeApiServer>([answer](const HttpRequest&) -> Result<HttpResponse> {
+    return Respond(answer.status, answer.body);
+  });
   auto client = std::make_shared<KubeClient>(Connection(), api, std::chrono::milliseconds(100));
   WatchedSource::Fetcher fetch = ConfigMapFetcher(client, "kube-system", "keystone-policy", key);
   return fetch();

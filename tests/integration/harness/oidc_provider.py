@@ -1,0 +1,194 @@
+"""A real OpenID Connect provider on 127.0.0.1 for integration tests (stdlib + Node).
+
+Runs ``oidc_provider/server.js`` (the npm package ``oidc-provider``, configured like a
+Keycloak realm) under ``node``. ``npm install`` fills ``oidc_provider/node_modules`` on first
+use when it is absent. The provider is stopped by its PID in ``stop()``, ``__exit__``, at
+interpreter exit and, as a last resort, when the Python process dies (PR_SET_PDEATHSIG).
+
+Usage::
+
+    from harness.oidc_provider import OidcProvider
+
+    with OidcProvider(realm="demo") as op:
+        op.issuer                         # "http://127.0.0.1:<port>/realms/demo"
+        token = op.access_token("kube-dev", "dev-secret", audience="kubernetes")
+        op.rotate_keys()                  # a new signing key; the old one stays published
+        op.stop(); op.start()             # same port and keys: the provider restarted
+
+Tokens are JWT access tokens (RFC 9068) from the provider's own token endpoint
+(client_credentials grant with a resource indicator). Error messages never contain tokens
+or client secrets.
+"""
+
+import atexit
+import base64
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oidc_provider")
+_PR_SET_PDEATHSIG = 1
+
+
+class OidcProviderError(Exception):
+    """The provider could not be started, or answered unexpectedly."""
+
+
+def is_available():
+    """True when node and npm are installed (for test skipping)."""
+    return shutil.which("node") is not None and shutil.which("npm") is not None
+
+
+def ensure_installed(timeout=300):
+    """Runs `npm install` in the provider folder when its node_modules is missing."""
+    if os.path.isdir(os.path.join(HERE, "node_modules", "oidc-provider")):
+        return
+    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=HERE,
+                            capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise OidcProviderError("npm install failed: " + result.stderr[-2000:])
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    os.setpgrp()
+
+
+def _opener():
+    # Never through a proxy: the provider is on this machine.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def decode_part(token, index):
+    """The JSON of part `index` (0 header, 1 claims) of a compact JWS, unverified."""
+    part = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+class OidcProvider:
+    """One provider process. Not thread-safe."""
+
+    def __init__(self, realm="demo", port=None, start_timeout=30.0):
+        self.realm = realm
+        self.port = port
+        self.start_timeout = float(start_timeout)
+        self.dir = tempfile.mkdtemp(prefix="gatehouse-oidc-")
+        self.keys_file = os.path.join(self.dir, "keys.json")
+        self.log_path = os.path.join(self.dir, "provider.log")
+        self.proc = None
+        atexit.register(self.close)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def issuer(self):
+        return "%s/realms/%s" % (self.base, self.realm)
+
+    def start(self):
+        ensure_installed()
+        if self.port is None:
+            self.port = free_port()
+        cmd = ["node", os.path.join(HERE, "server.js"), "--port", str(self.port),
+               "--realm", self.realm, "--keys", self.keys_file]
+        self.proc = subprocess.Popen(cmd, cwd=HERE, stdout=open(self.log_path, "a"),
+                                     stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise OidcProviderError("provider exited with %s: %s" % (
+                    self.proc.returncode, self.log()[-2000:]))
+            try:
+                with _opener().open(self.issuer + "/.well-known/openid-configuration",
+                                    timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise OidcProviderError("provider did not become ready: " + self.log()[-2000:])
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        try:
+            return open(self.log_path, errors="replace").read()
+        except OSError:
+            return ""
+
+    def _post(self, url, form=None, auth=None):
+        data = urllib.parse.urlencode(form or {}).encode()
+        req = urllib.request.Request(url, data=data, method="POST")
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        if auth:
+            basic = base64.b64encode(("%s:%s" % auth).encode()).decode()
+            req.add_header("Authorization", "Basic " + basic)
+        try:
+            with _opener().open(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read().decode() or "null")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")[:300]
+
+    def access_token(self, client_id, client_secret, audience="kubernetes", scope=None):
+        """A JWT access token for `client_id` with `aud: audience` (client_credentials)."""
+        form = {"grant_type": "client_credentials",
+                "resource": "urn:gatehouse:aud:" + audience}
+        if scope:
+            form["scope"] = scope
+        status, body = self._post(self.issuer + "/token", form, auth=(client_id, client_secret))
+        if status != 200 or not isinstance(body, dict) or "access_token" not in body:
+            # The body of an error answer holds no token.
+            raise OidcProviderError("token request for %s failed: HTTP %s %s" % (
+                client_id, status, body if status != 200 else "(no access_token)"))
+        return body["access_token"]
+
+    def rotate_keys(self):
+        """Makes a new key current (the old one stays in the JWKS); returns its kid."""
+        status, body = self._post(self.base + "/test/rotate")
+        if status != 200:
+            raise OidcProviderError("rotation failed: HTTP %s" % status)
+        return body["kid"]
+
+    def jwks(self):
+        with _opener().open(self.issuer + "/jwks", timeout=5) as resp:
+            return json.loads(resp.read().decode())

@@ -1,0 +1,126 @@
+// Round-trip properties of the JSON writer and reader (the oracle of fuzz/json_fuzzer.cc, on
+// chosen edge cases): ParseJson(ToJson(v)) == v, in both styles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "value/json.h"
+#include "value/value.h"
+#include "value/yaml.h"
+
+namespace gatehouse::value {
+namespace {
+
+void ExpectRoundTrip(const Value& v) {
+  for (JsonStyle style : {JsonStyle::kCompact, JsonStyle::kPretty}) {
+    const std::string text = ToJson(v, style);
+    Result<Value> again = ParseJson(text);
+    ASSERT_TRUE(again) << text << ": " << again.error().message;
+    EXPECT_EQ(*again, v) << text;
+  }
+}
+
+TEST(JsonRoundTripTest, Integers) {
+  for (std::int64_t i :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1} << 53,
+        std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
+    ExpectRoundTrip(Value(i));
+    EXPECT_EQ(ToJson(Value(i)), std::to_string(i));
+  }
+}
+
+TEST(JsonRoundTripTest, Doubles) {
+  for (double d : {0.1, -2.5, 1e-300, 5e-324, 1.7976931348623157e308, 1e21, 1e300, 123.0, -0.0,
+                   0.30000000000000004, 9223372036854775808.0}) {
+    ExpectRoundTrip(Value(d));
+  }
+}
+
+TEST(JsonRoundTripTest, ReadsAboveInt64AsDouble) {
+  Result<Value> v = ParseJson("9223372036854775808");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind(), Kind::kDouble);
+  EXPECT_EQ(*v->AsDouble(), 9223372036854775808.0);
+  ExpectRoundTrip(*v);
+}
+
+// Known issue found by fuzz/json_fuzzer: doubles of magnitude >= 2^64 are written as 20-digit
+// integers that the reader refuses as out of range. Enable once the writer emits an exponent.
+TEST(JsonRoundTripTest, DISABLED_DoublesAboveUint64) {
+  Result<Value> v = ParseJson("18446744073709551615");
+  ASSERT_TRUE(v);
+  ExpectRoundTrip(*v);
+  ExpectRoundTrip(Value(18446744073709551616.0));
+}
+
+TEST(JsonRoundTripTest, NonFiniteDoublesBecomeNull) {
+  EXPECT_EQ(ToJson(Value(std::numeric_limits<double>::infinity())), "null");
+  EXPECT_EQ(ToJson(Value(std::nan(""))), "null");
+  Result<Value> v = ParseJson("1e400");
+  EXPECT_FALSE(v);  // not representable; never an infinity in a Value
+}
+
+TEST(JsonRoundTripTest, EveryControlCharacterAndUnicode) {
+  std::string all;
+  for (int c = 0; c < 0x20; ++c) all += static_cast<char>(c);
+  all += "\"\\/\x7f";
+  all += "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xe2\x80\xa8";  // é € 😀 U+2028
+  ExpectRoundTrip(Value(all));
+  const std::string text = ToJson(Value(all));
+  for (char c : text) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << text;
+  Result<Value> escaped = ParseJson(R"("\ud83d\ude00\u00e9")");
+  ASSERT_TRUE(escaped);
+  EXPECT_EQ(*escaped->AsString(), "\xf0\x9f\x98\x80\xc3\xa9");
+}
+
+TEST(JsonRoundTripTest, RefusesInvalidUtf8AndLoneSurrogates) {
+  EXPECT_FALSE(ParseJson("\"\xff\""));
+  EXPECT_FALSE(ParseJson("\"\xc3\""));
+  EXPECT_FALSE(ParseJson(R"("\ud800")"));
+}
+
+TEST(JsonRoundTripTest, NestedDocumentAtTheDepthLimit) {
+  JsonLimits limits;
+  limits.max_depth = 16;
+  Value v = Value::MakeArray();
+  for (int i = 0; i < 15; ++i) {
+    Value outer = Value::MakeObject();
+    outer.Set("k" + std::to_string(i), std::move(v));
+    v = std::move(outer);
+  }
+  const std::string text = ToJson(v);
+  Result<Value> again = ParseJson(text, limits);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(*again, v);
+  limits.max_depth = 15;
+  Result<Value> too_deep = ParseJson(text, limits);
+  ASSERT_FALSE(too_deep);
+  EXPECT_EQ(too_deep.error().code, "json_too_deep");
+}
+
+TEST(JsonRoundTripTest, EqualityIgnoresMemberOrderButNotArrayOrder) {
+  Result<Value> a = ParseJson(R"({"x":1,"y":[1,2]})");
+  Result<Value> b = ParseJson(R"({"y":[1,2],"x":1.0})");
+  Result<Value> c = ParseJson(R"({"y":[2,1],"x":1})");
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(*a, *c);
+}
+
+TEST(YamlLimitsTest, SizeLimitNamesTheLimit) {
+  YamlLimits limits;
+  limits.max_bytes = 8;
+  Result<Value> v = ParseYaml("key: a long value\n", limits);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, "yaml_too_large");
+  Result<std::vector<Value>> docs = ParseYamlStream("---\na: 1\n---\nb: 2\n", limits);
+  ASSERT_FALSE(docs);
+  EXPECT_EQ(docs.error().code, "yaml_too_large");
+}
+
+}  // namespace
+}  // namespace gatehouse::value
