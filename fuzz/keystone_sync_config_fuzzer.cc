@@ -13,9 +13,7 @@
 #include "authn/keystone/sync_config.h"
 #include "k8s/user_info.h"
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace authn = gatehouse::authn;
