@@ -17,31 +17,6 @@ namespace {
 
 namespace value = gatehouse::value;
 
-// KNOWN ISSUE (reported, src/value/json.cc): a double of magnitude >= 2^64 whose shortest form
-// has at most ~20 digits (e.g. 18446744073709551615 read as 1.8446744073709552e19) is written
-// as a 20-digit integer ("18446744073709552000") that simdjson refuses as out of range. Such
-// documents are exempt from the round-trip oracle until the writer is fixed; remove this then.
-bool HasBigIntegralDouble(const value::Value& v) {
-  switch (v.kind()) {
-    case value::Kind::kDouble: {
-      const double d = *v.AsDouble();
-      return std::isfinite(d) && std::fabs(d) >= 18446744073709551616.0 && d == std::floor(d);
-    }
-    case value::Kind::kArray:
-      for (const value::Value& item : *v.AsArray()) {
-        if (HasBigIntegralDouble(item)) return true;
-      }
-      return false;
-    case value::Kind::kObject:
-      for (const value::Member& member : *v.AsObject()) {
-        if (HasBigIntegralDouble(member.value)) return true;
-      }
-      return false;
-    default:
-      return false;
-  }
-}
-
 void CheckRoundTrip(const value::Value& parsed, value::JsonStyle style,
                     const value::JsonLimits& limits) {
   const std::string text = value::ToJson(parsed, style);
@@ -75,10 +50,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   gatehouse::Result<value::Value> parsed = value::ParseJson(text, limits);
   if (!parsed) {
     if (parsed.error().code.empty()) std::abort();
-    return 0;
-  }
-  if (HasBigIntegralDouble(*parsed)) {
-    (void)value::ToJson(*parsed);
     return 0;
   }
   CheckRoundTrip(*parsed, value::JsonStyle::kCompact, limits);

@@ -85,7 +85,11 @@ void AppendNumber(std::string& out, double d) {
     return;
   }
   char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), d);
+  // Integral doubles beyond int64 in plain digits would read back as integers out of range;
+  // the exponent form keeps them doubles.
+  auto [end, ec] = std::fabs(d) >= 9.2e18 ? std::to_chars(buffer, buffer + sizeof(buffer), d,
+                                                          std::chars_format::scientific)
+                                          : std::to_chars(buffer, buffer + sizeof(buffer), d);
   out.append(buffer, end);
 }
 
