@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "authn/cache_key.h"
 #include "value/json.h"
 #include "value/value.h"
 
@@ -316,26 +317,13 @@ std::string FormatRfc3339(system_clock::time_point time) {
 std::string KeystoneCredentialCacheKey(const KeystoneCredentials& c) {
   Result<std::string> url = BuildKeystoneTokenUrl(c.auth_url);
   const std::string& normalized_url = url ? *url : c.auth_url;
-  std::string material = "gatehouse-keystone-credential-v1";
+  CacheKeyBuilder key("gatehouse-keystone-credential-v1");
   for (const std::string* field :
        {&normalized_url, &c.user_name, &c.user_domain_name, &c.project_name, &c.project_id,
         &c.project_domain_name, &c.application_credential_id, &c.application_credential_name}) {
-    material += '\n';
-    material += std::to_string(field->size());
-    material += ':';
-    material += *field;
+    key.Add(*field);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  EVP_Digest(material.data(), material.size(), digest, &digest_size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digest_size * 2);
-  for (unsigned int i = 0; i < digest_size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return key.Hex();
 }
 
 bool IsCachedTokenUsable(system_clock::time_point expires_at, system_clock::time_point now,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "authn/cache_key.h"
 #include "authn/jwt/base64url.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -365,27 +366,10 @@ TokenSet MergeRefreshed(const TokenSet& old_tokens, TokenSet refreshed) {
 }
 
 std::string OidcCredentialCacheKey(const OidcClient& client) {
-  std::string material = "gatehouse-oidc-credential-v1";
-  auto add = [&material](const std::string& field) {
-    material += '\n';
-    material += std::to_string(field.size());
-    material += ':';
-    material += field;
-  };
-  add(client.issuer);
-  add(client.client_id);
-  for (const std::string& scope : client.scopes) add(scope);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  EVP_Digest(material.data(), material.size(), digest, &digest_size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digest_size * 2);
-  for (unsigned int i = 0; i < digest_size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  CacheKeyBuilder key("gatehouse-oidc-credential-v1");
+  key.Add(client.issuer).Add(client.client_id);
+  for (const std::string& scope : client.scopes) key.Add(scope);
+  return key.Hex();
 }
 
 }  // namespace gatehouse::authn::oidc
