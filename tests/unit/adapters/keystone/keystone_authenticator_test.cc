@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "../recording_http_client.h"
 #include "authn/keystone/user_info_builder.h"
 
 namespace gatehouse::adapters {
@@ -41,38 +42,8 @@ std::string Header(const HttpRequest& request, std::string_view name) {
   return "<absent>";
 }
 
-HttpResponse Respond(int status, std::string body, HttpHeaders headers = {}) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
-
-// Replays Keystone answers chosen by a handler and records every request.
-class FakeKeystone final : public HttpClient {
- public:
-  using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
-  explicit FakeKeystone(Handler handler) : handler_(std::move(handler)) {}
-
-  Result<HttpResponse> Send(const HttpRequest& request) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      requests_.push_back(request);
-    }
-    return handler_(request);
-  }
-  std::vector<HttpRequest> requests() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return requests_;
-  }
-  void set_handler(Handler handler) { handler_ = std::move(handler); }
-
- private:
-  Handler handler_;
-  mutable std::mutex mu_;
-  std::vector<HttpRequest> requests_;
-};
+using FakeKeystone = testing::RecordingHttpClient;
+using testing::Respond;
 
 // A self-validating Keystone knowing one token: the captured demo user (SPEC H10).
 Result<HttpResponse> DemoKeystone(const HttpRequest& request) {

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "../recording_http_client.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -337,34 +339,8 @@ TEST(LoadKubeConnectionTest, InClusterEnvironment) {
 
 // ---- KubeClient ------------------------------------------------------------------------------
 
-HttpResponse Respond(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-// Answers with a handler and records every request.
-class FakeApiServer final : public HttpClient {
- public:
-  using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
-  explicit FakeApiServer(Handler handler) : handler_(std::move(handler)) {}
-
-  Result<HttpResponse> Send(const HttpRequest& request) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back(request);
-    return handler_(request);
-  }
-  std::vector<HttpRequest> requests() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return requests_;
-  }
-
- private:
-  Handler handler_;
-  mutable std::mutex mu_;
-  std::vector<HttpRequest> requests_;
-};
+using FakeApiServer = testing::RecordingHttpClient;
+using testing::Respond;
 
 std::vector<std::string> HeaderValues(const HttpRequest& request, std::string_view name) {
   std::vector<std::string> out;
