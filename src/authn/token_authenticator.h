@@ -7,8 +7,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 
+#include "authn/token_digest.h"
 #include "common/result.h"
 #include "k8s/user_info.h"
 
@@ -24,6 +26,12 @@ class TokenAuthenticator {
                                                    std::chrono::steady_clock::time_point deadline) {
     (void)deadline;
     return Authenticate(token);
+  }
+  // A cached outcome for the token with this digest, without any other work; nullopt when the
+  // source has none (or keeps no cache). Lets a router answer repeated tokens before parsing.
+  virtual std::optional<Result<k8s::UserInfo>> FindCached(const TokenDigest& digest) {
+    (void)digest;
+    return std::nullopt;
   }
 };
 

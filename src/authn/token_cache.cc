@@ -6,6 +6,7 @@
 #include <cstring>
 #include <future>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -29,10 +30,24 @@ struct DigestHash {
 }  // namespace
 
 TokenDigest DigestToken(std::string_view token) {
+  // SHA256() and EVP_sha256() look the algorithm up in OpenSSL 3's provider store on every call
+  // (a global read lock and two reference counts): more than the hash of a short token. The
+  // algorithm is fetched once and each thread reuses one context.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct ContextDeleter {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, ContextDeleter> context(EVP_MD_CTX_new());
   TokenDigest digest{};
-  // The one-shot SHA256() neither allocates nor fetches an algorithm (EVP_Digest does both on
-  // every call), so it cannot fail and leave several tokens sharing one digest.
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
+  unsigned int length = 0;
+  if (kSha256 == nullptr || context == nullptr ||
+      EVP_DigestInit_ex2(context.get(), kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), token.data(), token.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1 || length != digest.size()) {
+    // Never reached with a working libcrypto; the one-shot form cannot fail, so tokens never
+    // share a zero digest.
+    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
+  }
   return digest;
 }
 
@@ -84,7 +99,11 @@ TokenCache::Shard& TokenCache::ShardFor(const TokenDigest& digest) const {
 
 Result<k8s::UserInfo> TokenCache::GetOrCompute(std::string_view token,
                                                const std::function<TokenCacheComputed()>& compute) {
-  const TokenDigest digest = DigestToken(token);
+  return GetOrCompute(DigestToken(token), compute);
+}
+
+Result<k8s::UserInfo> TokenCache::GetOrCompute(const TokenDigest& digest,
+                                               const std::function<TokenCacheComputed()>& compute) {
   Shard& shard = ShardFor(digest);
   std::shared_ptr<Shard::Flight> flight;
   bool leader = false;
@@ -157,6 +176,15 @@ std::optional<Result<k8s::UserInfo>> TokenCache::Find(std::string_view token) {
   std::lock_guard<std::mutex> lock(shard.mu);
   if (const Shard::Entry* entry = shard.FindLocked(digest, clock_)) return entry->result;
   return std::nullopt;
+}
+
+std::optional<Result<k8s::UserInfo>> TokenCache::Lookup(const TokenDigest& digest) {
+  Shard& shard = ShardFor(digest);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  const Shard::Entry* entry = shard.FindLocked(digest, clock_);
+  if (entry == nullptr) return std::nullopt;
+  (entry->result ? hits_ : negative_hits_).fetch_add(1, std::memory_order_relaxed);
+  return entry->result;
 }
 
 void TokenCache::Clear() {

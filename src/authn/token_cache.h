@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "authn/token_digest.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "k8s/user_info.h"
@@ -54,11 +55,6 @@ struct TokenCacheStats {
   std::size_t entries = 0;          // currently stored (including not yet purged stale ones)
 };
 
-using TokenDigest = std::array<std::uint8_t, 32>;
-
-// SHA-256 of the token bytes.
-TokenDigest DigestToken(std::string_view token);
-
 class TokenCache {
  public:
   TokenCache(TokenCacheOptions options, const Clock& clock);
@@ -72,8 +68,14 @@ class TokenCache {
   Result<k8s::UserInfo> GetOrCompute(std::string_view token,
                                      const std::function<TokenCacheComputed()>& compute);
 
+  // The same for a token whose digest the caller has already computed.
+  Result<k8s::UserInfo> GetOrCompute(const TokenDigest& digest,
+                                     const std::function<TokenCacheComputed()>& compute);
+
   // The cached outcome without computing; nullopt when absent or stale. Not counted in stats.
   std::optional<Result<k8s::UserInfo>> Find(std::string_view token);
+  // The same by digest, counted as a hit when found (a front-end lookup on the request path).
+  std::optional<Result<k8s::UserInfo>> Lookup(const TokenDigest& digest);
 
   // Drops every entry (e.g. after a configuration change).
   void Clear();

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "authn/jwt/jws.h"
+#include "authn/token_digest.h"
 
 namespace gatehouse::adapters {
 
@@ -39,7 +40,20 @@ Result<authn::TokenAuthenticator*> IdentityChain::Route(std::string_view token) 
   return found->authenticator.get();
 }
 
+std::optional<Result<k8s::UserInfo>> IdentityChain::FindCachedJws(std::string_view token) const {
+  // No shape check beyond the dots: a cached outcome belongs to these exact bytes, whatever they
+  // are, and LooksLikeJws() (a header parse) would cost more than the whole lookup.
+  if (issuers_.empty() || token.find('.') == std::string_view::npos) return std::nullopt;
+  const authn::TokenDigest digest = authn::DigestToken(token);
+  for (const IssuerAuthenticator& issuer : issuers_) {
+    if (issuer.authenticator == nullptr) continue;
+    if (auto cached = issuer.authenticator->FindCached(digest)) return cached;
+  }
+  return std::nullopt;
+}
+
 Result<k8s::UserInfo> IdentityChain::Authenticate(std::string_view token) {
+  if (auto cached = FindCachedJws(token)) return *std::move(cached);
   Result<authn::TokenAuthenticator*> source = Route(token);
   if (!source) return source.error();
   return (*source)->Authenticate(token);
@@ -47,6 +61,7 @@ Result<k8s::UserInfo> IdentityChain::Authenticate(std::string_view token) {
 
 Result<k8s::UserInfo> IdentityChain::AuthenticateWithin(
     std::string_view token, std::chrono::steady_clock::time_point deadline) {
+  if (auto cached = FindCachedJws(token)) return *std::move(cached);
   Result<authn::TokenAuthenticator*> source = Route(token);
   if (!source) return source.error();
   return (*source)->AuthenticateWithin(token, deadline);

@@ -10,6 +10,9 @@
 //    one with another `iss` is refused as "unknown_issuer" without any network call; one with
 //    no `iss` goes to Keystone (Keystone's own JWS tokens carry none);
 //  - any other token goes to Keystone.
+// A JWS token an issuer has already answered (its cached outcome, found by the token's
+// SHA-256) is answered before any parsing, so a repeated OIDC token costs what a repeated
+// Keystone token costs: one digest and one cache lookup.
 // Without Keystone, tokens routed to it are refused with "no_identity_source".
 //
 // Thread-safety: immutable after construction; Authenticate() may be called concurrently when
@@ -18,6 +21,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +49,8 @@ class IdentityChain final : public authn::TokenAuthenticator {
  private:
   // The source for `token`, or the error that refuses it without asking any source.
   Result<authn::TokenAuthenticator*> Route(std::string_view token) const;
+  // An issuer's cached outcome for a JWS token; nullopt when none has one.
+  std::optional<Result<k8s::UserInfo>> FindCachedJws(std::string_view token) const;
   const IssuerAuthenticator* FindIssuer(const std::string& issuer) const;
 
   std::vector<IssuerAuthenticator> issuers_;

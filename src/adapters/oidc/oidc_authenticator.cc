@@ -48,6 +48,11 @@ Result<k8s::UserInfo> OidcAuthenticator::Authenticate(std::string_view token) {
   return cache_.GetOrCompute(token, [&] { return Compute(token); });
 }
 
+std::optional<Result<k8s::UserInfo>> OidcAuthenticator::FindCached(
+    const authn::TokenDigest& digest) {
+  return cache_.Lookup(digest);
+}
+
 authn::TokenCacheComputed OidcAuthenticator::Compute(std::string_view token) {
   auto fail = [this](Error error) {
     ++refused_;

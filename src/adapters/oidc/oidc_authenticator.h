@@ -61,6 +61,7 @@ class OidcAuthenticator final : public authn::TokenAuthenticator {
       const Clock& clock = SystemClock::Instance());
 
   Result<k8s::UserInfo> Authenticate(std::string_view token) override;
+  std::optional<Result<k8s::UserInfo>> FindCached(const authn::TokenDigest& digest) override;
 
   const std::string& issuer() const { return options_.verify.issuer; }
   bool ready() const { return keys_->ready(); }

@@ -53,6 +53,30 @@ TEST(DigestTokenTest, IsSha256) {
   EXPECT_NE(DigestToken("abd"), d);
 }
 
+TEST(DigestTokenTest, SameOnEveryThreadAndForLongTokens) {
+  const std::string long_token(100000, 'x');
+  const TokenDigest here = DigestToken(long_token);
+  TokenDigest there{};
+  std::thread([&] { there = DigestToken(long_token); }).join();
+  EXPECT_EQ(here, there);
+  EXPECT_NE(DigestToken(long_token + "y"), here);
+  EXPECT_NE(DigestToken(""), DigestToken(std::string(1, '\0')));
+}
+
+TEST_F(TokenCacheTest, LookupByDigestCountsHitsAndNeverComputes) {
+  TokenCache cache({seconds(60), seconds(10), 100}, clock_);
+  EXPECT_FALSE(cache.Lookup(DigestToken("t")).has_value());
+  EXPECT_EQ(cache.GetOrCompute(DigestToken("t"), Success())->username, "u1");
+  auto found = cache.Lookup(DigestToken("t"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ((*found)->username, "u1");
+  EXPECT_EQ(cache.GetOrCompute("t", Success())->username, "u1");  // same key as the digest form
+  clock_.Advance(seconds(60));
+  EXPECT_FALSE(cache.Lookup(DigestToken("t")).has_value());
+  EXPECT_EQ(calls_, 1);
+  EXPECT_EQ(cache.stats().hits, 2u);
+}
+
 TEST_F(TokenCacheTest, PositiveTtl) {
   TokenCache cache({seconds(60), seconds(10), 100}, clock_);
   EXPECT_EQ(cache.GetOrCompute("t", Success())->username, "u1");

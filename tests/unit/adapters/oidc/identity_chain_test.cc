@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "authn/jwt/base64url.h"
 
 namespace gatehouse::adapters {
@@ -22,7 +24,18 @@ class Recorder final : public authn::TokenAuthenticator {
     user.username = name_;
     return user;
   }
+  std::optional<Result<k8s::UserInfo>> FindCached(const authn::TokenDigest& digest) override {
+    ++cache_lookups;
+    if (cached_digest && *cached_digest == digest) {
+      k8s::UserInfo user;
+      user.username = name_ + "-cached";
+      return Result<k8s::UserInfo>(user);
+    }
+    return std::nullopt;
+  }
   int calls = 0;
+  int cache_lookups = 0;
+  std::optional<authn::TokenDigest> cached_digest;
   std::chrono::steady_clock::time_point last_deadline{};
 
  private:
@@ -51,6 +64,30 @@ TEST_F(IdentityChainTest, JwsGoesToItsIssuer) {
   ASSERT_TRUE(user.has_value());
   EXPECT_EQ(user->username, "other");
   EXPECT_EQ(demo_->calls + keystone_->calls, 0);
+}
+
+TEST_F(IdentityChainTest, RepeatedJwsIsAnsweredFromItsIssuersCacheBeforeParsing) {
+  const std::string token = UnsignedJws(R"({"alg":"RS256","kid":"k"})",
+                                        R"({"iss":"https://sso.test/realms/other","sub":"x"})");
+  other_->cached_digest = authn::DigestToken(token);
+  Result<k8s::UserInfo> user = chain_.Authenticate(token);
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->username, "other-cached");
+  EXPECT_EQ(demo_->calls + other_->calls + keystone_->calls, 0);
+
+  // Another token misses every cache and is routed (and verified) as usual.
+  const std::string fresh = UnsignedJws(R"({"alg":"RS256","kid":"k"})",
+                                        R"({"iss":"https://sso.test/realms/other","sub":"y"})");
+  user = chain_.Authenticate(fresh);
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->username, "other");
+  EXPECT_EQ(other_->calls, 1);
+}
+
+TEST_F(IdentityChainTest, TokensWithoutDotsNeverTouchTheIssuerCaches) {
+  ASSERT_TRUE(chain_.Authenticate("gAAAAABfernet-token").has_value());
+  EXPECT_EQ(demo_->cache_lookups + other_->cache_lookups, 0);
+  EXPECT_EQ(keystone_->calls, 1);
 }
 
 TEST_F(IdentityChainTest, UnknownIssuerIsRefusedWithoutAskingAnyone) {
