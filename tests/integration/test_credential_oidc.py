@@ -6,9 +6,14 @@ Run by ctest as:
 Prints one line per case and a final `N passed, N failed`; exits non-zero on any failure.
 
 The provider is a small stdlib fake (FakeProvider below) that speaks RFC 8628 and RFC 6749
-§6: the shared oidc-provider harness does not enable the device flow yet. The user's approval
-is automated as a person would do it: the test reads the prompt the plugin prints on stderr,
-opens the verification URI with urllib and submits the approval form.
+§6. The end-to-end suite against a real provider (the npm oidc-provider realm of
+harness/oidc_provider, device flow, refresh, cache, and the ID token reviewed by `gatehouse
+serve`) is test_credential_oidc_provider.py; this fake stays for what a real provider cannot be
+made to do on demand: counting every request, revoking refresh tokens, scopes as cache keys, a
+confidential client with a wrong secret, a provider that is down or silent, and an issuer
+mismatch. The user's approval is automated as a person would do it: the test reads the prompt
+the plugin prints on stderr, opens the verification URI with urllib and submits the approval
+form.
 """
 
 import argparse
