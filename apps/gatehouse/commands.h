@@ -8,5 +8,7 @@ namespace gatehouse::app {
 
 void RegisterServeCommand(CLI::App& app, int* exit_code);
 void RegisterCredentialCommand(CLI::App& app, int* exit_code);
+// `eval` and `bench`: the Rego engine on policy and data files.
+void RegisterEvalCommands(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app
