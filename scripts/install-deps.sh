@@ -13,7 +13,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   python3 curl openssl sqlite3
   python3-keystone uwsgi-core uwsgi-plugin-python3
-  nginx-light wrk
+  nginx-light wrk postgresql
 )
 
 wanted=("${BUILD_PACKAGES[@]}")

@@ -120,5 +120,7 @@ void RegisterTimeBuiltins(BuiltinRegistry& r);        // time.*
 void RegisterNetBuiltins(BuiltinRegistry& r);         // net.cidr_*
 void RegisterCryptoBuiltins(BuiltinRegistry& r);      // crypto.*, io.jwt.*
 void RegisterMiscBuiltins(BuiltinRegistry& r);        // semver, uuid, rand, opa.runtime, ...
+void RegisterGraphqlBuiltins(BuiltinRegistry& r);     // graphql.*
+void RegisterProviderBuiltins(BuiltinRegistry& r);    // providers.aws.sign_req
 
 }  // namespace gatehouse::rego

@@ -38,6 +38,8 @@ const BuiltinRegistry& StandardBuiltins() {
     RegisterNetBuiltins(r);
     RegisterCryptoBuiltins(r);
     RegisterMiscBuiltins(r);
+    RegisterGraphqlBuiltins(r);
+    RegisterProviderBuiltins(r);
     return r;
   }();
   return registry;
