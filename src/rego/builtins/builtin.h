@@ -122,5 +122,6 @@ void RegisterCryptoBuiltins(BuiltinRegistry& r);      // crypto.*, io.jwt.*
 void RegisterMiscBuiltins(BuiltinRegistry& r);        // semver, uuid, rand, opa.runtime, ...
 void RegisterGraphqlBuiltins(BuiltinRegistry& r);     // graphql.*
 void RegisterProviderBuiltins(BuiltinRegistry& r);    // providers.aws.sign_req
+void RegisterHttpBuiltins(BuiltinRegistry& r);        // http.send (checked, never sent)
 
 }  // namespace gatehouse::rego

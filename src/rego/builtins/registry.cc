@@ -40,6 +40,7 @@ const BuiltinRegistry& StandardBuiltins() {
     RegisterMiscBuiltins(r);
     RegisterGraphqlBuiltins(r);
     RegisterProviderBuiltins(r);
+    RegisterHttpBuiltins(r);
     return r;
   }();
   return registry;

@@ -1,0 +1,37 @@
+#include <gtest/gtest.h>
+
+#include "rego/builtins/builtin.h"
+
+namespace gatehouse::rego {
+namespace {
+
+BuiltinResult Send(const Value& request) {
+  const Builtin* b = StandardBuiltins().Find("http.send");
+  EXPECT_NE(b, nullptr);
+  BuiltinContext ctx;
+  return b->fn(ctx, std::span<const Value>(&request, 1));
+}
+
+TEST(HttpSendTest, KeysAreCheckedLikeOpa) {
+  auto bad = Send(Value::Object({{Value::String("bad_key"), Value::String("x")},
+                                 {Value::String("method"), Value::String("get")},
+                                 {Value::String("url"), Value::String("http://127.0.0.1")}}));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, "eval_type_error");
+  EXPECT_EQ(bad.error().message, "http.send: invalid request parameters(s): {\"bad_key\"}");
+  auto missing = Send(Value::Object({{Value::String("method"), Value::String("get")}}));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message,
+            "http.send: missing required request parameters(s): {\"url\"}");
+}
+
+TEST(HttpSendTest, AValidRequestIsNeverSent) {
+  auto sent = Send(Value::Object({{Value::String("method"), Value::String("get")},
+                                  {Value::String("url"), Value::String("http://127.0.0.1:1")}}));
+  ASSERT_FALSE(sent.has_value());
+  EXPECT_EQ(sent.error().code, "eval_builtin_error");
+  EXPECT_NE(sent.error().message.find("disabled"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gatehouse::rego
