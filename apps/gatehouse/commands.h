@@ -10,5 +10,7 @@ void RegisterServeCommand(CLI::App& app, int* exit_code);
 void RegisterCredentialCommand(CLI::App& app, int* exit_code);
 // `eval` and `bench`: the Rego engine on policy and data files.
 void RegisterEvalCommands(CLI::App& app, int* exit_code);
+// `registry`: projects, members, robots, pull secrets and signing certificates (registry_cmd.cc).
+void RegisterRegistryCommand(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app

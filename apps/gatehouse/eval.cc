@@ -87,7 +87,9 @@ Result<Prepared> Prepare(const EvalFlags& flags) {
 }
 
 int Fail(const Error& error) {
-  std::cerr << "1 error occurred: " << error.ToString() << "\n";
+  // Evaluation errors already carry their code in OPA's form ("file:row: code: message").
+  const bool has_code = error.message.find(error.code) != std::string::npos;
+  std::cerr << "1 error occurred: " << (has_code ? error.message : error.ToString()) << "\n";
   return 1;
 }
 

@@ -19,6 +19,8 @@
 #include "adapters/identity/identity_chain.h"
 #include "adapters/kubernetes/kube_client.h"
 #include "adapters/log/log.h"
+#include "adapters/registry/registry_service.h"
+#include "adapters/registry_store/open_store.h"
 #include "adapters/reload/watched_source.h"
 #include "adapters/tls/self_signed.h"
 #include "adapters/webhook/webhook_service.h"
@@ -26,6 +28,7 @@
 #include "gatehouse/commands.h"
 #include "gatehouse/keystone_wiring.h"
 #include "gatehouse/oidc_wiring.h"
+#include "registry/names.h"
 
 namespace gatehouse::app {
 namespace {
@@ -263,6 +266,47 @@ int RunServe(const ServeFlags& flags) {
   webhook_options.authorize.deny_on_no_match = config.authorization_no_match == "deny";
   auto service =
       std::make_shared<adapters::WebhookService>(webhook_options, authenticator, policy, metrics);
+  // Registry token service and API, on by default (the realm is whatever URL clients reach).
+  std::shared_ptr<adapters::registry_service::RegistryService> registry_svc;
+  if (config.registry_enabled) {
+    if (Status prefix = registry::ValidateRobotPrefix(config.robot_prefix); !prefix) {
+      std::cerr << "gatehouse serve: invalid value for --robot-prefix: " << prefix.error().message
+                << "\n";
+      return 2;
+    }
+    adapters::registry_service::RegistryServiceOptions registry_options;
+    registry_options.data_dir = data_dir;
+    registry_options.database_url = config.registry_database;
+    registry_options.service = config.registry_service;
+    registry_options.issuer = config.registry_issuer;
+    registry_options.admin_group = config.registry_admin_group;
+    registry_options.token_ttl =
+        std::chrono::duration_cast<std::chrono::seconds>(config.registry_token_ttl);
+    registry_options.robot_prefix = config.robot_prefix;
+    registry_options.signing_alg = registry::FindSigningAlg(config.registry_signing_alg)
+                                       .value_or(registry::SigningAlg::kES256);
+    // Bearer tokens (and JWT passwords) are verified by the same OIDC issuers as the webhook.
+    std::shared_ptr<authn::TokenAuthenticator> registry_identity;
+    if (!oidc->issuers.empty()) {
+      registry_identity = std::make_shared<adapters::IdentityChain>(oidc->issuers, nullptr);
+    }
+    Result<std::unique_ptr<adapters::registry_service::RegistryService>> opened =
+        adapters::registry_service::RegistryService::Open(registry_options, registry_identity,
+                                                          metrics);
+    if (!opened) {
+      std::cerr << "gatehouse serve: registry: " << opened.error().ToString() << "\n";
+      return 1;
+    }
+    registry_svc = std::move(opened).value();
+    service->SetExtraRoutes(
+        &adapters::registry_service::RegistryService::Handles,
+        [registry_svc](const adapters::ServerRequest& r) { return registry_svc->Handle(r); });
+    LogInfo("registry token service on",
+            {{"path", adapters::registry_service::kTokenPath},
+             {"service", config.registry_service},
+             {"issuer", config.registry_issuer},
+             {"database", adapters::RedactDatabaseUrl(config.registry_database)}});
+  }
   service->SetReadinessProbe(
       [policy_configured, policy_loaded, ready = keystone->ready, oidc_ready = oidc->ready]() {
         if (policy_configured && !policy_loaded->load())
@@ -274,11 +318,12 @@ int RunServe(const ServeFlags& flags) {
         }
         return adapters::Readiness{true, ""};
       });
-  service->SetMetricsRefresher(
-      [keystone_metrics = keystone->refresh_metrics, oidc_metrics = oidc->refresh_metrics] {
-        if (keystone_metrics) keystone_metrics();
-        if (oidc_metrics) oidc_metrics();
-      });
+  service->SetMetricsRefresher([keystone_metrics = keystone->refresh_metrics,
+                                oidc_metrics = oidc->refresh_metrics, registry_svc] {
+    if (keystone_metrics) keystone_metrics();
+    if (oidc_metrics) oidc_metrics();
+    if (registry_svc) registry_svc->RefreshMetrics();
+  });
 
   adapters::ServerOptions server_options;
   server_options.listen = config.listen;

@@ -1,0 +1,898 @@
+#include "rego/builtins/go_time.h"
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+namespace gatehouse::rego::b2 {
+namespace {
+
+constexpr std::array<const char*, 12> kMonths = {"January",   "February", "March",    "April",
+                                                 "May",       "June",     "July",     "August",
+                                                 "September", "October",  "November", "December"};
+constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                              "Thursday", "Friday", "Saturday"};
+
+bool IsLeap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysIn(int month, std::int64_t year) {
+  static constexpr int kLen[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return kLen[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
+}
+
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+enum Std {
+  kNone,
+  kLongMonth,
+  kMonth,
+  kNumMonth,
+  kZeroMonth,
+  kLongWeekDay,
+  kWeekDay,
+  kDay,
+  kUnderDay,
+  kZeroDay,
+  kUnderYearDay,
+  kZeroYearDay,
+  kHour,
+  kHour12,
+  kZeroHour12,
+  kMinute,
+  kZeroMinute,
+  kSecond,
+  kZeroSecond,
+  kLongYear,
+  kYear,
+  kPM,
+  kpm,
+  kTZ,
+  kISO8601TZ,
+  kISO8601SecondsTZ,
+  kISO8601ShortTZ,
+  kISO8601ColonTZ,
+  kISO8601ColonSecondsTZ,
+  kNumTZ,
+  kNumSecondsTz,
+  kNumShortTZ,
+  kNumColonTZ,
+  kNumColonSecondsTZ,
+  kFrac0,
+  kFrac9,
+};
+
+struct Chunk {
+  std::string_view prefix;
+  Std std = kNone;
+  std::string_view std_text;
+  std::string_view suffix;
+};
+
+bool StartsWith(std::string_view s, std::size_t i, std::string_view p) {
+  return s.substr(i, p.size()) == p;
+}
+
+// Go's nextStdChunk.
+Chunk NextChunk(std::string_view layout) {
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    auto hit = [&](Std s, std::size_t len) {
+      return Chunk{layout.substr(0, i), s, layout.substr(i, len), layout.substr(i + len)};
+    };
+    switch (layout[i]) {
+      case 'J':
+        if (StartsWith(layout, i, "January")) return hit(kLongMonth, 7);
+        if (StartsWith(layout, i, "Jan")) return hit(kMonth, 3);
+        break;
+      case 'M':
+        if (StartsWith(layout, i, "Monday")) return hit(kLongWeekDay, 6);
+        if (StartsWith(layout, i, "Mon")) return hit(kWeekDay, 3);
+        if (StartsWith(layout, i, "MST")) return hit(kTZ, 3);
+        break;
+      case '0':
+        if (i + 1 < layout.size() && layout[i + 1] >= '1' && layout[i + 1] <= '6') {
+          static constexpr Std k0x[] = {kZeroMonth,  kZeroDay,    kZeroHour12,
+                                        kZeroMinute, kZeroSecond, kYear};
+          return hit(k0x[layout[i + 1] - '1'], 2);
+        }
+        if (StartsWith(layout, i, "002")) return hit(kZeroYearDay, 3);
+        break;
+      case '1':
+        if (StartsWith(layout, i, "15")) return hit(kHour, 2);
+        return hit(kNumMonth, 1);
+      case '2':
+        if (StartsWith(layout, i, "2006")) return hit(kLongYear, 4);
+        return hit(kDay, 1);
+      case '_':
+        if (StartsWith(layout, i, "_2")) {
+          if (StartsWith(layout, i + 1, "2006")) {
+            return Chunk{layout.substr(0, i + 1), kLongYear, layout.substr(i + 1, 4),
+                         layout.substr(i + 5)};
+          }
+          return hit(kUnderDay, 2);
+        }
+        if (StartsWith(layout, i, "__2")) return hit(kUnderYearDay, 3);
+        break;
+      case '3':
+        return hit(kHour12, 1);
+      case '4':
+        return hit(kMinute, 1);
+      case '5':
+        return hit(kSecond, 1);
+      case 'P':
+        if (StartsWith(layout, i, "PM")) return hit(kPM, 2);
+        break;
+      case 'p':
+        if (StartsWith(layout, i, "pm")) return hit(kpm, 2);
+        break;
+      case '-':
+        if (StartsWith(layout, i, "-070000")) return hit(kNumSecondsTz, 7);
+        if (StartsWith(layout, i, "-07:00:00")) return hit(kNumColonSecondsTZ, 9);
+        if (StartsWith(layout, i, "-0700")) return hit(kNumTZ, 5);
+        if (StartsWith(layout, i, "-07:00")) return hit(kNumColonTZ, 6);
+        if (StartsWith(layout, i, "-07")) return hit(kNumShortTZ, 3);
+        break;
+      case 'Z':
+        if (StartsWith(layout, i, "Z070000")) return hit(kISO8601SecondsTZ, 7);
+        if (StartsWith(layout, i, "Z07:00:00")) return hit(kISO8601ColonSecondsTZ, 9);
+        if (StartsWith(layout, i, "Z0700")) return hit(kISO8601TZ, 5);
+        if (StartsWith(layout, i, "Z07:00")) return hit(kISO8601ColonTZ, 6);
+        if (StartsWith(layout, i, "Z07")) return hit(kISO8601ShortTZ, 3);
+        break;
+      case '.':
+      case ',':
+        if (i + 1 < layout.size() && (layout[i + 1] == '0' || layout[i + 1] == '9')) {
+          const char ch = layout[i + 1];
+          std::size_t j = i + 1;
+          while (j < layout.size() && layout[j] == ch) ++j;
+          if (!(j < layout.size() && std::isdigit(static_cast<unsigned char>(layout[j])))) {
+            return hit(ch == '0' ? kFrac0 : kFrac9, j - i);
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return Chunk{layout, kNone, {}, {}};
+}
+
+void AppendInt(std::string& out, std::int64_t v, int width) {
+  if (v < 0) {
+    out += '-';
+    v = -v;
+  }
+  std::string digits = std::to_string(v);
+  if (static_cast<int>(digits.size()) < width) {
+    out.append(static_cast<std::size_t>(width) - digits.size(), '0');
+  }
+  out += digits;
+}
+
+bool IsTzStd(Std s) { return s >= kISO8601TZ && s <= kNumColonSecondsTZ; }
+bool IsIsoStd(Std s) { return s >= kISO8601TZ && s <= kISO8601ColonSecondsTZ; }
+
+Error ParseError(std::string_view layout, std::string_view value, std::string_view elem,
+                 std::string_view elem_value, std::string_view message) {
+  std::string m = "parsing time \"" + std::string(value) + "\"";
+  if (!message.empty() && elem.empty()) {
+    return MakeError("time_parse", m + std::string(message));
+  }
+  if (!message.empty()) return MakeError("time_parse", m + std::string(message));
+  m += " as \"" + std::string(layout) + "\": cannot parse \"" + std::string(elem_value) +
+       "\" as \"" + std::string(elem) + "\"";
+  return MakeError("time_parse", m);
+}
+
+bool IsDigitAt(std::string_view s, std::size_t i) {
+  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+}
+
+// Go's getnum: one or two digits (exactly two when fixed).
+std::optional<int> GetNum(std::string_view& s, bool fixed) {
+  if (!IsDigitAt(s, 0)) return std::nullopt;
+  if (!IsDigitAt(s, 1)) {
+    if (fixed) return std::nullopt;
+    const int v = s[0] - '0';
+    s.remove_prefix(1);
+    return v;
+  }
+  const int v = (s[0] - '0') * 10 + (s[1] - '0');
+  s.remove_prefix(2);
+  return v;
+}
+
+std::optional<int> GetNum3(std::string_view& s, bool fixed) {
+  int v = 0;
+  std::size_t i = 0;
+  for (; i < 3 && IsDigitAt(s, i); ++i) v = v * 10 + (s[i] - '0');
+  if (i == 0 || (fixed && i != 3)) return std::nullopt;
+  s.remove_prefix(i);
+  return v;
+}
+
+std::optional<int> Lookup(std::string_view& s, bool months, bool long_names) {
+  const std::size_t n = months ? 12 : 7;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string_view name = months ? kMonths[i] : kDays[i];
+    if (!long_names) name = name.substr(0, 3);
+    if (s.size() >= name.size()) {
+      bool eq = true;
+      for (std::size_t k = 0; k < name.size(); ++k) {
+        if (std::tolower(static_cast<unsigned char>(s[k])) !=
+            std::tolower(static_cast<unsigned char>(name[k]))) {
+          eq = false;
+          break;
+        }
+      }
+      if (eq) {
+        s.remove_prefix(name.size());
+        return static_cast<int>(i);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Go's skip: literal layout text; a space in the layout matches any run of spaces.
+bool Skip(std::string_view& value, std::string_view prefix) {
+  while (!prefix.empty()) {
+    if (prefix[0] == ' ') {
+      if (!value.empty() && value[0] != ' ') return false;
+      while (!prefix.empty() && prefix[0] == ' ') prefix.remove_prefix(1);
+      while (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+      continue;
+    }
+    if (value.empty() || value[0] != prefix[0]) return false;
+    prefix.remove_prefix(1);
+    value.remove_prefix(1);
+  }
+  return true;
+}
+
+std::optional<std::int32_t> ParseNanos(std::string_view digits) {
+  // digits[0] is the separator.
+  std::int32_t ns = 0;
+  std::size_t i = 1;
+  for (; i < digits.size() && i <= 9; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(digits[i]))) return std::nullopt;
+    ns = ns * 10 + (digits[i] - '0');
+  }
+  for (std::size_t k = i; k <= 9; ++k) ns *= 10;
+  return ns;
+}
+
+// Zone abbreviations Go's parseTimeZone accepts.
+std::size_t ZoneNameLength(std::string_view v) {
+  if (v.size() < 3) return 0;
+  if (v.substr(0, 4) == "ChST" || v.substr(0, 4) == "MeST") return 4;
+  if (v.substr(0, 3) == "GMT") {
+    std::size_t n = 3;
+    if (n < v.size() && (v[n] == '+' || v[n] == '-')) {
+      std::size_t k = n + 1;
+      while (k < v.size() && std::isdigit(static_cast<unsigned char>(v[k]))) ++k;
+      if (k > n + 1) return k;
+    }
+    return 3;
+  }
+  std::size_t n = 0;
+  while (n < v.size() && n < 6 && std::isupper(static_cast<unsigned char>(v[n]))) ++n;
+  if (n < 3) return 0;
+  if (n == 3) return 3;
+  if (v[n - 1] == 'T' || n == 4) return n;
+  return 0;
+}
+
+}  // namespace
+
+std::int64_t DaysFromCivil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = FloorDiv(y, 400);
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Civil ToCivil(std::int64_t unix_seconds, std::int32_t nanos, const TimeZone* tz) {
+  Civil c;
+  c.zone = tz != nullptr ? tz->Lookup(unix_seconds) : ZoneOffset{0, "UTC"};
+  const std::int64_t local = unix_seconds + c.zone.offset;
+  const std::int64_t days = FloorDiv(local, 86400);
+  const std::int64_t secs = local - days * 86400;
+  c.hour = static_cast<int>(secs / 3600);
+  c.minute = static_cast<int>(secs % 3600 / 60);
+  c.second = static_cast<int>(secs % 60);
+  c.nanos = nanos;
+  c.weekday = static_cast<int>(((days % 7) + 7 + 4) % 7);
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = FloorDiv(z, 146097);
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = yoe + era * 400 + (c.month <= 2);
+  c.yday = static_cast<int>(days - DaysFromCivil(c.year, 1, 1) + 1);
+  return c;
+}
+
+std::int64_t FromCivil(std::int64_t year, std::int64_t month, std::int64_t day, std::int64_t hour,
+                       std::int64_t minute, std::int64_t second, std::int32_t offset) {
+  // Normalise the month first (Go's time.Date), then let days carry everything else.
+  std::int64_t m0 = month - 1;
+  year += FloorDiv(m0, 12);
+  m0 -= FloorDiv(m0, 12) * 12;
+  const std::int64_t days = DaysFromCivil(year, static_cast<int>(m0 + 1), 1) + (day - 1);
+  return days * 86400 + hour * 3600 + minute * 60 + second - offset;
+}
+
+std::int64_t FromCivilInZone(std::int64_t year, std::int64_t month, std::int64_t day,
+                             std::int64_t hour, std::int64_t minute, std::int64_t second,
+                             const TimeZone* tz) {
+  const std::int64_t local = FromCivil(year, month, day, hour, minute, second, 0);
+  if (tz == nullptr) return local;
+  // Go: try the offset in force just before and after the guess.
+  const std::int32_t off1 = tz->Lookup(local).offset;
+  const std::int64_t guess = local - off1;
+  const std::int32_t off2 = tz->Lookup(guess).offset;
+  if (off2 == off1) return guess;
+  const std::int64_t guess2 = local - off2;
+  return tz->Lookup(guess2).offset == off2 ? guess2 : guess;
+}
+
+std::optional<std::int64_t> ToUnixNanos(std::int64_t unix_seconds, std::int64_t nanos) {
+  const __int128 v = static_cast<__int128>(unix_seconds) * 1000000000 + nanos;
+  if (v > std::numeric_limits<std::int64_t>::max() ||
+      v < std::numeric_limits<std::int64_t>::min()) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+std::string_view ResolveLayout(std::string_view layout) {
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"ANSIC", "Mon Jan _2 15:04:05 2006"},
+      {"UnixDate", "Mon Jan _2 15:04:05 MST 2006"},
+      {"RubyDate", "Mon Jan 02 15:04:05 -0700 2006"},
+      {"RFC822", "02 Jan 06 15:04 MST"},
+      {"RFC822Z", "02 Jan 06 15:04 -0700"},
+      {"RFC850", "Monday, 02-Jan-06 15:04:05 MST"},
+      {"RFC1123", "Mon, 02 Jan 2006 15:04:05 MST"},
+      {"RFC1123Z", "Mon, 02 Jan 2006 15:04:05 -0700"},
+      {"RFC3339", "2006-01-02T15:04:05Z07:00"},
+      {"RFC3339Nano", "2006-01-02T15:04:05.999999999Z07:00"},
+      {"Kitchen", "3:04PM"},
+      {"Stamp", "Jan _2 15:04:05"},
+      {"StampMilli", "Jan _2 15:04:05.000"},
+      {"StampMicro", "Jan _2 15:04:05.000000"},
+      {"StampNano", "Jan _2 15:04:05.000000000"},
+      {"DateTime", "2006-01-02 15:04:05"},
+      {"DateOnly", "2006-01-02"},
+      {"TimeOnly", "15:04:05"},
+  };
+  for (const auto& [name, text] : kNamed) {
+    if (name == layout) return text;
+  }
+  return layout;
+}
+
+std::string FormatGoTime(const Civil& t, std::string_view layout) {
+  std::string out;
+  while (!layout.empty()) {
+    const Chunk c = NextChunk(layout);
+    out += c.prefix;
+    if (c.std == kNone) break;
+    layout = c.suffix;
+    switch (c.std) {
+      case kYear:
+        AppendInt(out, ((t.year % 100) + 100) % 100, 2);
+        break;
+      case kLongYear:
+        AppendInt(out, t.year, 4);
+        break;
+      case kMonth:
+        out += std::string_view(kMonths[static_cast<std::size_t>(t.month - 1)]).substr(0, 3);
+        break;
+      case kLongMonth:
+        out += kMonths[static_cast<std::size_t>(t.month - 1)];
+        break;
+      case kNumMonth:
+        AppendInt(out, t.month, 0);
+        break;
+      case kZeroMonth:
+        AppendInt(out, t.month, 2);
+        break;
+      case kWeekDay:
+        out += std::string_view(kDays[static_cast<std::size_t>(t.weekday)]).substr(0, 3);
+        break;
+      case kLongWeekDay:
+        out += kDays[static_cast<std::size_t>(t.weekday)];
+        break;
+      case kDay:
+        AppendInt(out, t.day, 0);
+        break;
+      case kUnderDay:
+        if (t.day < 10) out += ' ';
+        AppendInt(out, t.day, 0);
+        break;
+      case kZeroDay:
+        AppendInt(out, t.day, 2);
+        break;
+      case kUnderYearDay:
+        if (t.yday < 100) out += ' ';
+        if (t.yday < 10) out += ' ';
+        AppendInt(out, t.yday, 0);
+        break;
+      case kZeroYearDay:
+        AppendInt(out, t.yday, 3);
+        break;
+      case kHour:
+        AppendInt(out, t.hour, 2);
+        break;
+      case kHour12:
+      case kZeroHour12: {
+        const int hr = t.hour % 12 == 0 ? 12 : t.hour % 12;
+        AppendInt(out, hr, c.std == kZeroHour12 ? 2 : 0);
+        break;
+      }
+      case kMinute:
+        AppendInt(out, t.minute, 0);
+        break;
+      case kZeroMinute:
+        AppendInt(out, t.minute, 2);
+        break;
+      case kSecond:
+        AppendInt(out, t.second, 0);
+        break;
+      case kZeroSecond:
+        AppendInt(out, t.second, 2);
+        break;
+      case kPM:
+        out += t.hour >= 12 ? "PM" : "AM";
+        break;
+      case kpm:
+        out += t.hour >= 12 ? "pm" : "am";
+        break;
+      case kTZ:
+        if (!t.zone.abbr.empty()) {
+          out += t.zone.abbr;
+        } else {
+          int z = t.zone.offset / 60;
+          out += z < 0 ? '-' : '+';
+          if (z < 0) z = -z;
+          AppendInt(out, z / 60, 2);
+          AppendInt(out, z % 60, 2);
+        }
+        break;
+      case kFrac0:
+      case kFrac9: {
+        std::string digits = std::to_string(t.nanos);
+        digits.insert(0, 9 - digits.size(), '0');
+        const std::size_t n = c.std_text.size() - 1;
+        if (c.std == kFrac0) {
+          out += c.std_text[0];
+          out += digits.substr(0, n);
+        } else {
+          digits = digits.substr(0, n);
+          while (!digits.empty() && digits.back() == '0') digits.pop_back();
+          if (!digits.empty()) {
+            out += c.std_text[0];
+            out += digits;
+          }
+        }
+        break;
+      }
+      default:
+        if (IsTzStd(c.std)) {
+          if (t.zone.offset == 0 && IsIsoStd(c.std)) {
+            out += 'Z';
+            break;
+          }
+          int zone = t.zone.offset / 60;
+          int abs = t.zone.offset;
+          if (zone < 0) {
+            out += '-';
+            zone = -zone;
+            abs = -abs;
+          } else {
+            out += '+';
+          }
+          AppendInt(out, zone / 60, 2);
+          const bool colon = c.std == kISO8601ColonTZ || c.std == kNumColonTZ ||
+                             c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
+          if (colon) out += ':';
+          if (c.std != kNumShortTZ && c.std != kISO8601ShortTZ) AppendInt(out, zone % 60, 2);
+          if (c.std == kISO8601SecondsTZ || c.std == kNumSecondsTz || c.std == kNumColonSecondsTZ ||
+              c.std == kISO8601ColonSecondsTZ) {
+            if (colon) out += ':';
+            AppendInt(out, abs % 60, 2);
+          }
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layout_in,
+                                                          std::string_view value_in) {
+  std::string_view layout = layout_in;
+  std::string_view value = value_in;
+  std::int64_t year = 0;
+  int month = -1, day = -1, yday = -1, hour = 0, minute = 0, second = 0;
+  std::int32_t nsec = 0;
+  bool pm_set = false, am_set = false, utc = false;
+  std::optional<std::int32_t> zone_offset;
+  std::string zone_name;
+  auto range_err = [&](std::string_view what) {
+    return ParseError(layout_in, value_in, "", "",
+                      std::string(": ") + std::string(what) + " out of range");
+  };
+  while (true) {
+    const Chunk c = NextChunk(layout);
+    const std::string_view hold = value;
+    if (!Skip(value, c.prefix)) return ParseError(layout_in, value_in, c.prefix, value, "");
+    if (c.std == kNone) {
+      if (!value.empty()) {
+        return ParseError(layout_in, value_in, "", "",
+                          ": extra text: \"" + std::string(value) + "\"");
+      }
+      break;
+    }
+    layout = c.suffix;
+    const std::string_view before = value;
+    bool ok = true;
+    switch (c.std) {
+      case kYear: {
+        if (value.size() < 2 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1)) {
+          ok = false;
+          break;
+        }
+        const int v = (value[0] - '0') * 10 + (value[1] - '0');
+        value.remove_prefix(2);
+        year = v >= 69 ? 1900 + v : 2000 + v;
+        break;
+      }
+      case kLongYear: {
+        if (value.size() < 4 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1) ||
+            !IsDigitAt(value, 2) || !IsDigitAt(value, 3)) {
+          ok = false;
+          break;
+        }
+        year = std::stoll(std::string(value.substr(0, 4)));
+        value.remove_prefix(4);
+        break;
+      }
+      case kMonth:
+      case kLongMonth: {
+        auto m = Lookup(value, true, c.std == kLongMonth);
+        if (!m) {
+          ok = false;
+          break;
+        }
+        month = *m + 1;
+        break;
+      }
+      case kNumMonth:
+      case kZeroMonth: {
+        auto m = GetNum(value, c.std == kZeroMonth);
+        if (!m) {
+          ok = false;
+          break;
+        }
+        if (*m <= 0 || *m > 12) return range_err("month");
+        month = *m;
+        break;
+      }
+      case kWeekDay:
+      case kLongWeekDay:
+        ok = Lookup(value, false, c.std == kLongWeekDay).has_value();
+        break;
+      case kDay:
+      case kUnderDay:
+      case kZeroDay: {
+        if (c.std == kUnderDay && !value.empty() && value[0] == ' ') value.remove_prefix(1);
+        auto d = GetNum(value, c.std == kZeroDay);
+        if (!d) {
+          ok = false;
+          break;
+        }
+        day = *d;
+        break;
+      }
+      case kUnderYearDay:
+      case kZeroYearDay: {
+        for (int k = 0; k < 2 && c.std == kUnderYearDay && !value.empty() && value[0] == ' '; ++k) {
+          value.remove_prefix(1);
+        }
+        auto d = GetNum3(value, c.std == kZeroYearDay);
+        if (!d) {
+          ok = false;
+          break;
+        }
+        yday = *d;
+        break;
+      }
+      case kHour: {
+        auto h = GetNum(value, false);
+        if (!h) {
+          ok = false;
+          break;
+        }
+        if (*h < 0 || *h > 23) return range_err("hour");
+        hour = *h;
+        break;
+      }
+      case kHour12:
+      case kZeroHour12: {
+        auto h = GetNum(value, c.std == kZeroHour12);
+        if (!h) {
+          ok = false;
+          break;
+        }
+        if (*h < 0 || *h > 12) return range_err("hour");
+        hour = *h;
+        break;
+      }
+      case kMinute:
+      case kZeroMinute: {
+        auto m = GetNum(value, c.std == kZeroMinute);
+        if (!m) {
+          ok = false;
+          break;
+        }
+        if (*m < 0 || *m > 59) return range_err("minute");
+        minute = *m;
+        break;
+      }
+      case kSecond:
+      case kZeroSecond: {
+        auto s = GetNum(value, c.std == kZeroSecond);
+        if (!s) {
+          ok = false;
+          break;
+        }
+        if (*s < 0 || *s > 59) return range_err("second");
+        second = *s;
+        // A fraction the layout does not mention is still accepted after the seconds.
+        if (value.size() >= 2 && (value[0] == '.' || value[0] == ',') && IsDigitAt(value, 1)) {
+          const Chunk next = NextChunk(layout);
+          if (next.std == kFrac0 || next.std == kFrac9) break;
+          std::size_t n = 2;
+          while (IsDigitAt(value, n)) ++n;
+          auto ns = ParseNanos(value.substr(0, n));
+          if (!ns) {
+            ok = false;
+            break;
+          }
+          nsec = *ns;
+          value.remove_prefix(n);
+        }
+        break;
+      }
+      case kPM:
+      case kpm: {
+        if (value.size() < 2) {
+          ok = false;
+          break;
+        }
+        const std::string_view p = value.substr(0, 2);
+        if (p == (c.std == kPM ? "PM" : "pm")) {
+          pm_set = true;
+        } else if (p == (c.std == kPM ? "AM" : "am")) {
+          am_set = true;
+        } else {
+          ok = false;
+          break;
+        }
+        value.remove_prefix(2);
+        break;
+      }
+      case kTZ: {
+        if (value.size() >= 3 && value.substr(0, 3) == "UTC") {
+          utc = true;
+          value.remove_prefix(3);
+          break;
+        }
+        const std::size_t n = ZoneNameLength(value);
+        if (n == 0) {
+          ok = false;
+          break;
+        }
+        zone_name = std::string(value.substr(0, n));
+        value.remove_prefix(n);
+        break;
+      }
+      case kFrac0: {
+        const std::size_t n = c.std_text.size();
+        if (value.size() < n || (value[0] != '.' && value[0] != ',')) {
+          ok = false;
+          break;
+        }
+        auto ns = ParseNanos(value.substr(0, n));
+        if (!ns) {
+          ok = false;
+          break;
+        }
+        nsec = *ns;
+        value.remove_prefix(n);
+        break;
+      }
+      case kFrac9: {
+        if (value.size() < 2 || (value[0] != '.' && value[0] != ',') || !IsDigitAt(value, 1)) {
+          break;  // the fraction is optional
+        }
+        std::size_t i = 0;
+        while (IsDigitAt(value, i + 1)) ++i;
+        auto ns = ParseNanos(value.substr(0, 1 + i));
+        if (!ns) {
+          ok = false;
+          break;
+        }
+        nsec = *ns;
+        value.remove_prefix(1 + i);
+        break;
+      }
+      default: {  // numeric zones
+        if (IsIsoStd(c.std) && !value.empty() && value[0] == 'Z') {
+          value.remove_prefix(1);
+          utc = true;
+          break;
+        }
+        const bool colon = c.std == kISO8601ColonTZ || c.std == kNumColonTZ ||
+                           c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
+        const bool short_tz = c.std == kNumShortTZ || c.std == kISO8601ShortTZ;
+        const bool secs = c.std == kISO8601SecondsTZ || c.std == kNumSecondsTz ||
+                          c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
+        std::size_t need = short_tz ? 3 : colon ? (secs ? 9 : 6) : (secs ? 7 : 5);
+        if (value.size() < need || (value[0] != '+' && value[0] != '-')) {
+          ok = false;
+          break;
+        }
+        auto two = [&](std::size_t at) -> int {
+          if (!IsDigitAt(value, at) || !IsDigitAt(value, at + 1)) return -1;
+          return (value[at] - '0') * 10 + (value[at + 1] - '0');
+        };
+        const int hh = two(1);
+        int mm = 0, ss = 0;
+        if (!short_tz) {
+          if (colon && value[3] != ':') {
+            ok = false;
+            break;
+          }
+          mm = two(colon ? 4 : 3);
+          if (secs) {
+            if (colon && value[6] != ':') {
+              ok = false;
+              break;
+            }
+            ss = two(colon ? 7 : 5);
+          }
+        }
+        if (hh < 0 || mm < 0 || ss < 0) {
+          ok = false;
+          break;
+        }
+        if (hh > 24 || mm > 60 || ss > 60) return range_err("time zone offset");
+        std::int32_t off = (hh * 60 + mm) * 60 + ss;
+        if (value[0] == '-') off = -off;
+        zone_offset = off;
+        value.remove_prefix(need);
+        break;
+      }
+    }
+    if (!ok) {
+      (void)hold;
+      return ParseError(layout_in, value_in, c.std_text, before, "");
+    }
+  }
+  if (pm_set && hour < 12) {
+    hour += 12;
+  } else if (am_set && hour == 12) {
+    hour = 0;
+  }
+  if (yday >= 0) {
+    const int max = IsLeap(year) ? 366 : 365;
+    if (yday < 1 || yday > max) return range_err("day-of-year");
+    if (month < 0) {
+      int m = 1, d = yday;
+      while (d > DaysIn(m, year)) {
+        d -= DaysIn(m, year);
+        ++m;
+      }
+      month = m;
+      if (day >= 0 && day != d) return range_err("day-of-year");
+      day = d;
+    }
+  }
+  if (month < 0) month = 1;
+  if (day < 0) day = 1;
+  if (day < 1 || day > DaysIn(month, year)) return range_err("day");
+  std::int32_t offset = 0;
+  if (!utc && zone_offset) offset = *zone_offset;
+  if (!utc && !zone_offset && zone_name.size() > 3 && zone_name.substr(0, 3) == "GMT") {
+    offset = std::stoi(zone_name.substr(3)) * 3600;
+  }
+  return std::make_pair(FromCivil(year, month, day, hour, minute, second, offset), nsec);
+}
+
+Result<std::int64_t> ParseGoDuration(std::string_view text) {
+  const std::string orig(text);
+  auto invalid = [&]() {
+    return MakeError("time_duration", "time: invalid duration \"" + orig + "\"");
+  };
+  std::string_view s = text;
+  bool neg = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    neg = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s == "0") return std::int64_t{0};
+  if (s.empty()) return invalid();
+  unsigned __int128 total = 0;
+  while (!s.empty()) {
+    unsigned __int128 v = 0;
+    std::size_t n = 0;
+    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) {
+      v = v * 10 + static_cast<unsigned>(s[n] - '0');
+      if (v > (static_cast<unsigned __int128>(1) << 63)) return invalid();
+      ++n;
+    }
+    const bool pre = n > 0;
+    s.remove_prefix(n);
+    unsigned __int128 frac = 0, scale = 1;
+    bool post = false;
+    if (!s.empty() && s[0] == '.') {
+      s.remove_prefix(1);
+      n = 0;
+      while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) {
+        if (scale < static_cast<unsigned __int128>(1e18)) {
+          frac = frac * 10 + static_cast<unsigned>(s[n] - '0');
+          scale *= 10;
+        }
+        ++n;
+      }
+      post = n > 0;
+      s.remove_prefix(n);
+    }
+    if (!pre && !post) return invalid();
+    n = 0;
+    while (n < s.size() && s[n] != '.' && !std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
+    if (n == 0) {
+      return MakeError("time_duration", "time: missing unit in duration \"" + orig + "\"");
+    }
+    const std::string_view unit = s.substr(0, n);
+    s.remove_prefix(n);
+    std::uint64_t mult = 0;
+    if (unit == "ns") {
+      mult = 1;
+    } else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") {
+      mult = 1000;
+    } else if (unit == "ms") {
+      mult = 1000000;
+    } else if (unit == "s") {
+      mult = 1000000000ULL;
+    } else if (unit == "m") {
+      mult = 60ULL * 1000000000ULL;
+    } else if (unit == "h") {
+      mult = 3600ULL * 1000000000ULL;
+    } else {
+      return MakeError("time_duration", "time: unknown unit \"" + std::string(unit) +
+                                            "\" in duration \"" + orig + "\"");
+    }
+    total += v * mult + frac * mult / scale;
+    if (total > (static_cast<unsigned __int128>(1) << 63)) return invalid();
+  }
+  if (!neg && total > static_cast<unsigned __int128>(std::numeric_limits<std::int64_t>::max())) {
+    return invalid();
+  }
+  const auto signed_total = static_cast<__int128>(total);
+  return static_cast<std::int64_t>(neg ? -signed_total : signed_total);
+}
+
+}  // namespace gatehouse::rego::b2

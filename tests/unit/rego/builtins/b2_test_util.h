@@ -1,0 +1,95 @@
+// Test helpers for the b2 builtin groups: call a registered builtin by name.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "rego/builtins/builtin.h"
+
+namespace gatehouse::rego::b2test {
+
+inline BuiltinResult Call(BuiltinContext& ctx, std::string_view name, std::vector<Value> args) {
+  const Builtin* b = StandardBuiltins().Find(name);
+  if (b == nullptr) return MakeError("test", "no builtin " + std::string(name));
+  if (b->params.size() != args.size()) return MakeError("test", "arity");
+  return b->fn(ctx, args);
+}
+
+inline BuiltinResult Call(std::string_view name, std::vector<Value> args) {
+  BuiltinContext ctx;
+  return Call(ctx, name, std::move(args));
+}
+
+inline Value S(std::string_view s) { return Value::String(s); }
+
+inline Value J(std::string_view json) {
+  auto v = ParseJsonText(json);
+  EXPECT_TRUE(v.has_value()) << json;
+  return v ? *v : Value();
+}
+
+// The value of a successful, defined call (or a string describing what happened instead).
+inline std::string Text(const BuiltinResult& r) {
+  if (!r) return "ERROR " + r.error().code + ": " + r.error().message;
+  if (!r->has_value()) return "UNDEFINED";
+  return ToJsonText(**r);
+}
+
+inline std::string ErrorOf(const BuiltinResult& r) {
+  if (r) return "NO ERROR: " + Text(r);
+  return r.error().code + ": " + r.error().message;
+}
+
+}  // namespace gatehouse::rego::b2test
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace gatehouse::rego::b2test {
+
+// The string literals ("..." with JSON escapes, or `raw`) of the first module of the
+// conformance case `note` in folder `folder`, in source order; empty when not found.
+inline std::vector<std::string> CaseStrings(std::string_view folder, std::string_view note,
+                                            int nth = 0) {
+  std::vector<std::string> out;
+  const std::filesystem::path dir =
+      std::filesystem::path(GATEHOUSE_SHARED_DIR) / "conformance/opa-v1/cases" / folder;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::ifstream in(entry.path());
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto doc = ParseJsonText(buf.str());
+    if (!doc) continue;
+    const Value* cases = doc->Find("cases");
+    if (cases == nullptr) continue;
+    for (const auto& c : cases->Items()) {
+      const Value* n = c.Find("note");
+      if (n == nullptr || n->AsString() != note) continue;
+      if (nth-- > 0) continue;
+      const std::string_view module = c.Find("modules")->Items()[0].AsString();
+      for (std::size_t i = 0; i < module.size(); ++i) {
+        if (module[i] == '`') {
+          const auto end = module.find('`', i + 1);
+          out.emplace_back(module.substr(i + 1, end - i - 1));
+          i = end;
+        } else if (module[i] == '"') {
+          std::size_t j = i + 1;
+          while (module[j] != '"') j += module[j] == '\\' ? 2 : 1;
+          auto s = ParseJsonText(module.substr(i, j - i + 1));
+          out.emplace_back(s ? std::string(s->AsString()) : std::string());
+          i = j;
+        } else if (module[i] == '#') {
+          i = module.find('\n', i);
+        }
+      }
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace gatehouse::rego::b2test

@@ -1,0 +1,185 @@
+// Arithmetic, set operators, bits.*, numbers.range[_step] and units.parse[_bytes], through the
+// standard registry. Expectations come from OPA's conformance cases and Go's semantics.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "rego/builtins/builtin.h"
+
+namespace gatehouse::rego {
+namespace {
+
+Value J(std::string_view json) {
+  auto v = ParseJsonText(json);
+  EXPECT_TRUE(v.has_value()) << json;
+  return v.has_value() ? *v : Value();
+}
+
+BuiltinResult Call(std::string_view name, std::vector<Value> args, BuiltinContext ctx = {}) {
+  const Builtin* b = StandardBuiltins().Find(name);
+  EXPECT_NE(b, nullptr) << name;
+  if (b == nullptr) return MakeError("missing", std::string(name));
+  EXPECT_EQ(b->params.size(), args.size()) << name;
+  return b->fn(ctx, args);
+}
+
+Value Ok(std::string_view name, std::vector<Value> args) {
+  auto r = Call(name, std::move(args));
+  EXPECT_TRUE(r.has_value()) << name << ": " << (r ? "" : r.error().ToString());
+  if (!r.has_value()) return Value();
+  EXPECT_TRUE(r->has_value()) << name << " undefined";
+  return r->value_or(Value());
+}
+
+Error Err(std::string_view name, std::vector<Value> args) {
+  auto r = Call(name, std::move(args));
+  EXPECT_FALSE(r.has_value()) << name;
+  return r.has_value() ? Error{} : r.error();
+}
+
+Value I(std::int64_t i) { return Value::Int(i); }
+Value D(double d) { return Value::Number(d); }
+Value S(std::string_view s) { return Value::String(s); }
+
+TEST(NumberBuiltins, ArithmeticKeepsIntegersExact) {
+  EXPECT_EQ(Ok("plus", {I(49649733057), I(1)}), I(49649733058));
+  EXPECT_TRUE(Ok("plus", {I(1), I(2)}).is_int());
+  EXPECT_EQ(Ok("minus", {I(1), I(3)}), I(-2));
+  EXPECT_EQ(Ok("mul", {I(3), I(4)}), I(12));
+  EXPECT_EQ(Ok("plus", {D(0.5), D(0.25)}), D(0.75));
+  EXPECT_EQ(Ok("div", {I(6), I(3)}), I(2));
+  EXPECT_EQ(Ok("div", {I(1), I(2)}), D(0.5));
+  EXPECT_EQ(Ok("rem", {I(7), I(3)}), I(1));
+  EXPECT_EQ(Ok("rem", {I(-7), I(3)}), I(-1));  // truncated, as Go
+  // int64 overflow falls back to a double rather than wrapping.
+  EXPECT_GT(*Ok("mul", {I(INT64_MAX), I(2)}).AsDouble(), 1.8e19);
+}
+
+TEST(NumberBuiltins, DivisionAndModuloErrors) {
+  Error e = Err("div", {I(1), I(0)});
+  EXPECT_EQ(e.code, "eval_builtin_error");
+  EXPECT_EQ(e.message, "div: divide by zero");
+  EXPECT_EQ(Err("div", {D(1.5), D(0.0)}).message, "div: divide by zero");
+  EXPECT_EQ(Err("rem", {I(7), I(0)}).message, "rem: modulo by zero");
+  Error f = Err("rem", {D(1.1), I(1)});
+  EXPECT_EQ(f.code, "eval_builtin_error");
+  EXPECT_EQ(f.message, "rem: modulo on floating-point number");
+  Error t = Err("plus", {I(1), S("a")});
+  EXPECT_EQ(t.code, "eval_type_error");
+  EXPECT_EQ(t.message, "plus: operand 2 must be number but got string");
+}
+
+TEST(NumberBuiltins, RoundingFunctions) {
+  EXPECT_EQ(Ok("abs", {I(-10)}), I(10));
+  EXPECT_EQ(Ok("abs", {D(-1.5)}), D(1.5));
+  EXPECT_EQ(Ok("round", {D(2.5)}), I(3));
+  EXPECT_EQ(Ok("round", {D(-2.5)}), I(-3));  // half away from zero
+  EXPECT_EQ(Ok("ceil", {D(1.01)}), I(2));
+  EXPECT_EQ(Ok("ceil", {D(-1.99999)}), I(-1));
+  EXPECT_EQ(Ok("floor", {D(99.99999)}), I(99));
+  EXPECT_EQ(Ok("floor", {D(-1.001)}), I(-2));
+  EXPECT_EQ(Ok("floor", {I(1)}), I(1));
+}
+
+TEST(NumberBuiltins, SetOperators) {
+  Value a = Value::Set({I(1), I(2), I(3), I(4)});
+  Value b = Value::Set({I(1), I(3)});
+  EXPECT_EQ(Ok("minus", {a, b}), Value::Set({I(2), I(4)}));
+  EXPECT_EQ(Ok("and", {a, b}), b);
+  EXPECT_EQ(Ok("or", {b, Value::Set({I(9)})}), Value::Set({I(1), I(3), I(9)}));
+  EXPECT_EQ(Err("minus", {b, I(1)}).message, "minus: operand 2 must be set but got number");
+  EXPECT_EQ(Err("minus", {I(1), b}).message, "minus: operand 2 must be number but got set");
+  EXPECT_EQ(Err("minus", {S("x"), b}).message,
+            "minus: operand 1 must be one of {number, set} but got string");
+}
+
+TEST(NumberBuiltins, Bits) {
+  EXPECT_EQ(Ok("bits.and", {I(7), I(9)}), I(1));
+  EXPECT_EQ(Ok("bits.or", {I(7), I(9)}), I(15));
+  EXPECT_EQ(Ok("bits.xor", {I(42), I(3)}), I(41));
+  EXPECT_EQ(Ok("bits.negate", {I(42)}), I(-43));
+  EXPECT_EQ(Ok("bits.lsh", {I(1), I(3)}), I(8));
+  EXPECT_EQ(Ok("bits.lsh", {I(2147483647), I(1)}), I(4294967294));
+  EXPECT_EQ(Ok("bits.lsh", {I(INT64_MAX), I(1)}), D(18446744073709551614.0));
+  EXPECT_EQ(Ok("bits.rsh", {I(8), I(3)}), I(1));
+  EXPECT_EQ(Ok("bits.rsh", {I(-8), I(1)}), I(-4));
+  Error e = Err("bits.negate", {D(7.2)});
+  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.message,
+            "bits.negate: operand 1 must be integer number but got floating-point number");
+  EXPECT_EQ(Err("bits.lsh", {I(7), I(-1)}).message,
+            "bits.lsh: operand 2 must be an unsigned integer number but got a negative integer");
+}
+
+TEST(NumberBuiltins, NumbersRange) {
+  EXPECT_EQ(Ok("numbers.range", {I(0), I(0)}), J("[0]"));
+  EXPECT_EQ(Ok("numbers.range", {I(-2), I(3)}), J("[-2,-1,0,1,2,3]"));
+  EXPECT_EQ(Ok("numbers.range", {I(2), I(-3)}), J("[2,1,0,-1,-2,-3]"));
+  EXPECT_EQ(Ok("numbers.range", {I(49649733057), I(49649733059)}),
+            J("[49649733057,49649733058,49649733059]"));
+  EXPECT_EQ(Err("numbers.range", {D(3.14), I(4)}).message,
+            "numbers.range: operand 1 must be integer number but got floating-point number");
+  EXPECT_EQ(Ok("numbers.range_step", {I(0), I(10), I(3)}), J("[0,3,6,9]"));
+  EXPECT_EQ(Ok("numbers.range_step", {I(10), I(0), I(4)}), J("[10,6,2]"));
+  Error step = Err("numbers.range_step", {I(0), I(10), I(0)});
+  EXPECT_EQ(step.code, "eval_builtin_error");
+  EXPECT_EQ(step.message, "numbers.range_step: step must be a positive integer");
+}
+
+TEST(NumberBuiltins, NumbersRangeIsBounded) {
+  BuiltinContext ctx;
+  ctx.limits.max_range_items = 100;
+  auto r = Call("numbers.range", {I(0), I(1000)}, ctx);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "eval_builtin_error");
+  auto huge = Call("numbers.range", {I(INT64_MIN), I(INT64_MAX)});
+  EXPECT_FALSE(huge.has_value());
+}
+
+TEST(NumberBuiltins, UnitsParse) {
+  EXPECT_EQ(Ok("units.parse", {S("500m")}), D(0.5));
+  EXPECT_EQ(Ok("units.parse", {S("0.0005K")}), D(0.5));
+  EXPECT_EQ(Ok("units.parse", {S("0.0000005M")}), D(0.5));
+  EXPECT_EQ(Ok("units.parse", {S("10K")}), I(10000));
+  EXPECT_EQ(Ok("units.parse", {S("10KI")}), I(10240));
+  EXPECT_EQ(Ok("units.parse", {S("1.1Ki")}), D(1126.4));
+  EXPECT_EQ(Ok("units.parse", {S("\"100TI\"")}), I(109951162777600));
+  EXPECT_EQ(Ok("units.parse", {S(".5K")}), I(500));
+  EXPECT_EQ(Ok("units.parse", {S("10E")}), D(1e19));
+  EXPECT_EQ(Ok("units.parse", {S("10Ei")}), D(11529215046068469760.0));
+  EXPECT_EQ(Ok("units.parse", {S("1e-2")}), D(0.01));
+  EXPECT_EQ(Ok("units.parse", {S("-3.5E2m")}), D(-0.35));
+  EXPECT_EQ(Ok("units.parse", {S("5e1Gi")}), I(53687091200));
+  EXPECT_EQ(Ok("units.parse", {S("5E")}), I(5000000000000000000));
+  EXPECT_TRUE(Ok("units.parse", {S("1G")}).is_int());
+  EXPECT_EQ(Err("units.parse", {S("")}).message, "units.parse: no amount provided");
+  EXPECT_EQ(Err("units.parse", {S("foo")}).message, "units.parse: no amount provided");
+  EXPECT_EQ(Err("units.parse", {S("0.0.0")}).message,
+            "units.parse: could not parse amount to a number");
+  EXPECT_EQ(Err("units.parse", {S(" 327Mi ")}).message,
+            "units.parse: spaces not allowed in resource strings");
+  EXPECT_EQ(Err("units.parse", {S("5Qi")}).code, "eval_builtin_error");
+}
+
+TEST(NumberBuiltins, UnitsParseBytes) {
+  EXPECT_EQ(Ok("units.parse_bytes", {S("1024")}), Ok("units.parse_bytes", {S("1KiB")}));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("10KB")}), I(10000));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("10Kib")}), I(10240));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("1.1KiB")}), I(1126));  // truncated
+  EXPECT_EQ(Ok("units.parse_bytes", {S("\"100TIB\"")}), I(109951162777600));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("128Gi")}), I(137438953472));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("1e-2KB")}), I(10));
+  EXPECT_EQ(Ok("units.parse_bytes", {S("3.2E2MiB")}), I(335544320));
+  EXPECT_EQ(Ok("units.parse_bytes", {S(".0")}), I(0));
+  EXPECT_NE(Ok("units.parse_bytes", {S("5E")}), I(5));
+  EXPECT_EQ(Err("units.parse_bytes", {S("kb")}).message,
+            "units.parse_bytes: no byte amount provided");
+  EXPECT_EQ(Err("units.parse_bytes", {S("1 kb")}).message,
+            "units.parse_bytes: spaces not allowed in resource strings");
+  EXPECT_EQ(Err("units.parse_bytes", {S("1xb")}).message,
+            "units.parse_bytes: byte unit xb not recognized");
+}
+
+}  // namespace
+}  // namespace gatehouse::rego

@@ -1,0 +1,112 @@
+// Compiler: scoping, safety reordering, and the compile errors OPA reports.
+#include <gtest/gtest.h>
+
+#include "eval_test_util.h"
+
+namespace gatehouse::rego {
+namespace {
+
+using testing::Compile;
+using testing::EvalQuery;
+using testing::One;
+
+TEST(CompilerTest, ReordersBodyForSafety) {
+  // `y` is read before the expression that binds it.
+  auto rs = EvalQuery({"package t\np := y if { y > 1; y = x + 1; x = 2 }"}, "x = data.t.p");
+  EXPECT_EQ(One(rs), "3");
+}
+
+TEST(CompilerTest, ReordersComprehensionBodies) {
+  auto rs =
+      EvalQuery({"package t\np := [v | v > 1; v = xs[_]] if xs := [1, 2, 3]"}, "x = data.t.p");
+  EXPECT_EQ(One(rs), "[2, 3]");
+}
+
+TEST(CompilerTest, UnsafeVariable) {
+  auto p = Compile({"package t\np if { x > 1 }"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+  EXPECT_NE(p.error().message.find("m0.rego:2:"), std::string::npos) << p.error().message;
+  EXPECT_NE(p.error().message.find("var x is unsafe"), std::string::npos) << p.error().message;
+}
+
+TEST(CompilerTest, UnsafeHeadVariable) {
+  auto p = Compile({"package t\np contains x if { true }"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+}
+
+TEST(CompilerTest, UnsafeVariableInNegation) {
+  auto p = Compile({"package t\np if { not q[x] }\nq contains 1"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+}
+
+TEST(CompilerTest, WildcardInNegationIsSafe) {
+  auto rs = EvalQuery({"package t\np if { not q[_] }\nq contains 1 if false"}, "x = data.t.p");
+  EXPECT_EQ(One(rs), "true");
+}
+
+TEST(CompilerTest, RecursionIsACompileError) {
+  auto p = Compile({"package t\np if q\nq if p"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_recursion_error");
+  EXPECT_NE(p.error().message.find("data.t.p"), std::string::npos);
+}
+
+TEST(CompilerTest, RecursiveFunctionIsACompileError) {
+  auto p = Compile({"package t\nf(x) := y if y := f(x)"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_recursion_error");
+}
+
+TEST(CompilerTest, UndefinedFunction) {
+  auto p = Compile({"package t\np if no_such_function(1)"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_type_error");
+  EXPECT_NE(p.error().message.find("undefined function no_such_function"), std::string::npos);
+}
+
+TEST(CompilerTest, ArityMismatch) {
+  auto p = Compile({"package t\nf(x) := x\np if f(1, 2, 3)"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_type_error");
+  EXPECT_NE(p.error().message.find("arity"), std::string::npos);
+}
+
+TEST(CompilerTest, ConflictingRuleKinds) {
+  auto p = Compile({"package t\np := 1\np contains 2"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "rego_type_error");
+}
+
+TEST(CompilerTest, AssignedVarsAreScopedInOrder) {
+  // The comprehension's x is its own: the outer x is declared after it.
+  auto rs = EvalQuery({"package t\nxs := {1, 2}\np := x if { y := {x | xs[x]}; x := count(y) }"},
+                      "x = data.t.p");
+  EXPECT_EQ(One(rs), "2");
+}
+
+TEST(CompilerTest, ImportsAndAliases) {
+  auto rs = EvalQuery({"package lib.a\nv := 5",
+                       "package t\nimport data.lib.a as z\nimport input.n\n"
+                       "p := z.v + n"},
+                      "x = data.t.p", testing::WithInput(testing::Json(R"({"n": 1})")));
+  EXPECT_EQ(One(rs), "6");
+}
+
+TEST(CompilerTest, EmptySetCall) {
+  auto rs = EvalQuery({"package t\np := set()"}, "x = data.t.p");
+  EXPECT_EQ(One(rs), "set()");
+}
+
+TEST(CompilerTest, UnsafeQueryVariable) {
+  auto policy = Compile({"package t\np := 1"});
+  ASSERT_TRUE(policy);
+  auto q = PreparedQuery::Prepare(*policy, "x > 1");
+  ASSERT_FALSE(q);
+  EXPECT_EQ(q.error().code, "rego_unsafe_var_error");
+}
+
+}  // namespace
+}  // namespace gatehouse::rego
