@@ -14,6 +14,7 @@ TEST_PACKAGES=(
   python3 curl openssl sqlite3
   python3-keystone uwsgi-core uwsgi-plugin-python3
   nginx-light wrk postgresql
+  docker-registry skopeo
 )
 
 wanted=("${BUILD_PACKAGES[@]}")
