@@ -351,8 +351,12 @@ int PullSecret(registry::RegistryStore& store, const RegistryFlags& f) {
   Result<std::string> yaml = registry::BuildPullSecretYaml(spec);
   if (!yaml) return FailWith(yaml.error());
   std::cout << *yaml;
-  std::cerr << "gatehouse registry: " << (existing ? "rotated the secret of " : "created ")
-            << robot->login << "; earlier pull secrets of this robot stop working.\n";
+  if (existing) {
+    std::cerr << "gatehouse registry: rotated the secret of " << robot->login
+              << "; pull secrets printed earlier for it stop working.\n";
+  } else {
+    std::cerr << "gatehouse registry: created the pull robot " << robot->login << ".\n";
+  }
   return 0;
 }
 

@@ -53,7 +53,7 @@ struct ProjectFilter {
 
 // One project as the token endpoint sees it for a principal: does it exist, is it public, and
 // which roles (direct user membership plus every group membership) does the principal hold.
-struct ProjectAccess {
+struct ProjectRoles {
   std::int64_t project_id = 0;
   std::string project_name;
   bool is_public = false;
@@ -150,7 +150,7 @@ class RegistryStore {
   // visibility and the roles `username` holds directly or through any of `groups`. Unknown
   // projects are left out. An empty username matches no user membership (anonymous).
   // "invalid_argument" beyond 1000 project names or 1000 groups.
-  virtual Result<std::vector<ProjectAccess>> LoadProjectAccess(
+  virtual Result<std::vector<ProjectRoles>> LoadProjectAccess(
       std::string_view username, const std::vector<std::string>& groups,
       const std::vector<std::string>& project_names) = 0;
 

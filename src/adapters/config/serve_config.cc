@@ -398,6 +398,31 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(ChoiceOption("authorization.noMatch", "authorization-no-match",
                            "answer when no policy matches: no-opinion (RBAC decides) or deny",
                            &ServeConfig::authorization_no_match, {"no-opinion", "deny"}));
+  // Registry token service and API
+  o.push_back(BoolOption("registry.enabled", "registry-enabled",
+                         "serve the registry token service (/service/token) and API (/api/v2.0/)",
+                         &ServeConfig::registry_enabled));
+  o.push_back(StringOption("registry.database", "registry-database", "GATEHOUSE_REGISTRY_DATABASE",
+                           "registry database URL: empty = SQLite in the data dir, "
+                           "sqlite:///path.db, postgresql://...",
+                           &ServeConfig::registry_database, true));
+  o.push_back(StringOption("registry.service", "registry-service", "",
+                           "the registry's auth.token.service (tokens' aud)",
+                           &ServeConfig::registry_service));
+  o.push_back(StringOption("registry.issuer", "registry-issuer", "",
+                           "the registry's auth.token.issuer (tokens' iss)",
+                           &ServeConfig::registry_issuer));
+  o.push_back(StringOption("registry.adminGroup", "registry-admin-group", "",
+                           "identity-provider group whose members are registry administrators",
+                           &ServeConfig::registry_admin_group));
+  o.push_back(DurationOption("registry.tokenTTL", "registry-token-ttl",
+                             "lifetime of registry tokens (at least 60s)",
+                             &ServeConfig::registry_token_ttl));
+  o.push_back(StringOption("registry.robotPrefix", "robot-prefix", "",
+                           "prefix of robot login names", &ServeConfig::robot_prefix));
+  o.push_back(ChoiceOption("registry.signingAlg", "registry-signing-alg",
+                           "algorithm of new token signing keys",
+                           &ServeConfig::registry_signing_alg, {"ES256", "RS256"}));
   // Reject these duplicates of the naming scheme early in development: every key unique.
   return o;
 }
@@ -632,6 +657,18 @@ Status ValidateServeConfig(const ServeConfig& config) {
                      "invalid value for \"authentication.failureStatus\": must be 200 or 401");
   }
   if (Status oidc = ValidateOidc(config); !oidc) return oidc;
+  if (config.registry_token_ttl < std::chrono::seconds(60)) {
+    return MakeError("config_invalid_value",
+                     "invalid value for \"registry.tokenTTL\": must be at least 60s");
+  }
+  if (config.registry_token_ttl > std::chrono::hours(24)) {
+    return MakeError("config_invalid_value",
+                     "invalid value for \"registry.tokenTTL\": must be at most 24h");
+  }
+  if (config.registry_service.empty() || config.registry_issuer.empty()) {
+    return MakeError("config_invalid_value",
+                     "registry.service and registry.issuer must not be empty");
+  }
   if (config.keystone_validation == "service") {
     const bool password =
         !config.keystone_service_username.empty() && !config.keystone_service_password.empty();

@@ -92,6 +92,16 @@ struct ServeConfig {
   std::string kubeconfig;
   std::chrono::milliseconds reload_interval{2000};
   std::string authorization_no_match = "no-opinion";  // no-opinion | deny
+
+  // Registry token service and Harbor-shaped API (/service/token, /api/v2.0/)
+  bool registry_enabled = true;
+  std::string registry_database;  // "" = SQLite in the data dir
+  std::string registry_service = "registry";
+  std::string registry_issuer = "gatehouse";
+  std::string registry_admin_group;
+  std::chrono::milliseconds registry_token_ttl{300000};
+  std::string robot_prefix = "robot+";
+  std::string registry_signing_alg = "ES256";  // ES256 | RS256
 };
 
 // One configurable setting.

@@ -25,8 +25,8 @@ using registry::NewRobot;
 using registry::PageRequest;
 using registry::PersonalAccessToken;
 using registry::Project;
-using registry::ProjectAccess;
 using registry::ProjectFilter;
+using registry::ProjectRoles;
 using registry::Robot;
 using registry::RobotFilter;
 using registry::RobotLevel;
@@ -457,13 +457,13 @@ class SqlRegistryStore final : public registry::RegistryStore {
     });
   }
 
-  Result<std::vector<ProjectAccess>> LoadProjectAccess(
+  Result<std::vector<ProjectRoles>> LoadProjectAccess(
       std::string_view username, const std::vector<std::string>& groups,
       const std::vector<std::string>& project_names) override {
     if (project_names.size() > kMaxListedNames || groups.size() > kMaxListedNames) {
       return MakeError("invalid_argument", "too many projects or groups in one request");
     }
-    std::vector<ProjectAccess> access;
+    std::vector<ProjectRoles> access;
     if (project_names.empty()) return access;
     // One statement: the token endpoint's hot path. The member join is restricted to the
     // principal so each project yields one row per role held (or one row with NULL).
@@ -483,7 +483,7 @@ class SqlRegistryStore final : public registry::RegistryStore {
       for (const SqlRow& row : *rows) {
         const std::int64_t id = SqlInt(row[0]);
         if (access.empty() || access.back().project_id != id) {
-          access.push_back(ProjectAccess{id, SqlText(row[1]), SqlInt(row[2]) != 0, {}});
+          access.push_back(ProjectRoles{id, SqlText(row[1]), SqlInt(row[2]) != 0, {}});
         }
         if (row[3]) {
           const auto role = static_cast<Role>(SqlInt(row[3]));

@@ -123,6 +123,9 @@ ServerResponse WebhookService::Handle(const ServerRequest& request) {
     if (refresh_) refresh_();
     return Text(200, metrics_->RenderPrometheusText(), "text/plain; version=0.0.4");
   }
+  if (extra_handler_ && extra_claims_ && extra_claims_(request.path)) {
+    return extra_handler_(request);
+  }
   not_found_->Inc();
   return Text(404, "404 page not found\n");
 }

@@ -2,17 +2,20 @@
 //
 // Routes: /webhook (TokenReview or SubjectAccessReview, by `kind`, as k8s-keystone-auth),
 // /authenticate (TokenReview only), /authorize (SubjectAccessReview only), /healthz, /readyz,
-// /metrics; anything else is 404. Bad input (invalid JSON, unknown apiVersion or kind, missing
-// spec, wrong field types, too deep) is HTTP 400 with a short JSON reason, never a crash; the
-// server enforces the body size (413). A failed authentication answers `authenticated:false`
-// with status.error and HTTP 200, or 401 when configured as the reference does.
+// /metrics, plus extra routes claimed by SetExtraRoutes (the registry); anything else is 404. Bad
+// input (invalid JSON, unknown apiVersion or kind, missing spec, wrong field types, too deep) is
+// HTTP 400 with a short JSON reason, never a crash; the server enforces the body size (413). A
+// failed authentication answers `authenticated:false` with status.error and HTTP 200, or 401 when
+// configured as the reference does.
 //
 // Identity source and policy are read through snapshots on every request, so reloads never
 // block requests. Handle() is thread-safe and never throws.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "adapters/http/http_server.h"
 #include "authn/token_authenticator.h"
@@ -50,6 +53,12 @@ class WebhookService {
   void SetReadinessProbe(std::function<Readiness()> probe) { readiness_ = std::move(probe); }
   // Called before /metrics renders, to refresh gauges that mirror other components' counters.
   void SetMetricsRefresher(std::function<void()> refresher) { refresh_ = std::move(refresher); }
+  // Requests whose path `claims` (the registry's /service/token and /api/v2.0/) go to `handler`;
+  // every other route is unchanged. Set before serving.
+  void SetExtraRoutes(std::function<bool(std::string_view path)> claims, Handler handler) {
+    extra_claims_ = std::move(claims);
+    extra_handler_ = std::move(handler);
+  }
 
  private:
   struct RouteMetrics;
@@ -64,6 +73,8 @@ class WebhookService {
   std::shared_ptr<MetricsRegistry> metrics_;
   std::function<Readiness()> readiness_;
   std::function<void()> refresh_;
+  std::function<bool(std::string_view)> extra_claims_;
+  Handler extra_handler_;
   std::unique_ptr<RouteMetrics> webhook_metrics_;
   std::unique_ptr<RouteMetrics> authenticate_metrics_;
   std::unique_ptr<RouteMetrics> authorize_metrics_;

@@ -407,7 +407,7 @@ TEST_P(RegistryStoreContract, ProjectAccessUnitesUserAndGroupRoles) {
                                           {"team-a", "team-b", "team-c", "missing"});
   ASSERT_TRUE(access) << access.error().ToString();
   ASSERT_EQ(access->size(), 3u);
-  std::map<std::string, registry::ProjectAccess> by_name;
+  std::map<std::string, registry::ProjectRoles> by_name;
   for (const auto& pa : *access) by_name[pa.project_name] = pa;
   EXPECT_THAT(by_name["team-a"].roles,
               UnorderedElementsAre(Role::kGuest, Role::kDeveloper, Role::kMaintainer));

@@ -1,0 +1,175 @@
+#include "adapters/registry/caller_authenticator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "adapters/registry/basic_auth.h"
+#include "authn/jwt/jws.h"
+#include "authn/oidc/claim_mapping.h"
+#include "registry/names.h"
+#include "registry/secret.h"
+
+namespace gatehouse::adapters::registry_service {
+namespace {
+
+constexpr char kBadCredentials[] = "invalid username or password";
+
+std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// Store failures other than "not found" are the service's problem, not the caller's.
+bool IsStoreFailure(const Error& error) {
+  return error.code == "store_unavailable" || error.code == "store_error";
+}
+
+std::string FirstExtra(const k8s::UserInfo& user, const char* key) {
+  const std::vector<std::string>* values = user.FindExtra(key);
+  return values != nullptr && !values->empty() ? values->front() : std::string();
+}
+
+}  // namespace
+
+Error Unauthorized(std::string message) { return MakeError("unauthorized", std::move(message)); }
+
+CallerAuthenticator::CallerAuthenticator(CallerAuthOptions options, registry::RegistryStore& store,
+                                         std::shared_ptr<authn::TokenAuthenticator> oidc,
+                                         registry::VerifiedSecretCache& cache, const Clock& clock)
+    : options_(std::move(options)),
+      store_(store),
+      oidc_(std::move(oidc)),
+      cache_(cache),
+      clock_(clock) {}
+
+bool CallerAuthenticator::IsAdmin(const std::vector<std::string>& groups) const {
+  return !options_.admin_group.empty() &&
+         std::find(groups.begin(), groups.end(), options_.admin_group) != groups.end();
+}
+
+Result<Caller> CallerAuthenticator::Authenticate(const ServerRequest& request) {
+  Result<Credentials> credentials = ParseAuthorization(request.FindHeader("Authorization"));
+  if (!credentials) return Unauthorized(credentials.error().message);
+  switch (credentials->kind) {
+    case Credentials::Kind::kNone:
+      return Caller{};
+    case Credentials::Kind::kBearer:
+      return AuthenticateIdToken(credentials->token, request.deadline);
+    case Credentials::Kind::kBasic:
+      break;
+  }
+  return AuthenticateBasic(credentials->username, credentials->password, request.deadline);
+}
+
+Result<Caller> CallerAuthenticator::AuthenticateBasic(
+    const std::string& username, const std::string& password,
+    std::chrono::steady_clock::time_point deadline) {
+  if (password.empty()) return Unauthorized(kBadCredentials);
+  if (registry::HasRobotPrefix(username, options_.robot_prefix)) {
+    return AuthenticateRobot(username, password);
+  }
+  if (authn::jwt::LooksLikeJws(password)) return AuthenticateIdToken(password, deadline);
+  return AuthenticateAccessToken(username, password);
+}
+
+Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
+                                                      const std::string& secret) {
+  Result<registry::RobotLogin> parsed = registry::ParseRobotLoginName(login, options_.robot_prefix);
+  if (!parsed) return Unauthorized(kBadCredentials);
+  Result<registry::Robot> robot = store_.LoadRobot(parsed->stored_name);
+  if (!robot) {
+    if (IsStoreFailure(robot.error())) return robot.error();
+    return Unauthorized(kBadCredentials);
+  }
+  if (!cache_.Contains(login, secret, robot->secret_hash)) {
+    if (!registry::VerifySecret(secret, robot->secret_hash)) return Unauthorized(kBadCredentials);
+    cache_.Remember(login, secret, robot->secret_hash);
+  }
+  // Only after the secret matched: a stranger learns nothing about the account's state.
+  if (robot->disabled) return Unauthorized("robot account " + login + " is disabled");
+  if (robot->expires_at != registry::kNever && robot->expires_at <= UnixSeconds(clock_.Now())) {
+    return Unauthorized("robot account " + login + " has expired");
+  }
+  Caller caller;
+  caller.kind = CallerKind::kRobot;
+  caller.name = login;
+  caller.robot_level = robot->level;
+  caller.robot_permissions = robot->permissions;
+  return caller;
+}
+
+Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& username,
+                                                            const std::string& secret) {
+  Result<registry::User> user = store_.LoadUser(username);
+  if (!user) {
+    if (IsStoreFailure(user.error())) return user.error();
+    return Unauthorized(kBadCredentials);
+  }
+  Result<std::vector<registry::PersonalAccessToken>> tokens = store_.ListAccessTokens(user->id);
+  if (!tokens) return tokens.error();
+  const std::int64_t now = UnixSeconds(clock_.Now());
+  const registry::PersonalAccessToken* match = nullptr;
+  bool cached = false;
+  for (const registry::PersonalAccessToken& token : *tokens) {
+    if (token.expires_at != registry::kNever && token.expires_at <= now) continue;
+    if (cache_.Contains(username, secret, token.secret_hash)) {
+      match = &token;
+      cached = true;
+      break;
+    }
+  }
+  std::size_t checked = 0;
+  for (const registry::PersonalAccessToken& token : *tokens) {
+    if (match != nullptr || checked >= options_.max_tokens_checked) break;
+    if (token.expires_at != registry::kNever && token.expires_at <= now) continue;
+    ++checked;
+    if (registry::VerifySecret(secret, token.secret_hash)) {
+      cache_.Remember(username, secret, token.secret_hash);
+      match = &token;
+    }
+  }
+  if (match == nullptr) return Unauthorized(kBadCredentials);
+  if (!cached) {
+    // Recorded on cold checks only: the hot path stays read-only.
+    (void)store_.RecordAccessTokenUse(match->id, now, std::nullopt);
+  }
+  Caller caller;
+  caller.kind = CallerKind::kUser;
+  caller.name = user->username;
+  caller.user_id = user->id;
+  caller.groups = match->groups;
+  caller.sysadmin = user->sysadmin || IsAdmin(caller.groups);
+  return caller;
+}
+
+Result<Caller> CallerAuthenticator::AuthenticateIdToken(
+    const std::string& token, std::chrono::steady_clock::time_point deadline) {
+  if (!oidc_) return Unauthorized("no identity provider is configured for bearer tokens");
+  Result<k8s::UserInfo> user = oidc_->AuthenticateWithin(token, deadline);
+  if (!user) return Unauthorized("the identity token was not accepted");
+  registry::UserLogin login;
+  login.issuer = FirstExtra(*user, authn::oidc::kOidcExtraIssuer);
+  login.subject = FirstExtra(*user, authn::oidc::kOidcExtraSubject);
+  if (login.issuer.empty()) login.issuer = "keystone";
+  if (login.subject.empty()) login.subject = user->uid.empty() ? user->username : user->uid;
+  login.username = user->username;
+  login.sysadmin = IsAdmin(user->groups);
+  Result<registry::User> stored = store_.UpsertUserAtLogin(login);
+  if (!stored) {
+    if (stored.error().code == "conflict") {
+      return Unauthorized("user " + login.username +
+                          " is linked to another identity; an administrator must re-link it");
+    }
+    if (IsStoreFailure(stored.error())) return stored.error();
+    return Unauthorized("the identity token names an unusable user");
+  }
+  Caller caller;
+  caller.kind = CallerKind::kUser;
+  caller.name = stored->username;
+  caller.user_id = stored->id;
+  caller.groups = user->groups;
+  caller.sysadmin = login.sysadmin;
+  return caller;
+}
+
+}  // namespace gatehouse::adapters::registry_service

@@ -1,0 +1,74 @@
+// CallerAuthenticator: turns the credentials of a token-endpoint or API request into a Caller.
+//
+//   Basic, user name with the robot prefix   robot account: secret checked against its PBKDF2
+//                                            hash (successes remembered in VerifiedSecretCache),
+//                                            then refused if disabled or expired, so a
+//                                            `skopeo login` with a dead robot fails at login
+//   Basic, password shaped like a JWT        an OIDC ID token (the user name is not used: the
+//                                            token says who it is), when OIDC is configured
+//   Basic, any other user name               a person's personal access token
+//   Bearer <token>                           an OIDC (or Keystone) token, verified by the
+//                                            identity chain `gatehouse serve` builds
+//   nothing                                  anonymous
+// People verified by a token are upserted by issuer+subject (UpsertUserAtLogin); sysadmin is
+// membership of the configured administrator group (exact match).
+//
+// Errors: "unauthorized" (wrong, unknown, disabled or expired credentials; the message is safe
+// to show a client and never holds a secret), "store_unavailable" / "store_error" (the store
+// failed: not the caller's fault). Thread-safe (the store, cache and OIDC authenticator are).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "adapters/http/http_server.h"
+#include "adapters/registry/caller.h"
+#include "authn/token_authenticator.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "registry/store.h"
+#include "registry/verified_secret_cache.h"
+
+namespace gatehouse::adapters::registry_service {
+
+struct CallerAuthOptions {
+  std::string robot_prefix = "robot+";
+  std::string admin_group;  // "" = no administrator group
+  // Personal access tokens of one user checked with PBKDF2 at most per request.
+  std::size_t max_tokens_checked = 16;
+};
+
+class CallerAuthenticator {
+ public:
+  // `oidc` may be null (no identity provider: Bearer and JWT passwords are refused). The store,
+  // cache and clock must outlive this object.
+  CallerAuthenticator(CallerAuthOptions options, registry::RegistryStore& store,
+                      std::shared_ptr<authn::TokenAuthenticator> oidc,
+                      registry::VerifiedSecretCache& cache, const Clock& clock);
+
+  Result<Caller> Authenticate(const ServerRequest& request);
+  // The same for already-extracted Basic credentials (the OAuth2 POST form).
+  Result<Caller> AuthenticateBasic(const std::string& username, const std::string& password,
+                                   std::chrono::steady_clock::time_point deadline);
+
+  const CallerAuthOptions& options() const { return options_; }
+
+ private:
+  Result<Caller> AuthenticateRobot(const std::string& login, const std::string& secret);
+  Result<Caller> AuthenticateAccessToken(const std::string& username, const std::string& secret);
+  Result<Caller> AuthenticateIdToken(const std::string& token,
+                                     std::chrono::steady_clock::time_point deadline);
+  bool IsAdmin(const std::vector<std::string>& groups) const;
+
+  CallerAuthOptions options_;
+  registry::RegistryStore& store_;
+  std::shared_ptr<authn::TokenAuthenticator> oidc_;
+  registry::VerifiedSecretCache& cache_;
+  const Clock& clock_;
+};
+
+// Error helpers shared by the endpoints: "unauthorized" with a client-safe message.
+Error Unauthorized(std::string message);
+
+}  // namespace gatehouse::adapters::registry_service

@@ -1,0 +1,744 @@
+#include "adapters/registry/registry_api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "adapters/registry/robot_accounts.h"
+#include "registry/names.h"
+#include "registry/token_response.h"
+#include "value/json.h"
+#include "value/value.h"
+
+namespace gatehouse::adapters::registry_service {
+namespace {
+
+using value::Value;
+
+constexpr std::size_t kMaxEntityNameBytes = 255;
+
+std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+ServerResponse JsonResponse(int status, const Value& body) {
+  ServerResponse response;
+  response.status = status;
+  response.body = value::ToJson(body);
+  return response;
+}
+
+ServerResponse ApiError(int status, std::string_view code, std::string_view message) {
+  ServerResponse response;
+  response.status = status;
+  response.body = registry::ErrorBodyJson(code, message);
+  return response;
+}
+
+ServerResponse BadRequest(std::string_view message) {
+  return ApiError(400, "BAD_REQUEST", message);
+}
+
+// A store or validation error as Harbor would answer it.
+ServerResponse FromError(const Error& error) {
+  if (error.code == "not_found") return ApiError(404, "NOT_FOUND", error.message);
+  if (error.code == "conflict") return ApiError(409, "CONFLICT", error.message);
+  if (error.code == "precondition_failed") return ApiError(412, "PRECONDITION", error.message);
+  if (error.code == "store_unavailable") {
+    return ApiError(503, "SERVICE_UNAVAILABLE", "the registry database is unavailable");
+  }
+  if (error.code == "store_error" || error.code == "random_failed") {
+    return ApiError(500, "INTERNAL_SERVER_ERROR", "the registry database failed");
+  }
+  if (error.code == "unauthorized") return ApiError(401, "UNAUTHORIZED", error.message);
+  return BadRequest(error.message);
+}
+
+ServerResponse Created(std::string location, const Value* body = nullptr) {
+  ServerResponse response;
+  response.status = 201;
+  if (body != nullptr) response.body = value::ToJson(*body);
+  response.headers.emplace_back("Location", std::move(location));
+  return response;
+}
+
+ServerResponse Empty(int status = 200) {
+  ServerResponse response;
+  response.status = status;
+  return response;
+}
+
+ServerResponse MethodNotAllowed(std::string allow) {
+  ServerResponse response = ApiError(405, "METHOD_NOT_ALLOWED", "method not allowed");
+  response.headers.emplace_back("Allow", std::move(allow));
+  return response;
+}
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) parts.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+bool IsPrintable(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+Value TimeValue(std::int64_t unix_seconds) {
+  return Value(registry::FormatRfc3339Utc(unix_seconds));
+}
+
+Value ProjectJson(const registry::Project& project) {
+  Value out = Value::MakeObject();
+  out.Set("project_id", Value(project.id));
+  out.Set("name", Value(project.name));
+  out.Set("owner_id", Value(0));
+  out.Set("owner_name", Value(""));
+  out.Set("registry_id", Value(0));
+  out.Set("creation_time", TimeValue(project.creation_time));
+  out.Set("update_time", TimeValue(project.update_time));
+  out.Set("deleted", Value(false));
+  out.Set("togglable", Value(true));
+  out.Set("repo_count", Value(0));
+  Value metadata = Value::MakeObject();
+  metadata.Set("public", Value(project.is_public ? "true" : "false"));
+  out.Set("metadata", std::move(metadata));
+  return out;
+}
+
+Value MemberJson(const registry::Member& member) {
+  Value out = Value::MakeObject();
+  out.Set("id", Value(member.id));
+  out.Set("project_id", Value(member.project_id));
+  out.Set("entity_name", Value(member.entity_name));
+  out.Set("entity_type", Value(member.kind == registry::MemberKind::kUser ? "u" : "g"));
+  out.Set("entity_id", Value(0));
+  out.Set("role_id", Value(static_cast<std::int64_t>(member.role)));
+  out.Set("role_name", Value(std::string(registry::RoleName(member.role))));
+  return out;
+}
+
+std::int64_t DurationDays(const registry::Robot& robot) {
+  if (robot.expires_at == registry::kNever) return -1;
+  const std::int64_t seconds = robot.expires_at - robot.creation_time;
+  return std::max<std::int64_t>(1, (seconds + 86399) / 86400);
+}
+
+Value RobotJson(const registry::Robot& robot, std::string_view prefix) {
+  Value out = Value::MakeObject();
+  out.Set("id", Value(robot.id));
+  out.Set("name", Value(registry::RobotLoginName(prefix, robot.name)));
+  out.Set("description", Value(robot.description));
+  out.Set("level", Value(robot.level == registry::RobotLevel::kProject ? "project" : "system"));
+  out.Set("duration", Value(DurationDays(robot)));
+  out.Set("editable", Value(true));
+  out.Set("disable", Value(robot.disabled));
+  out.Set("expires_at", Value(robot.expires_at));
+  Value permissions = Value::MakeArray();
+  for (const registry::RobotPermission& permission : robot.permissions) {
+    Value item = Value::MakeObject();
+    item.Set("kind", Value("project"));
+    item.Set("namespace", Value(permission.project));
+    Value access = Value::MakeArray();
+    for (const std::string& action : permission.actions) {
+      Value entry = Value::MakeObject();
+      entry.Set("resource", Value("repository"));
+      entry.Set("action", Value(action));
+      entry.Set("effect", Value("allow"));
+      access.Append(std::move(entry));
+    }
+    item.Set("access", std::move(access));
+    permissions.Append(std::move(item));
+  }
+  out.Set("permissions", std::move(permissions));
+  out.Set("creation_time", TimeValue(robot.creation_time));
+  out.Set("update_time", TimeValue(robot.update_time));
+  return out;
+}
+
+Value UserJson(const registry::User& user) {
+  Value out = Value::MakeObject();
+  out.Set("user_id", Value(user.id));
+  out.Set("username", Value(user.username));
+  out.Set("email", Value(user.email));
+  out.Set("realname", Value(""));
+  out.Set("comment", Value(""));
+  out.Set("sysadmin_flag", Value(user.sysadmin));
+  out.Set("admin_role_in_auth", Value(user.sysadmin));
+  out.Set("creation_time", TimeValue(user.creation_time));
+  out.Set("update_time", TimeValue(user.update_time));
+  return out;
+}
+
+const std::string* StringField(const Value& body, std::string_view key) {
+  const Value* field = body.Find(key);
+  return field != nullptr ? field->AsString() : nullptr;
+}
+
+// Harbor's public flag: `public: true` or `metadata: {public: "true"}`. nullopt when absent;
+// an error when present but not a boolean.
+Result<std::optional<bool>> PublicFlag(const Value& body) {
+  if (const Value* flag = body.Find("public"); flag != nullptr && !flag->is_null()) {
+    if (!flag->is_bool()) return MakeError("invalid_argument", "public must be true or false");
+    return std::optional<bool>(*flag->AsBool());
+  }
+  if (const Value* metadata = body.Find("metadata"); metadata != nullptr && !metadata->is_null()) {
+    if (!metadata->is_object()) return MakeError("invalid_argument", "metadata must be an object");
+    if (const Value* flag = metadata->Find("public"); flag != nullptr) {
+      if (flag->is_bool()) return std::optional<bool>(*flag->AsBool());
+      const std::string* text = flag->AsString();
+      if (text != nullptr && (*text == "true" || *text == "false")) {
+        return std::optional<bool>(*text == "true");
+      }
+      return MakeError("invalid_argument", "metadata.public must be \"true\" or \"false\"");
+    }
+  }
+  return std::optional<bool>();
+}
+
+Result<registry::Role> RoleField(const Value& body) {
+  const Value* role = body.Find("role_id");
+  if (role == nullptr) return MakeError("invalid_argument", "role_id is required");
+  std::optional<registry::Role> parsed;
+  if (std::optional<std::int64_t> id = role->AsInt(); id && *id >= 1 && *id <= 5) {
+    parsed = registry::ParseRole(std::to_string(*id));
+  } else if (const std::string* name = role->AsString(); name != nullptr) {
+    parsed = registry::ParseRole(*name);
+  }
+  if (!parsed) {
+    return MakeError("invalid_argument",
+                     "role_id must be 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) "
+                     "or 5 (limitedGuest)");
+  }
+  return *parsed;
+}
+
+// The repository actions of one Harbor permission's `access` list. Other resources (artifact,
+// tag, ...) that Harbor's UI sends along are ignored: only repository actions reach a registry.
+Result<std::vector<std::string>> PermissionActions(const Value& permission) {
+  const Value* access = permission.Find("access");
+  if (access == nullptr || !access->is_array()) {
+    return MakeError("invalid_argument", "a permission needs an access list");
+  }
+  std::vector<std::string> actions;
+  for (const Value& entry : *access->AsArray()) {
+    const std::string* resource = StringField(entry, "resource");
+    const std::string* action = StringField(entry, "action");
+    const std::string* effect = StringField(entry, "effect");
+    if (action == nullptr) return MakeError("invalid_argument", "an access entry needs an action");
+    if (effect != nullptr && *effect != "allow") continue;
+    if (resource != nullptr && *resource != "repository") continue;
+    if (*action != "pull" && *action != "push" && *action != "delete" && *action != "*") {
+      return MakeError("invalid_argument", "repository actions are pull, push, delete or *");
+    }
+    if (std::find(actions.begin(), actions.end(), *action) == actions.end()) {
+      actions.push_back(*action);
+    }
+  }
+  // push implies pull (Harbor's filterRobotPolicies); stored explicitly so listings say so.
+  if (std::find(actions.begin(), actions.end(), "push") != actions.end() &&
+      std::find(actions.begin(), actions.end(), "pull") == actions.end()) {
+    actions.insert(actions.begin(), "pull");
+  }
+  if (actions.empty()) {
+    return MakeError("invalid_argument", "a permission needs at least one repository action");
+  }
+  return actions;
+}
+
+Result<std::vector<registry::RobotPermission>> ParsePermissions(const Value& body) {
+  const Value* permissions = body.Find("permissions");
+  if (permissions == nullptr || !permissions->is_array() || permissions->AsArray()->empty()) {
+    return MakeError("invalid_argument", "permissions must be a non-empty list");
+  }
+  if (permissions->AsArray()->size() > 256) {
+    return MakeError("invalid_argument", "too many permissions");
+  }
+  std::vector<registry::RobotPermission> out;
+  for (const Value& permission : *permissions->AsArray()) {
+    const std::string* kind = StringField(permission, "kind");
+    const std::string* ns = StringField(permission, "namespace");
+    if (kind != nullptr && *kind != "project") {
+      return MakeError("invalid_argument", "only permissions of kind \"project\" are supported");
+    }
+    if (ns == nullptr) return MakeError("invalid_argument", "a permission needs a namespace");
+    if (*ns != "*") {
+      if (Status valid = registry::ValidateProjectName(*ns); !valid) return valid.error();
+    }
+    Result<std::vector<std::string>> actions = PermissionActions(permission);
+    if (!actions) return actions.error();
+    out.push_back({*ns, std::move(actions).value()});
+  }
+  return out;
+}
+
+Result<std::optional<std::int64_t>> DurationField(const Value& body) {
+  const Value* duration = body.Find("duration");
+  if (duration == nullptr || duration->is_null()) return std::optional<std::int64_t>();
+  std::optional<std::int64_t> days = duration->AsInt();
+  if (!days || (*days != -1 && (*days <= 0 || *days > kMaxRobotDays))) {
+    return MakeError("invalid_argument", "duration must be -1 (never) or 1.." +
+                                             std::to_string(kMaxRobotDays) + " days");
+  }
+  return std::optional<std::int64_t>(*days);
+}
+
+Result<registry::PageRequest> PageOf(const ServerRequest& request) {
+  registry::PageRequest page;
+  if (const std::string* text = request.FindQuery("page"); text != nullptr) {
+    std::optional<std::int64_t> n = ParseId(*text);
+    if (!n) return MakeError("invalid_argument", "page must be a positive integer");
+    page.page = *n;
+  }
+  if (const std::string* text = request.FindQuery("page_size"); text != nullptr) {
+    std::optional<std::int64_t> n = ParseId(*text);
+    if (!n || *n > registry::kMaxPageSize) {
+      return MakeError("invalid_argument",
+                       "page_size must be 1.." + std::to_string(registry::kMaxPageSize));
+    }
+    page.page_size = *n;
+  }
+  return page;
+}
+
+template <typename T, typename F>
+ServerResponse ListResponse(const registry::Listing<T>& listing, F to_json) {
+  Value items = Value::MakeArray();
+  for (const T& item : listing.items) items.Append(to_json(item));
+  ServerResponse response = JsonResponse(200, items);
+  response.headers.emplace_back("X-Total-Count", std::to_string(listing.total));
+  return response;
+}
+
+}  // namespace
+
+struct RegistryApi::Call {
+  const ServerRequest& request;
+  Caller caller;
+  std::vector<std::string> parts;  // path segments after /api/v2.0
+  std::string actor;
+
+  // The JSON object body. Errors: "invalid_argument".
+  Result<Value> Body(std::size_t max_bytes) const {
+    if (request.body.size() > max_bytes) {
+      return MakeError("invalid_argument", "the request body is too large");
+    }
+    value::JsonLimits limits;
+    limits.max_bytes = max_bytes;
+    limits.max_depth = 16;
+    Result<Value> body = value::ParseJson(request.body, limits);
+    if (!body) return MakeError("invalid_argument", "the request body is not valid JSON");
+    if (!body->is_object())
+      return MakeError("invalid_argument", "the request body must be an object");
+    return body;
+  }
+};
+
+RegistryApi::RegistryApi(RegistryApiOptions options, registry::RegistryStore& store,
+                         CallerAuthenticator& authenticator, registry::VerifiedSecretCache& cache,
+                         const Clock& clock)
+    : options_(std::move(options)),
+      store_(store),
+      authenticator_(authenticator),
+      cache_(cache),
+      clock_(clock) {}
+
+ServerResponse RegistryApi::Handle(const ServerRequest& request) {
+  const std::string_view path = request.path;
+  const std::string_view prefix = kApiPrefix;
+  if (path.substr(0, prefix.size()) != prefix ||
+      (path.size() > prefix.size() && path[prefix.size()] != '/')) {
+    return ApiError(404, "NOT_FOUND", "no such API endpoint");
+  }
+  Result<Caller> caller = authenticator_.Authenticate(request);
+  if (!caller) {
+    ServerResponse response = FromError(caller.error());
+    if (response.status == 401) {
+      response.headers.emplace_back("WWW-Authenticate",
+                                    registry::TokenEndpointChallenge(options_.challenge_realm));
+    }
+    return response;
+  }
+  Call call{request, std::move(caller).value(), SplitPath(path.substr(prefix.size())), ""};
+  call.actor = call.caller.name;
+  if (call.caller.kind == CallerKind::kAnonymous) {
+    ServerResponse response = ApiError(401, "UNAUTHORIZED", "authentication required");
+    response.headers.emplace_back("WWW-Authenticate",
+                                  registry::TokenEndpointChallenge(options_.challenge_realm));
+    return response;
+  }
+  if (call.parts.size() == 2 && call.parts[0] == "users" && call.parts[1] == "current") {
+    return CurrentUser(call);
+  }
+  if (!(call.caller.kind == CallerKind::kUser && call.caller.sysadmin)) {
+    return ApiError(403, "FORBIDDEN", "only system administrators may use this endpoint");
+  }
+  return Route(call);
+}
+
+ServerResponse RegistryApi::Route(Call& call) {
+  const std::vector<std::string>& p = call.parts;
+  if (!p.empty() && p[0] == "projects") {
+    if (p.size() == 1) return Projects(call);
+    if (p.size() == 2) return Project(call, p[1]);
+    if (p.size() == 3 && p[2] == "members") return Members(call, p[1]);
+    if (p.size() == 4 && p[2] == "members") return Member(call, p[1], p[3]);
+  }
+  if (!p.empty() && p[0] == "robots") {
+    if (p.size() == 1) return Robots(call);
+    if (p.size() == 2) return Robot(call, p[1]);
+  }
+  return ApiError(404, "NOT_FOUND", "no such API endpoint");
+}
+
+ServerResponse RegistryApi::CurrentUser(Call& call) {
+  if (call.request.method != "GET") return MethodNotAllowed("GET");
+  if (call.caller.kind != CallerKind::kUser) {
+    return ApiError(403, "FORBIDDEN", "robot accounts have no user profile");
+  }
+  Result<registry::User> user = store_.LoadUserById(call.caller.user_id);
+  if (!user) return FromError(user.error());
+  Value body = UserJson(*user);
+  body.Set("sysadmin_flag", Value(call.caller.sysadmin));
+  body.Set("admin_role_in_auth", Value(call.caller.sysadmin));
+  return JsonResponse(200, body);
+}
+
+namespace {
+
+// A project by id (digits, unless X-Is-Resource-Name: true) or by name.
+Result<registry::Project> ResolveProject(registry::RegistryStore& store,
+                                         const ServerRequest& request, const std::string& ref) {
+  const std::string* by_name = request.FindHeader("X-Is-Resource-Name");
+  const bool force_name = by_name != nullptr && *by_name == "true";
+  if (!force_name) {
+    if (std::optional<std::int64_t> id = ParseId(ref)) return store.LoadProjectById(*id);
+  }
+  if (Status valid = registry::ValidateProjectName(ref); !valid) return valid.error();
+  return store.LoadProject(ref);
+}
+
+}  // namespace
+
+ServerResponse RegistryApi::Projects(Call& call) {
+  const ServerRequest& request = call.request;
+  if (request.method == "HEAD") {
+    const std::string* name = request.FindQuery("project_name");
+    if (name == nullptr) return BadRequest("project_name is required");
+    if (Status valid = registry::ValidateProjectName(*name); !valid)
+      return FromError(valid.error());
+    Result<registry::Project> project = store_.LoadProject(*name);
+    if (!project) return FromError(project.error());
+    return Empty();
+  }
+  if (request.method == "GET") {
+    registry::ProjectFilter filter;
+    Result<registry::PageRequest> page = PageOf(request);
+    if (!page) return FromError(page.error());
+    filter.page = *page;
+    if (const std::string* name = request.FindQuery("name"); name != nullptr) {
+      if (name->size() > registry::kMaxProjectNameBytes || !IsPrintable(*name)) {
+        return BadRequest("name is not a valid filter");
+      }
+      filter.name_contains = *name;
+    }
+    if (const std::string* flag = request.FindQuery("public"); flag != nullptr) {
+      if (*flag != "true" && *flag != "false") return BadRequest("public must be true or false");
+      filter.is_public = *flag == "true";
+    }
+    Result<registry::Listing<registry::Project>> listing = store_.ListProjects(filter);
+    if (!listing) return FromError(listing.error());
+    return ListResponse(*listing, ProjectJson);
+  }
+  if (request.method == "POST") {
+    Result<Value> body = call.Body(options_.max_body_bytes);
+    if (!body) return FromError(body.error());
+    const std::string* name = StringField(*body, "project_name");
+    if (name == nullptr) return BadRequest("project_name is required");
+    if (Status valid = registry::ValidateProjectName(*name); !valid)
+      return FromError(valid.error());
+    Result<std::optional<bool>> is_public = PublicFlag(*body);
+    if (!is_public) return FromError(is_public.error());
+    Result<registry::Project> created =
+        store_.CreateProject(call.actor, *name, is_public->value_or(false));
+    if (!created) return FromError(created.error());
+    return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(created->id));
+  }
+  return MethodNotAllowed("GET, HEAD, POST");
+}
+
+ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
+  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
+  if (!project) return FromError(project.error());
+  const std::string& method = call.request.method;
+  if (method == "GET" || method == "HEAD") return JsonResponse(200, ProjectJson(*project));
+  if (method == "PUT") {
+    Result<Value> body = call.Body(options_.max_body_bytes);
+    if (!body) return FromError(body.error());
+    Result<std::optional<bool>> is_public = PublicFlag(*body);
+    if (!is_public) return FromError(is_public.error());
+    if (!is_public->has_value()) return Empty();  // nothing we keep was asked to change
+    Result<registry::Project> updated =
+        store_.UpdateProjectPublic(call.actor, project->id, **is_public);
+    if (!updated) return FromError(updated.error());
+    return Empty();
+  }
+  if (method == "DELETE") {
+    Status deleted = store_.DeleteProject(call.actor, project->id);
+    if (!deleted) return FromError(deleted.error());
+    return Empty();
+  }
+  return MethodNotAllowed("GET, PUT, DELETE");
+}
+
+ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
+  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
+  if (!project) return FromError(project.error());
+  const ServerRequest& request = call.request;
+  if (request.method == "GET") {
+    Result<registry::PageRequest> page = PageOf(request);
+    if (!page) return FromError(page.error());
+    std::string contains;
+    if (const std::string* name = request.FindQuery("entityname"); name != nullptr) {
+      if (name->size() > kMaxEntityNameBytes || !IsPrintable(*name)) {
+        return BadRequest("entityname is not a valid filter");
+      }
+      contains = *name;
+    }
+    Result<registry::Listing<registry::Member>> listing =
+        store_.ListMembers(project->id, contains, *page);
+    if (!listing) return FromError(listing.error());
+    return ListResponse(*listing, MemberJson);
+  }
+  if (request.method == "POST") {
+    Result<Value> body = call.Body(options_.max_body_bytes);
+    if (!body) return FromError(body.error());
+    Result<registry::Role> role = RoleField(*body);
+    if (!role) return FromError(role.error());
+    const Value* user = body->Find("member_user");
+    const Value* group = body->Find("member_group");
+    const bool has_user = user != nullptr && !user->is_null();
+    const bool has_group = group != nullptr && !group->is_null();
+    if (has_user == has_group) {
+      return BadRequest("exactly one of member_user and member_group is required");
+    }
+    const std::string* name =
+        has_user ? StringField(*user, "username") : StringField(*group, "group_name");
+    if (name == nullptr || name->empty()) {
+      return BadRequest(has_user ? "member_user.username is required"
+                                 : "member_group.group_name is required");
+    }
+    if (name->size() > kMaxEntityNameBytes || !IsPrintable(*name)) {
+      return BadRequest("the member name must be 1..255 printable characters");
+    }
+    Result<registry::Member> added = store_.AddMember(
+        call.actor, project->id,
+        has_user ? registry::MemberKind::kUser : registry::MemberKind::kGroup, *name, *role);
+    if (!added) return FromError(added.error());
+    return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project->id) +
+                   "/members/" + std::to_string(added->id));
+  }
+  return MethodNotAllowed("GET, POST");
+}
+
+ServerResponse RegistryApi::Member(Call& call, const std::string& ref, const std::string& member) {
+  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
+  if (!project) return FromError(project.error());
+  std::optional<std::int64_t> id = ParseId(member);
+  if (!id) return ApiError(404, "NOT_FOUND", "no such member");
+  const std::string& method = call.request.method;
+  if (method == "GET") {
+    Result<registry::Member> loaded = store_.LoadMember(project->id, *id);
+    if (!loaded) return FromError(loaded.error());
+    return JsonResponse(200, MemberJson(*loaded));
+  }
+  if (method == "PUT") {
+    Result<Value> body = call.Body(options_.max_body_bytes);
+    if (!body) return FromError(body.error());
+    Result<registry::Role> role = RoleField(*body);
+    if (!role) return FromError(role.error());
+    Result<registry::Member> updated = store_.UpdateMemberRole(call.actor, project->id, *id, *role);
+    if (!updated) return FromError(updated.error());
+    return Empty();
+  }
+  if (method == "DELETE") {
+    Status removed = store_.RemoveMember(call.actor, project->id, *id);
+    if (!removed) return FromError(removed.error());
+    return Empty();
+  }
+  return MethodNotAllowed("GET, PUT, DELETE");
+}
+
+ServerResponse RegistryApi::Robots(Call& call) {
+  const ServerRequest& request = call.request;
+  if (request.method == "GET") {
+    registry::RobotFilter filter;
+    Result<registry::PageRequest> page = PageOf(request);
+    if (!page) return FromError(page.error());
+    filter.page = *page;
+    // Harbor's q=Level=project,ProjectID=<id> (and Level=system).
+    if (const std::string* q = request.FindQuery("q"); q != nullptr) {
+      std::size_t start = 0;
+      while (start < q->size()) {
+        std::size_t comma = q->find(',', start);
+        if (comma == std::string::npos) comma = q->size();
+        const std::string term = q->substr(start, comma - start);
+        start = comma + 1;
+        if (term == "Level=project") {
+          filter.level = registry::RobotLevel::kProject;
+        } else if (term == "Level=system") {
+          filter.level = registry::RobotLevel::kSystem;
+        } else if (term.rfind("ProjectID=", 0) == 0) {
+          std::optional<std::int64_t> id = ParseId(std::string_view(term).substr(10));
+          if (!id) return BadRequest("ProjectID must be a positive integer");
+          filter.project_id = *id;
+        } else if (!term.empty()) {
+          return BadRequest("q supports Level=project|system and ProjectID=<id>");
+        }
+      }
+    }
+    if (const std::string* name = request.FindQuery("project"); name != nullptr) {
+      Result<registry::Project> project = ResolveProject(store_, request, *name);
+      if (!project) return FromError(project.error());
+      filter.project_id = project->id;
+    }
+    Result<registry::Listing<registry::Robot>> listing = store_.ListRobots(filter);
+    if (!listing) return FromError(listing.error());
+    const std::string prefix = options_.robot_prefix;
+    return ListResponse(
+        *listing, [&prefix](const registry::Robot& robot) { return RobotJson(robot, prefix); });
+  }
+  if (request.method != "POST") return MethodNotAllowed("GET, POST");
+  Result<Value> body = call.Body(options_.max_body_bytes);
+  if (!body) return FromError(body.error());
+  RobotRequest robot;
+  const std::string* name = StringField(*body, "name");
+  if (name == nullptr) return BadRequest("name is required");
+  robot.name = *name;
+  if (const std::string* description = StringField(*body, "description")) {
+    if (description->size() > 1024) return BadRequest("description is too long");
+    robot.description = *description;
+  }
+  if (const std::string* secret = StringField(*body, "secret")) robot.secret = *secret;
+  if (const Value* disable = body->Find("disable"); disable != nullptr && disable->is_bool()) {
+    robot.disabled = *disable->AsBool();
+  }
+  Result<std::optional<std::int64_t>> duration = DurationField(*body);
+  if (!duration) return FromError(duration.error());
+  robot.expires_days = *duration;
+  Result<std::vector<registry::RobotPermission>> permissions = ParsePermissions(*body);
+  if (!permissions) return FromError(permissions.error());
+  const std::string* level = StringField(*body, "level");
+  if (level == nullptr || *level == "project") {
+    if (permissions->size() != 1 || (*permissions)[0].project == "*") {
+      return BadRequest("a project robot needs exactly one permission naming its project");
+    }
+    robot.level = registry::RobotLevel::kProject;
+    robot.project = (*permissions)[0].project;
+    robot.actions = (*permissions)[0].actions;
+  } else if (*level == "system") {
+    robot.level = registry::RobotLevel::kSystem;
+    robot.permissions = std::move(permissions).value();
+  } else {
+    return BadRequest("level must be project or system");
+  }
+  Result<RobotWithSecret> created =
+      CreateRobotAccount(store_, call.actor, options_.robot_prefix, robot,
+                         UnixSeconds(clock_.Now()), options_.hashing);
+  if (!created) return FromError(created.error());
+  Value out = Value::MakeObject();
+  out.Set("id", Value(created->robot.id));
+  out.Set("name", Value(created->login));
+  out.Set("secret", Value(created->secret));
+  out.Set("creation_time", TimeValue(created->robot.creation_time));
+  out.Set("expires_at", Value(created->robot.expires_at));
+  return Created(std::string(kApiPrefix) + "/robots/" + std::to_string(created->robot.id), &out);
+}
+
+ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
+  std::optional<std::int64_t> id = ParseId(id_text);
+  if (!id) return ApiError(404, "NOT_FOUND", "no such robot account");
+  Result<registry::Robot> robot = store_.LoadRobotById(*id);
+  if (!robot) return FromError(robot.error());
+  const std::string login = registry::RobotLoginName(options_.robot_prefix, robot->name);
+  const std::string& method = call.request.method;
+  if (method == "GET") return JsonResponse(200, RobotJson(*robot, options_.robot_prefix));
+  if (method == "DELETE") {
+    Status deleted = store_.DeleteRobot(call.actor, *id);
+    if (!deleted) return FromError(deleted.error());
+    cache_.Invalidate(login);
+    return Empty();
+  }
+  if (method == "PATCH") {
+    std::string chosen;
+    if (!call.request.body.empty()) {
+      Result<Value> body = call.Body(options_.max_body_bytes);
+      if (!body) return FromError(body.error());
+      if (const std::string* secret = StringField(*body, "secret")) chosen = *secret;
+    }
+    Result<RobotWithSecret> rotated = RotateRobotAccount(store_, call.actor, options_.robot_prefix,
+                                                         *id, chosen, options_.hashing);
+    if (!rotated) return FromError(rotated.error());
+    cache_.Invalidate(login);
+    Value out = Value::MakeObject();
+    // Harbor echoes nothing when the caller chose the secret; a generated one is shown once.
+    if (chosen.empty()) out.Set("secret", Value(rotated->secret));
+    return JsonResponse(200, out);
+  }
+  if (method == "PUT") {
+    Result<Value> body = call.Body(options_.max_body_bytes);
+    if (!body) return FromError(body.error());
+    registry::RobotUpdate update;
+    update.description = robot->description;
+    update.permissions = robot->permissions;
+    update.disabled = robot->disabled;
+    update.expires_at = robot->expires_at;
+    if (const std::string* description = StringField(*body, "description")) {
+      if (description->size() > 1024) return BadRequest("description is too long");
+      update.description = *description;
+    }
+    if (const Value* disable = body->Find("disable"); disable != nullptr && !disable->is_null()) {
+      if (!disable->is_bool()) return BadRequest("disable must be true or false");
+      update.disabled = *disable->AsBool();
+    }
+    Result<std::optional<std::int64_t>> duration = DurationField(*body);
+    if (!duration) return FromError(duration.error());
+    if (duration->has_value()) {
+      update.expires_at =
+          **duration == -1 ? registry::kNever : robot->creation_time + **duration * 86400;
+    }
+    if (const Value* permissions = body->Find("permissions");
+        permissions != nullptr && !permissions->is_null()) {
+      Result<std::vector<registry::RobotPermission>> parsed = ParsePermissions(*body);
+      if (!parsed) return FromError(parsed.error());
+      update.permissions = std::move(parsed).value();
+    }
+    Result<registry::Robot> updated = store_.UpdateRobot(call.actor, *id, update);
+    if (!updated) return FromError(updated.error());
+    cache_.Invalidate(login);
+    return Empty();
+  }
+  return MethodNotAllowed("GET, PUT, PATCH, DELETE");
+}
+
+}  // namespace gatehouse::adapters::registry_service
