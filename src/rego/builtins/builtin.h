@@ -123,5 +123,6 @@ void RegisterMiscBuiltins(BuiltinRegistry& r);        // semver, uuid, rand, opa
 void RegisterGraphqlBuiltins(BuiltinRegistry& r);     // graphql.*
 void RegisterProviderBuiltins(BuiltinRegistry& r);    // providers.aws.sign_req
 void RegisterHttpBuiltins(BuiltinRegistry& r);        // http.send (checked, never sent)
+void RegisterDebugBuiltins(BuiltinRegistry& r);       // trace
 
 }  // namespace gatehouse::rego

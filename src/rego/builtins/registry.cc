@@ -41,6 +41,7 @@ const BuiltinRegistry& StandardBuiltins() {
     RegisterGraphqlBuiltins(r);
     RegisterProviderBuiltins(r);
     RegisterHttpBuiltins(r);
+    RegisterDebugBuiltins(r);
     return r;
   }();
   return registry;

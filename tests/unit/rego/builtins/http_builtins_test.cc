@@ -33,5 +33,19 @@ TEST(HttpSendTest, AValidRequestIsNeverSent) {
   EXPECT_NE(sent.error().message.find("disabled"), std::string::npos);
 }
 
+TEST(TraceTest, IsTrueForAStringAndATypeErrorOtherwise) {
+  const Builtin* trace = StandardBuiltins().Find("trace");
+  ASSERT_NE(trace, nullptr);
+  BuiltinContext ctx;
+  const Value note = Value::String("checking x");
+  auto ok = trace->fn(ctx, std::span<const Value>(&note, 1));
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(**ok, Value::Bool(true));
+  const Value number = Value::Int(1);
+  auto bad = trace->fn(ctx, std::span<const Value>(&number, 1));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, "eval_type_error");
+}
+
 }  // namespace
 }  // namespace gatehouse::rego
