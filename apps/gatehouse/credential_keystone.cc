@@ -96,18 +96,20 @@ authn::KeystoneCredentials ResolveCredentials(const KeystoneFlags& f,
 // Reads one line from stdin after printing the reference's prompt on stderr (stdout belongs
 // to kubectl). Secrets are read with echo off and the terminal restored afterwards.
 Result<std::string> Prompt(const std::string& field, bool secret) {
-  std::cerr << "Please enter " << field << ": " << std::flush;
+  // Echo goes off before the prompt appears, and without flushing pending input (TCSANOW, not
+  // TCSAFLUSH): whatever is typed or pasted as soon as the prompt shows is kept, never lost.
   termios saved{};
   bool restore = false;
   if (secret && tcgetattr(STDIN_FILENO, &saved) == 0) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    restore = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
   }
+  std::cerr << "Please enter " << field << ": " << std::flush;
   std::string line;
   bool ok = static_cast<bool>(std::getline(std::cin, line));
   if (restore) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cerr << "\n";
   }
   if (!ok) return MakeError("console", "Failed to read data from console: EOF");

@@ -195,7 +195,9 @@ Result<Constraints> ParseConstraints(std::string_view name, const BuiltinContext
   if (!v.is_object()) return OperandTypeError(name, 2, "object", v);
   Constraints c;
   c.time_ns = static_cast<double>(ctx.now_ns);
-  for (const auto& [k, val] : v.Members()) {
+  for (const Member& member : v.Members()) {
+    const Value& k = member.first;
+    const Value& val = member.second;  // a plain reference: clang-14 cannot capture bindings
     const std::string key = k.is_string() ? std::string(k.AsString()) : ToRegoText(k);
     auto str = [&]() -> Result<std::string> {
       if (!val.is_string()) {

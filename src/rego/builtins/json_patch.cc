@@ -25,15 +25,19 @@ std::string UnescapePointer(std::string_view part) {
 // A tree of paths: object nodes keyed by segment; a null leaf means "the whole value here".
 Value PathsToTree(std::span<const JsonPath> paths) {
   // Built mutably as nested std::vector<Member> via recursion on a simple map structure.
+  // Keys and child nodes in parallel vectors: a vector of pairs holding the enclosing type
+  // needs it complete, which clang-14 enforces.
   struct Node {
     bool leaf = false;
-    std::vector<std::pair<Value, Node>> children;
+    std::vector<Value> keys;
+    std::vector<Node> nodes;
     Node* Child(const Value& k) {
-      for (auto& [key, node] : children) {
-        if (key == k) return &node;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i] == k) return &nodes[i];
       }
-      children.emplace_back(k, Node{});
-      return &children.back().second;
+      keys.push_back(k);
+      nodes.emplace_back();
+      return &nodes.back();
     }
   };
   Node root;
@@ -48,13 +52,16 @@ Value PathsToTree(std::span<const JsonPath> paths) {
     if (!done) {
       Node* last = node->Child(path.back());
       last->leaf = true;
-      last->children.clear();
+      last->keys.clear();
+      last->nodes.clear();
     }
   }
   std::function<Value(const Node&)> to_value = [&](const Node& n) -> Value {
     if (n.leaf) return Value::Null();
     std::vector<Member> members;
-    for (const auto& [k, child] : n.children) members.emplace_back(k, to_value(child));
+    for (std::size_t i = 0; i < n.keys.size(); ++i) {
+      members.emplace_back(n.keys[i], to_value(n.nodes[i]));
+    }
     return Value::Object(std::move(members));
   };
   return to_value(root);
