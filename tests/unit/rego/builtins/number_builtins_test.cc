@@ -5,42 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
 
 namespace gatehouse::rego {
 namespace {
 
-Value J(std::string_view json) {
-  auto v = ParseJsonText(json);
-  EXPECT_TRUE(v.has_value()) << json;
-  return v.has_value() ? *v : Value();
-}
-
-BuiltinResult Call(std::string_view name, std::vector<Value> args, BuiltinContext ctx = {}) {
-  const Builtin* b = StandardBuiltins().Find(name);
-  EXPECT_NE(b, nullptr) << name;
-  if (b == nullptr) return MakeError("missing", std::string(name));
-  EXPECT_EQ(b->params.size(), args.size()) << name;
-  return b->fn(ctx, args);
-}
-
-Value Ok(std::string_view name, std::vector<Value> args) {
-  auto r = Call(name, std::move(args));
-  EXPECT_TRUE(r.has_value()) << name << ": " << (r ? "" : r.error().ToString());
-  if (!r.has_value()) return Value();
-  EXPECT_TRUE(r->has_value()) << name << " undefined";
-  return r->value_or(Value());
-}
-
-Error Err(std::string_view name, std::vector<Value> args) {
-  auto r = Call(name, std::move(args));
-  EXPECT_FALSE(r.has_value()) << name;
-  return r.has_value() ? Error{} : r.error();
-}
-
-Value I(std::int64_t i) { return Value::Int(i); }
-Value D(double d) { return Value::Number(d); }
-Value S(std::string_view s) { return Value::String(s); }
+using namespace builtin_test;  // NOLINT: test helpers
 
 TEST(NumberBuiltins, ArithmeticKeepsIntegersExact) {
   EXPECT_EQ(Ok("plus", {I(49649733057), I(1)}), I(49649733058));
