@@ -27,10 +27,11 @@ class TokenAuthenticator {
     (void)deadline;
     return Authenticate(token);
   }
-  // A cached outcome for the token with this digest, without any other work; nullopt when the
-  // source has none (or keeps no cache). Lets a router answer repeated tokens before parsing.
-  virtual std::optional<Result<k8s::UserInfo>> FindCached(const TokenDigest& digest) {
-    (void)digest;
+  // A cached outcome for the token with this key, without any other work; nullopt when the
+  // source has none (or keeps no cache, or keys its tokens another way). Lets a router answer
+  // repeated tokens before parsing them.
+  virtual std::optional<Result<k8s::UserInfo>> FindCached(const TokenKey& key) {
+    (void)key;
     return std::nullopt;
   }
 };

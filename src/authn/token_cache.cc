@@ -1,13 +1,11 @@
 #include "authn/token_cache.h"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include <cstring>
 #include <future>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -29,36 +27,16 @@ struct DigestHash {
 
 }  // namespace
 
-TokenDigest DigestToken(std::string_view token) {
-  // SHA256() and EVP_sha256() look the algorithm up in OpenSSL 3's provider store on every call
-  // (a global read lock and two reference counts): more than the hash of a short token. The
-  // algorithm is fetched once and each thread reuses one context.
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  struct ContextDeleter {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local const std::unique_ptr<EVP_MD_CTX, ContextDeleter> context(EVP_MD_CTX_new());
-  TokenDigest digest{};
-  unsigned int length = 0;
-  if (kSha256 == nullptr || context == nullptr ||
-      EVP_DigestInit_ex2(context.get(), kSha256, nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), token.data(), token.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1 || length != digest.size()) {
-    // Never reached with a working libcrypto; the one-shot form cannot fail, so tokens never
-    // share a zero digest.
-    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
-  }
-  return digest;
-}
-
 struct TokenCache::Shard {
   struct Entry {
     TokenDigest digest;
+    std::string visible_part;  // must equal the key's, byte for byte (token_digest.h)
     Result<k8s::UserInfo> result;
     std::chrono::steady_clock::time_point fresh_until;
     std::optional<std::chrono::system_clock::time_point> not_after;
   };
   struct Flight {
+    std::string visible_part;
     std::promise<Result<k8s::UserInfo>> promise;
     std::shared_future<Result<k8s::UserInfo>> future = promise.get_future().share();
   };
@@ -68,9 +46,10 @@ struct TokenCache::Shard {
   std::unordered_map<TokenDigest, std::list<Entry>::iterator, DigestHash> index;
   std::unordered_map<TokenDigest, std::shared_ptr<Flight>, DigestHash> flights;
 
-  // Requires mu. The live entry for `digest` (moved to the front), or nullptr; purges a stale one.
-  const Entry* FindLocked(const TokenDigest& digest, const Clock& clock) {
-    auto it = index.find(digest);
+  // Requires mu. The live entry for `key` (moved to the front), or nullptr; purges a stale one.
+  // An entry with the same digest but another visible part belongs to another token.
+  const Entry* FindLocked(const TokenKey& key, const Clock& clock) {
+    auto it = index.find(key.digest);
     if (it == index.end()) return nullptr;
     const Entry& entry = *it->second;
     if (clock.Monotonic() >= entry.fresh_until ||
@@ -79,6 +58,7 @@ struct TokenCache::Shard {
       index.erase(it);
       return nullptr;
     }
+    if (entry.visible_part != key.visible_part) return nullptr;
     lru.splice(lru.begin(), lru, it->second);
     return &lru.front();
   }
@@ -99,26 +79,33 @@ TokenCache::Shard& TokenCache::ShardFor(const TokenDigest& digest) const {
 
 Result<k8s::UserInfo> TokenCache::GetOrCompute(std::string_view token,
                                                const std::function<TokenCacheComputed()>& compute) {
-  return GetOrCompute(DigestToken(token), compute);
+  return GetOrCompute(KeyOfOpaqueToken(token), compute);
 }
 
-Result<k8s::UserInfo> TokenCache::GetOrCompute(const TokenDigest& digest,
+Result<k8s::UserInfo> TokenCache::GetOrCompute(const TokenKey& key,
                                                const std::function<TokenCacheComputed()>& compute) {
-  Shard& shard = ShardFor(digest);
+  Shard& shard = ShardFor(key.digest);
   std::shared_ptr<Shard::Flight> flight;
   bool leader = false;
   {
     std::lock_guard<std::mutex> lock(shard.mu);
-    if (const Shard::Entry* entry = shard.FindLocked(digest, clock_)) {
+    if (const Shard::Entry* entry = shard.FindLocked(key, clock_)) {
       (entry->result ? hits_ : negative_hits_).fetch_add(1, std::memory_order_relaxed);
       return entry->result;
     }
-    auto [it, inserted] = shard.flights.try_emplace(digest);
-    if (inserted) it->second = std::make_shared<Shard::Flight>();
-    flight = it->second;
-    leader = inserted;
+    auto [it, inserted] = shard.flights.try_emplace(key.digest);
+    if (inserted) {
+      it->second = std::make_shared<Shard::Flight>();
+      it->second->visible_part = key.visible_part;
+      flight = it->second;
+      leader = true;
+    } else if (it->second->visible_part == key.visible_part) {
+      flight = it->second;
+    }
+    // Otherwise another token with the same digested part is in flight (someone replayed a
+    // signature under other claims): compute alone, neither waiting for nor replacing it.
   }
-  if (!leader) {
+  if (flight != nullptr && !leader) {
     coalesced_.fetch_add(1, std::memory_order_relaxed);
     return flight->future.get();
   }
@@ -128,20 +115,22 @@ Result<k8s::UserInfo> TokenCache::GetOrCompute(const TokenDigest& digest,
   try {
     computed.emplace(compute());
   } catch (...) {
-    {
-      std::lock_guard<std::mutex> lock(shard.mu);
-      shard.flights.erase(digest);
+    if (flight != nullptr) {
+      {
+        std::lock_guard<std::mutex> lock(shard.mu);
+        shard.flights.erase(key.digest);
+      }
+      flight->promise.set_value(MakeError("internal", "token verification failed unexpectedly"));
     }
-    flight->promise.set_value(MakeError("internal", "token verification failed unexpectedly"));
     throw;
   }
-  Store(shard, digest, *computed);
-  flight->promise.set_value(computed->result);
+  Store(shard, key, *computed, leader);
+  if (flight != nullptr) flight->promise.set_value(computed->result);
   return std::move(computed->result);
 }
 
-void TokenCache::Store(Shard& shard, const TokenDigest& digest,
-                       const TokenCacheComputed& computed) {
+void TokenCache::Store(Shard& shard, const TokenKey& key, const TokenCacheComputed& computed,
+                       bool leader) {
   const bool success = computed.result.has_value();
   const std::chrono::seconds ttl = success ? options_.positive_ttl : options_.negative_ttl;
   bool keep = computed.cacheable && ttl.count() > 0 && per_shard_capacity_ > 0;
@@ -154,15 +143,16 @@ void TokenCache::Store(Shard& shard, const TokenDigest& digest,
   std::lock_guard<std::mutex> lock(shard.mu);
   // Erase the flight in the same critical section as the insert, so a caller arriving now
   // either finds the entry or starts a new computation; never a finished flight.
-  shard.flights.erase(digest);
+  if (leader) shard.flights.erase(key.digest);
   if (!keep) return;
-  Shard::Entry entry{digest, computed.result, clock_.Monotonic() + ttl, not_after};
-  if (auto it = shard.index.find(digest); it != shard.index.end()) {
+  Shard::Entry entry{key.digest, std::string(key.visible_part), computed.result,
+                     clock_.Monotonic() + ttl, not_after};
+  if (auto it = shard.index.find(key.digest); it != shard.index.end()) {
     shard.lru.erase(it->second);
     shard.index.erase(it);
   }
   shard.lru.push_front(std::move(entry));
-  shard.index.emplace(digest, shard.lru.begin());
+  shard.index.emplace(key.digest, shard.lru.begin());
   while (shard.lru.size() > per_shard_capacity_) {
     shard.index.erase(shard.lru.back().digest);
     shard.lru.pop_back();
@@ -171,17 +161,17 @@ void TokenCache::Store(Shard& shard, const TokenDigest& digest,
 }
 
 std::optional<Result<k8s::UserInfo>> TokenCache::Find(std::string_view token) {
-  const TokenDigest digest = DigestToken(token);
-  Shard& shard = ShardFor(digest);
+  const TokenKey key = KeyOfOpaqueToken(token);
+  Shard& shard = ShardFor(key.digest);
   std::lock_guard<std::mutex> lock(shard.mu);
-  if (const Shard::Entry* entry = shard.FindLocked(digest, clock_)) return entry->result;
+  if (const Shard::Entry* entry = shard.FindLocked(key, clock_)) return entry->result;
   return std::nullopt;
 }
 
-std::optional<Result<k8s::UserInfo>> TokenCache::Lookup(const TokenDigest& digest) {
-  Shard& shard = ShardFor(digest);
+std::optional<Result<k8s::UserInfo>> TokenCache::Lookup(const TokenKey& key) {
+  Shard& shard = ShardFor(key.digest);
   std::lock_guard<std::mutex> lock(shard.mu);
-  const Shard::Entry* entry = shard.FindLocked(digest, clock_);
+  const Shard::Entry* entry = shard.FindLocked(key, clock_);
   if (entry == nullptr) return std::nullopt;
   (entry->result ? hits_ : negative_hits_).fetch_add(1, std::memory_order_relaxed);
   return entry->result;

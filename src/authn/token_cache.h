@@ -1,6 +1,7 @@
 // TokenCache: remembers authentication outcomes per bearer token, shared by identity sources.
 //
-// Keys are SHA-256 digests of the token; the token itself is never stored. A success is kept
+// Entries are keyed by a TokenKey (token_digest.h): the digest of the token's credential part,
+// plus its visible part compared byte for byte; the token itself is never stored. A success is kept
 // for `positive_ttl` but never past the token's own expiry; a cacheable failure (token invalid,
 // expired, wrongly scoped) for `negative_ttl`; failures the caller marks uncacheable (identity
 // provider unavailable) are not kept. The number of entries is bounded (least recently used
@@ -68,14 +69,15 @@ class TokenCache {
   Result<k8s::UserInfo> GetOrCompute(std::string_view token,
                                      const std::function<TokenCacheComputed()>& compute);
 
-  // The same for a token whose digest the caller has already computed.
-  Result<k8s::UserInfo> GetOrCompute(const TokenDigest& digest,
+  // The same for a token the caller has already keyed (e.g. KeyOfJws). One cache must key a
+  // given kind of token the same way every time.
+  Result<k8s::UserInfo> GetOrCompute(const TokenKey& key,
                                      const std::function<TokenCacheComputed()>& compute);
 
   // The cached outcome without computing; nullopt when absent or stale. Not counted in stats.
   std::optional<Result<k8s::UserInfo>> Find(std::string_view token);
-  // The same by digest, counted as a hit when found (a front-end lookup on the request path).
-  std::optional<Result<k8s::UserInfo>> Lookup(const TokenDigest& digest);
+  // The same by key, counted as a hit when found (a front-end lookup on the request path).
+  std::optional<Result<k8s::UserInfo>> Lookup(const TokenKey& key);
 
   // Drops every entry (e.g. after a configuration change).
   void Clear();
@@ -85,7 +87,8 @@ class TokenCache {
  private:
   struct Shard;
   Shard& ShardFor(const TokenDigest& digest) const;
-  void Store(Shard& shard, const TokenDigest& digest, const TokenCacheComputed& computed);
+  // `leader`: the caller leads the single flight for key.digest, which ends with the insert.
+  void Store(Shard& shard, const TokenKey& key, const TokenCacheComputed& computed, bool leader);
 
   TokenCacheOptions options_;
   const Clock& clock_;

@@ -44,10 +44,10 @@ std::optional<Result<k8s::UserInfo>> IdentityChain::FindCachedJws(std::string_vi
   // No shape check beyond the dots: a cached outcome belongs to these exact bytes, whatever they
   // are, and LooksLikeJws() (a header parse) would cost more than the whole lookup.
   if (issuers_.empty() || token.find('.') == std::string_view::npos) return std::nullopt;
-  const authn::TokenDigest digest = authn::DigestToken(token);
+  const authn::TokenKey key = authn::KeyOfJws(token);
   for (const IssuerAuthenticator& issuer : issuers_) {
     if (issuer.authenticator == nullptr) continue;
-    if (auto cached = issuer.authenticator->FindCached(digest)) return cached;
+    if (auto cached = issuer.authenticator->FindCached(key)) return cached;
   }
   return std::nullopt;
 }

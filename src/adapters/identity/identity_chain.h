@@ -10,9 +10,9 @@
 //    one with another `iss` is refused as "unknown_issuer" without any network call; one with
 //    no `iss` goes to Keystone (Keystone's own JWS tokens carry none);
 //  - any other token goes to Keystone.
-// A JWS token an issuer has already answered (its cached outcome, found by the token's
-// SHA-256) is answered before any parsing, so a repeated OIDC token costs what a repeated
-// Keystone token costs: one digest and one cache lookup.
+// A JWS token an issuer has already answered (its cached outcome, found by authn::KeyOfJws) is
+// answered before any parsing, so a repeated OIDC token costs a digest of its signature and one
+// cache lookup: no more than a repeated Keystone token, whose whole length is digested.
 // Without Keystone, tokens routed to it are refused with "no_identity_source".
 //
 // Thread-safety: immutable after construction; Authenticate() may be called concurrently when

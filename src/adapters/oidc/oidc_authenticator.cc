@@ -45,12 +45,11 @@ OidcAuthenticator::OidcAuthenticator(OidcAuthenticatorOptions options,
              clock) {}
 
 Result<k8s::UserInfo> OidcAuthenticator::Authenticate(std::string_view token) {
-  return cache_.GetOrCompute(token, [&] { return Compute(token); });
+  return cache_.GetOrCompute(authn::KeyOfJws(token), [&] { return Compute(token); });
 }
 
-std::optional<Result<k8s::UserInfo>> OidcAuthenticator::FindCached(
-    const authn::TokenDigest& digest) {
-  return cache_.Lookup(digest);
+std::optional<Result<k8s::UserInfo>> OidcAuthenticator::FindCached(const authn::TokenKey& key) {
+  return cache_.Lookup(key);
 }
 
 authn::TokenCacheComputed OidcAuthenticator::Compute(std::string_view token) {

@@ -4,10 +4,11 @@
 // (authn::jwt::VerifyJwt: signature, iss, aud, exp/nbf/iat with clock skew, required claims) and
 // maps the claims to a user (authn::oidc::BuildOidcUserInfo). A kid missing from the cached set
 // makes the JwksCache refresh once (rate-limited) and the verification is retried once, so key
-// rotation at the provider works without restart. Outcomes are cached by token digest
-// (authn::TokenCache): successes up to positive_ttl but never past `exp`, verification failures
-// for negative_ttl; "issuer_unavailable" and "jwt_unknown_kid" are not cached since they can
-// change as soon as keys load.
+// rotation at the provider works without restart. Outcomes are cached by authn::KeyOfJws (the
+// digest of the signature, the claims compared byte for byte) in an authn::TokenCache: successes up
+// to positive_ttl but never past `exp`, verification failures for negative_ttl;
+// "issuer_unavailable" and "jwt_unknown_kid" are not cached since they can change as soon as keys
+// load.
 //
 // Error codes: "issuer_unavailable" (no keys loaded yet), the jwt_* codes of ParseJwsCompact()
 // and VerifyJwt() ("jwt_expired", "jwt_unknown_kid", "jwt_bad_signature", ...), and the oidc_*
@@ -61,7 +62,7 @@ class OidcAuthenticator final : public authn::TokenAuthenticator {
       const Clock& clock = SystemClock::Instance());
 
   Result<k8s::UserInfo> Authenticate(std::string_view token) override;
-  std::optional<Result<k8s::UserInfo>> FindCached(const authn::TokenDigest& digest) override;
+  std::optional<Result<k8s::UserInfo>> FindCached(const authn::TokenKey& key) override;
 
   const std::string& issuer() const { return options_.verify.issuer; }
   bool ready() const { return keys_->ready(); }

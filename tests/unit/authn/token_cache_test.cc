@@ -65,14 +65,14 @@ TEST(DigestTokenTest, SameOnEveryThreadAndForLongTokens) {
 
 TEST_F(TokenCacheTest, LookupByDigestCountsHitsAndNeverComputes) {
   TokenCache cache({seconds(60), seconds(10), 100}, clock_);
-  EXPECT_FALSE(cache.Lookup(DigestToken("t")).has_value());
-  EXPECT_EQ(cache.GetOrCompute(DigestToken("t"), Success())->username, "u1");
-  auto found = cache.Lookup(DigestToken("t"));
+  EXPECT_FALSE(cache.Lookup(KeyOfOpaqueToken("t")).has_value());
+  EXPECT_EQ(cache.GetOrCompute(KeyOfOpaqueToken("t"), Success())->username, "u1");
+  auto found = cache.Lookup(KeyOfOpaqueToken("t"));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ((*found)->username, "u1");
   EXPECT_EQ(cache.GetOrCompute("t", Success())->username, "u1");  // same key as the digest form
   clock_.Advance(seconds(60));
-  EXPECT_FALSE(cache.Lookup(DigestToken("t")).has_value());
+  EXPECT_FALSE(cache.Lookup(KeyOfOpaqueToken("t")).has_value());
   EXPECT_EQ(calls_, 1);
   EXPECT_EQ(cache.stats().hits, 2u);
 }
@@ -268,6 +268,52 @@ TEST_F(TokenCacheTest, ConcurrentDistinctTokens) {
   EXPECT_EQ(s.entries, 500u);
   EXPECT_EQ(computations.load(), 500);  // every token computed exactly once
   EXPECT_EQ(s.hits + s.misses + s.coalesced, 2000u);
+}
+
+// A JWS is keyed by its signature; the claims must match byte for byte, so the same signature
+// replayed under other claims is another token.
+TEST_F(TokenCacheTest, JwsKeyHitsOnlyForTheSameTokenBytes) {
+  TokenCache cache({seconds(60), seconds(10), 100}, clock_);
+  const std::string token = "aGVhZA.Y2xhaW1z.c2ln";
+  const std::string forged = "aGVhZA.b3RoZXI.c2ln";  // other claims, same signature
+  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(token), Success())->username, "u1");
+  EXPECT_EQ(cache.Lookup(KeyOfJws(token))->value().username, "u1");
+  EXPECT_FALSE(cache.Lookup(KeyOfJws(forged)).has_value());
+  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(forged), Failure("jwt_bad_signature", true)).error().code,
+            "jwt_bad_signature");
+  EXPECT_EQ(calls_, 2);
+  // The forged token's refusal replaced the entry (one per digest); the real token is verified
+  // again, never answered with the forged token's outcome.
+  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(token), Success())->username, "u3");
+  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(token), Success())->username, "u3");
+}
+
+TEST_F(TokenCacheTest, SameDigestOtherClaimsNeverJoinsAnotherFlight) {
+  TokenCache cache({seconds(60), seconds(10), 100}, clock_);
+  const std::string token = "aGVhZA.Y2xhaW1z.c2ln";
+  const std::string forged = "aGVhZA.b3RoZXI.c2ln";
+  std::latch in_flight(1);
+  std::latch release(1);
+  std::string first;
+  std::thread leader([&] {
+    Result<k8s::UserInfo> r = cache.GetOrCompute(KeyOfJws(token), [&] {
+      in_flight.count_down();
+      release.wait();
+      return TokenCacheComputed{User("real"), std::nullopt, true};
+    });
+    first = r ? r->username : r.error().code;
+  });
+  in_flight.wait();
+  Result<k8s::UserInfo> second = cache.GetOrCompute(KeyOfJws(forged), [] {
+    return TokenCacheComputed{MakeError("jwt_bad_signature", "m"), std::nullopt, false};
+  });
+  release.count_down();
+  leader.join();
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, "jwt_bad_signature");
+  EXPECT_EQ(first, "real");
+  EXPECT_EQ(cache.stats().coalesced, 0u);
+  EXPECT_EQ(cache.Lookup(KeyOfJws(token))->value().username, "real");
 }
 
 }  // namespace
