@@ -1,7 +1,11 @@
 // `gatehouse registry ...`: projects, members, robot accounts, pull secrets and the token signing
 // certificates, working directly on the registry store (the bootstrap path: no server, no
 // administrator token needed). Shares --data-dir, --registry-database, --registry-service,
-// --registry-issuer and --robot-prefix with `gatehouse serve`. Thin wiring over src/.
+// --registry-issuer and --robot-prefix with `gatehouse serve`. Thin wiring over src/. Also
+// defines the helpers of registry_cmd.h; system robots, people, access tokens and the audit
+// log are in their own registry_cmd_*.cc.
+#include "gatehouse/registry_cmd.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/registry/registry_service.h"
@@ -24,27 +29,7 @@
 #include "value/value.h"
 
 namespace gatehouse::app {
-namespace {
-
-namespace rs = adapters::registry_service;
-using value::Value;
-
-constexpr char kActor[] = "cli";
-
-struct RegistryFlags {
-  std::string data_dir;
-  std::string database;
-  std::string service = "registry";
-  std::string issuer = "gatehouse";
-  std::string robot_prefix = std::string(registry::kDefaultRobotPrefix);
-  std::string signing_alg = "ES256";
-  // Subcommand arguments.
-  std::string project, name, group, user, role, access, output,
-      robot = "pull", server, ns, secret_name = "registry-pull", description;
-  bool is_public = false;
-  std::int64_t expires_days = -1;
-  std::int64_t activate_in_seconds = 0;
-};
+namespace registry_cli {
 
 std::string DataDir(const RegistryFlags& flags) {
   if (!flags.data_dir.empty()) return flags.data_dir;
@@ -53,7 +38,7 @@ std::string DataDir(const RegistryFlags& flags) {
   return std::string(home ? home : ".") + "/.local/share/gatehouse";
 }
 
-int Fail(const std::string& message, int code = 1) {
+int Fail(const std::string& message, int code) {
   std::cerr << "gatehouse registry: " << message << "\n";
   return code;
 }
@@ -63,6 +48,70 @@ int FailWith(const Error& error) {
                      error.code == "invalid_secret" || error.code == "invalid_pull_secret";
   return Fail(error.message, usage ? 2 : 1);
 }
+
+std::int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ExpiryText(std::int64_t expires_at) {
+  return expires_at == registry::kNever ? "never" : registry::FormatRfc3339Utc(expires_at);
+}
+
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Status CheckPlainText(std::string_view what, std::string_view text, std::size_t max_bytes) {
+  if (text.empty()) return MakeError("invalid_argument", std::string(what) + " must not be empty");
+  if (text.size() > max_bytes) {
+    return MakeError("invalid_argument",
+                     std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes");
+  }
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      return MakeError("invalid_argument", std::string(what) + " holds control characters");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace registry_cli
+
+namespace {
+
+namespace rs = adapters::registry_service;
+using registry_cli::AddOutput;
+using registry_cli::ExpiryText;
+using registry_cli::Fail;
+using registry_cli::FailWith;
+using registry_cli::kActor;
+using registry_cli::NowUnix;
+using registry_cli::RegistryFlags;
+using registry_cli::RunWithStore;
+using registry_cli::Sub;
+using value::Value;
 
 Status CheckFlags(const RegistryFlags& flags) {
   if (Status prefix = registry::ValidateRobotPrefix(flags.robot_prefix); !prefix) return prefix;
@@ -77,16 +126,6 @@ Status CheckFlags(const RegistryFlags& flags) {
 
 Result<std::unique_ptr<registry::RegistryStore>> OpenStore(const RegistryFlags& flags) {
   return adapters::OpenRegistryStore(flags.database, DataDir(flags));
-}
-
-std::int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string ExpiryText(std::int64_t expires_at) {
-  return expires_at == registry::kNever ? "never" : registry::FormatRfc3339Utc(expires_at);
 }
 
 Value RobotJson(const registry::Robot& robot, const RegistryFlags& flags,
@@ -180,12 +219,10 @@ int ProjectDelete(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int MemberAdd(registry::RegistryStore& store, const RegistryFlags& f) {
+// The member named by --user or --group: a usage error (exit 2) unless exactly one is given
+// and it is printable text of at most 255 bytes.
+int CheckMemberName(const RegistryFlags& f) {
   if (f.group.empty() == f.user.empty()) return Fail("give exactly one of --group and --user", 2);
-  std::optional<registry::Role> role = registry::ParseRole(f.role);
-  if (!role) {
-    return Fail("--role must be projectAdmin, maintainer, developer, guest or limitedGuest", 2);
-  }
   const std::string& name = f.group.empty() ? f.user : f.group;
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
@@ -193,13 +230,26 @@ int MemberAdd(registry::RegistryStore& store, const RegistryFlags& f) {
     }
   }
   if (name.size() > 255) return Fail("the member name is longer than 255 bytes", 2);
+  return 0;
+}
+
+registry::MemberKind MemberKindOf(const RegistryFlags& f) {
+  return f.group.empty() ? registry::MemberKind::kUser : registry::MemberKind::kGroup;
+}
+
+int MemberAdd(registry::RegistryStore& store, const RegistryFlags& f) {
+  if (int bad = CheckMemberName(f); bad != 0) return bad;
+  std::optional<registry::Role> role = registry::ParseRole(f.role);
+  if (!role) {
+    return Fail("--role must be projectAdmin, maintainer, developer, guest or limitedGuest", 2);
+  }
+  const std::string& name = f.group.empty() ? f.user : f.group;
   if (Status valid = registry::ValidateProjectName(f.project); !valid)
     return FailWith(valid.error());
   Result<registry::Project> project = store.LoadProject(f.project);
   if (!project) return FailWith(project.error());
-  const registry::MemberKind kind =
-      f.group.empty() ? registry::MemberKind::kUser : registry::MemberKind::kGroup;
-  Result<registry::Member> added = store.AddMember(kActor, project->id, kind, name, *role);
+  Result<registry::Member> added =
+      store.AddMember(kActor, project->id, MemberKindOf(f), name, *role);
   if (!added) return FailWith(added.error());
   std::cout << "added " << (f.group.empty() ? "user " : "group ") << name << " to " << f.project
             << " as " << registry::RoleName(*role) << "\n";
@@ -236,6 +286,34 @@ int MemberList(registry::RegistryStore& store, const RegistryFlags& f) {
   }
   if (f.output == "json") std::cout << value::ToJson(items) << "\n";
   return 0;
+}
+
+int MemberRemove(registry::RegistryStore& store, const RegistryFlags& f) {
+  if (int bad = CheckMemberName(f); bad != 0) return bad;
+  const std::string& name = f.group.empty() ? f.user : f.group;
+  if (Status valid = registry::ValidateProjectName(f.project); !valid)
+    return FailWith(valid.error());
+  Result<registry::Project> project = store.LoadProject(f.project);
+  if (!project) return FailWith(project.error());
+  registry::PageRequest page;
+  page.page_size = registry::kMaxPageSize;
+  for (;; ++page.page) {
+    Result<registry::Listing<registry::Member>> listing =
+        store.ListMembers(project->id, name, page);
+    if (!listing) return FailWith(listing.error());
+    for (const registry::Member& member : listing->items) {
+      if (member.kind != MemberKindOf(f) || member.entity_name != name) continue;
+      if (Status removed = store.RemoveMember(kActor, project->id, member.id); !removed) {
+        return FailWith(removed.error());
+      }
+      std::cout << "removed " << (f.group.empty() ? "user " : "group ")
+                << registry_cli::Printable(name) << " from " << f.project << "\n";
+      return 0;
+    }
+    if (page.page * page.page_size >= listing->total) break;
+  }
+  return Fail(std::string(f.group.empty() ? "user " : "group ") + registry_cli::Printable(name) +
+              " is not a member of project " + f.project);
 }
 
 int RobotCreate(registry::RegistryStore& store, const RegistryFlags& f) {
@@ -399,7 +477,9 @@ int SigningKeyRotate(const RegistryFlags& f) {
   return 0;
 }
 
-using StoreCommand = int (*)(registry::RegistryStore&, const RegistryFlags&);
+}  // namespace
+
+namespace registry_cli {
 
 std::function<void()> RunWithStore(std::shared_ptr<RegistryFlags> flags, int* exit_code,
                                    StoreCommand command) {
@@ -427,7 +507,7 @@ void AddOutput(CLI::App* cmd, RegistryFlags& f) {
   cmd->add_option("-o,--output", f.output, "output format: text (default) or json");
 }
 
-}  // namespace
+}  // namespace registry_cli
 
 void RegisterRegistryCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<RegistryFlags>();
@@ -483,6 +563,11 @@ void RegisterRegistryCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("PROJECT", f->project, "project name")->required();
   AddOutput(cmd, *f);
   cmd->callback(RunWithStore(f, exit_code, MemberList));
+  cmd = Sub(member, "remove", "remove a user or group from a project");
+  cmd->add_option("PROJECT", f->project, "project name")->required();
+  cmd->add_option("--group", f->group, "group name as the identity provider sends it");
+  cmd->add_option("--user", f->user, "user name");
+  cmd->callback(RunWithStore(f, exit_code, MemberRemove));
 
   CLI::App* robot = Sub(reg, "robot", "robot accounts of a project");
   robot->require_subcommand(1);
@@ -562,6 +647,11 @@ void RegisterRegistryCommand(CLI::App& app, int* exit_code) {
     }
     *exit_code = SigningKeyRotate(*f);
   });
+
+  registry_cli::RegisterSystemRobotCommands(reg, f, exit_code);
+  registry_cli::RegisterUserCommands(reg, f, exit_code);
+  registry_cli::RegisterTokenCommands(reg, f, exit_code);
+  registry_cli::RegisterAuditCommand(reg, f, exit_code);
 }
 
 }  // namespace gatehouse::app

@@ -45,9 +45,19 @@ struct Listing {
   std::int64_t total = 0;  // matching rows over all pages (Harbor's X-Total-Count)
 };
 
+// Who is looking at the project list: a person by username and identity-provider groups.
+struct ProjectViewer {
+  std::string username;  // "" matches no user membership
+  std::vector<std::string> groups;
+};
+
 struct ProjectFilter {
   std::string name_contains;      // substring match; "" = any ('%' and '_' are literal)
   std::optional<bool> is_public;  // nullopt = both
+  // Only projects the viewer may see: public ones, and private ones where the username (a user
+  // member) or one of the groups (a group member) holds any role. nullopt = every project.
+  // "invalid_argument" beyond 1000 groups.
+  std::optional<ProjectViewer> visible_to;
   PageRequest page;
 };
 

@@ -450,6 +450,33 @@ def oidc_user_pushes_with_skopeo_and_token_as_password(ctx):
 
 
 @suite.test
+def personal_access_token_outlives_the_id_token(ctx):
+    """A person mints a personal access token with the provider's token, then pushes with it
+    as a plain password (no identity provider involved); revoked, it is refused at login."""
+    access = ctx.op.access_token("kube-dev", "dev-secret", audience=OIDC_AUDIENCE)
+    ctx.secrets.append(access)
+    status, _, body = ctx.api("POST", "/users/current/tokens",
+                              {"name": "laptop", "expires_days": 30}, who=access)
+    check(status == 201 and isinstance(body, dict) and len(body.get("secret", "")) >= 32,
+          "create token: %s %s" % (status, body))
+    secret, token_id = body["secret"], body["id"]
+    ctx.secrets.append(secret)
+    user = {"name": "dev-user", "secret": secret}
+    rc, out = ctx.push(user, "team-a/pat-app:1", "pat-app")
+    check(rc == 0, "push with the access token: %s" % out[-400:])
+    rc, out = ctx.push(user, "team-b/pat-app:1", "pat-app")
+    check(denied(rc, out), "access token pushed to team-b: rc=%d %s" % (rc, out[-300:]))
+    # A token cannot mint tokens: only a fresh identity-provider login can.
+    status, _, body = ctx.api("POST", "/users/current/tokens", {"name": "chained"},
+                              who=basic("dev-user", secret))
+    check(status == 403, "token minted by a token: %s %s" % (status, body))
+    status, _, body = ctx.api("DELETE", "/users/current/tokens/%d" % token_id, who=access)
+    check(status == 200, "revoke: %s %s" % (status, body))
+    rc, out = ctx.login("dev-user", secret)
+    check(refused_login(rc, out), "revoked token login: rc=%d %s" % (rc, out[-300:]))
+
+
+@suite.test
 def signing_key_rotation_keeps_old_tokens_valid(ctx):
     ensure_pushed(ctx)
     robot = ctx.robots["a-pull"]
@@ -569,11 +596,23 @@ def api_harbor_shapes_and_errors(ctx):
     project = by_name["team-a"]
     check(isinstance(project.get("project_id"), int) and
           project.get("metadata", {}).get("public") == "false", "Harbor shape: %s" % project)
-    # Unauthenticated, not an administrator, a robot: refused with the error shape.
-    for who, want in ((None, 401), (dev, 403), (basic_of(ctx.robots["a-ci"]), 403)):
+    # Unauthenticated, a robot: refused with the error shape.
+    for who, want in ((None, 401), (basic_of(ctx.robots["a-ci"]), 403)):
         status, _, body = ctx.api("GET", "/projects", who=who)
         check(status == want, "GET projects as %s: %s" % (want, status))
         check_error_shape(body, "UNAUTHORIZED" if want == 401 else "FORBIDDEN")
+    # A developer sees the projects it is a member of (team-a through its group), never
+    # team-b, and may not create projects.
+    status, _, body = ctx.api("GET", "/projects", who=dev)
+    visible = {p.get("name") for p in body} if isinstance(body, list) else None
+    check(status == 200 and visible is not None and "team-a" in visible and
+          "team-b" not in visible, "GET projects as developer: %s %s" % (status, visible))
+    status, _, body = ctx.api("GET", "/projects/team-b", who=dev,
+                              headers={"X-Is-Resource-Name": "true"})
+    check(status == 404, "team-b as developer: %s %s" % (status, body))
+    status, _, body = ctx.api("POST", "/projects", {"project_name": "dev-made"}, who=dev)
+    check(status == 403, "create as developer: %s %s" % (status, body))
+    check_error_shape(body, "FORBIDDEN")
     # Create, duplicate, unknown, invalid.
     status, headers, body = ctx.api("POST", "/projects", {"project_name": "team-api"}, who=admin)
     check(status == 201, "create: %s %s" % (status, body))

@@ -15,8 +15,13 @@ namespace gatehouse::adapters::registry_service {
 
 enum class CallerKind { kAnonymous, kUser, kRobot };
 
+// How the caller proved who it is. Only an identity token (a fresh statement of the identity
+// provider) may mint personal access tokens: a leaked access token must not breed new ones.
+enum class CallerCredential { kNone, kIdToken, kAccessToken, kRobotSecret };
+
 struct Caller {
   CallerKind kind = CallerKind::kAnonymous;
+  CallerCredential credential = CallerCredential::kNone;
   std::string name;                 // username or robot login name; "" when anonymous
   std::vector<std::string> groups;  // users only
   bool sysadmin = false;            // users only

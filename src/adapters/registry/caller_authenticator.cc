@@ -42,6 +42,21 @@ CallerAuthenticator::CallerAuthenticator(CallerAuthOptions options, registry::Re
       cache_(cache),
       clock_(clock) {}
 
+bool CallerAuthenticator::Verify(std::string_view secret, std::string_view stored) const {
+  return options_.verify_secret ? options_.verify_secret(secret, stored)
+                                : registry::VerifySecret(secret, stored);
+}
+
+void CallerAuthenticator::VerifyDummy(std::string_view secret) {
+  std::call_once(dummy_once_, [this] {
+    // A real hash, so checking it costs a full derivation; its answer is never used. If the
+    // random generator fails the hash stays empty and the check is cheap, but still refuses.
+    Result<std::string> hash = registry::HashSecret("gatehouse: no such account", options_.hashing);
+    if (hash) dummy_hash_ = std::move(hash).value();
+  });
+  (void)Verify(secret, dummy_hash_);
+}
+
 bool CallerAuthenticator::IsAdmin(const std::vector<std::string>& groups) const {
   return !options_.admin_group.empty() &&
          std::find(groups.begin(), groups.end(), options_.admin_group) != groups.end();
@@ -75,14 +90,18 @@ Result<Caller> CallerAuthenticator::AuthenticateBasic(
 Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
                                                       const std::string& secret) {
   Result<registry::RobotLogin> parsed = registry::ParseRobotLoginName(login, options_.robot_prefix);
-  if (!parsed) return Unauthorized(kBadCredentials);
+  if (!parsed) {
+    VerifyDummy(secret);
+    return Unauthorized(kBadCredentials);
+  }
   Result<registry::Robot> robot = store_.LoadRobot(parsed->stored_name);
   if (!robot) {
     if (IsStoreFailure(robot.error())) return robot.error();
+    VerifyDummy(secret);
     return Unauthorized(kBadCredentials);
   }
   if (!cache_.Contains(login, secret, robot->secret_hash)) {
-    if (!registry::VerifySecret(secret, robot->secret_hash)) return Unauthorized(kBadCredentials);
+    if (!Verify(secret, robot->secret_hash)) return Unauthorized(kBadCredentials);
     cache_.Remember(login, secret, robot->secret_hash);
   }
   // Only after the secret matched: a stranger learns nothing about the account's state.
@@ -92,6 +111,7 @@ Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
   }
   Caller caller;
   caller.kind = CallerKind::kRobot;
+  caller.credential = CallerCredential::kRobotSecret;
   caller.name = login;
   caller.robot_level = robot->level;
   caller.robot_permissions = robot->permissions;
@@ -103,6 +123,7 @@ Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& u
   Result<registry::User> user = store_.LoadUser(username);
   if (!user) {
     if (IsStoreFailure(user.error())) return user.error();
+    VerifyDummy(secret);
     return Unauthorized(kBadCredentials);
   }
   Result<std::vector<registry::PersonalAccessToken>> tokens = store_.ListAccessTokens(user->id);
@@ -123,12 +144,15 @@ Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& u
     if (match != nullptr || checked >= options_.max_tokens_checked) break;
     if (token.expires_at != registry::kNever && token.expires_at <= now) continue;
     ++checked;
-    if (registry::VerifySecret(secret, token.secret_hash)) {
+    if (Verify(secret, token.secret_hash)) {
       cache_.Remember(username, secret, token.secret_hash);
       match = &token;
     }
   }
-  if (match == nullptr) return Unauthorized(kBadCredentials);
+  if (match == nullptr) {
+    if (checked == 0) VerifyDummy(secret);  // no usable token: cost what a wrong secret costs
+    return Unauthorized(kBadCredentials);
+  }
   if (!cached) {
     // Recorded on cold checks only: the hot path stays read-only.
     (void)store_.RecordAccessTokenUse(match->id, now, std::nullopt);
@@ -136,6 +160,7 @@ Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& u
   Caller caller;
   caller.kind = CallerKind::kUser;
   caller.name = user->username;
+  caller.credential = CallerCredential::kAccessToken;
   caller.user_id = user->id;
   caller.groups = match->groups;
   caller.sysadmin = user->sysadmin || IsAdmin(caller.groups);
@@ -166,6 +191,7 @@ Result<Caller> CallerAuthenticator::AuthenticateIdToken(
   Caller caller;
   caller.kind = CallerKind::kUser;
   caller.name = stored->username;
+  caller.credential = CallerCredential::kIdToken;
   caller.user_id = stored->id;
   caller.groups = user->groups;
   caller.sysadmin = login.sysadmin;

@@ -13,30 +13,47 @@
 // People verified by a token are upserted by issuer+subject (UpsertUserAtLogin); sysadmin is
 // membership of the configured administrator group (exact match).
 //
+// Timing: every refusal of a Basic password costs at least one PBKDF2 verification. An unknown
+// robot, an unknown user and a user without a usable access token are checked against a dummy
+// hash with the configured iteration count (built once, lazily), so the time of a refusal does
+// not tell whether a robot or user name exists.
+//
 // Errors: "unauthorized" (wrong, unknown, disabled or expired credentials; the message is safe
 // to show a client and never holds a secret), "store_unavailable" / "store_error" (the store
 // failed: not the caller's fault). Thread-safe (the store, cache and OIDC authenticator are).
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "adapters/http/http_server.h"
 #include "adapters/registry/caller.h"
 #include "authn/token_authenticator.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "registry/secret.h"
 #include "registry/store.h"
 #include "registry/verified_secret_cache.h"
 
 namespace gatehouse::adapters::registry_service {
+
+// Checks `secret` against a stored PBKDF2 hash (registry::VerifySecret by default).
+using SecretVerifier = std::function<bool(std::string_view secret, std::string_view stored)>;
 
 struct CallerAuthOptions {
   std::string robot_prefix = "robot+";
   std::string admin_group;  // "" = no administrator group
   // Personal access tokens of one user checked with PBKDF2 at most per request.
   std::size_t max_tokens_checked = 16;
+  // The iteration count of the dummy hash unknown names are checked against: that of new
+  // secrets, so a refusal of an unknown name costs what a wrong secret costs.
+  registry::SecretHashOptions hashing;
+  // null = registry::VerifySecret; tests inject a counting verifier.
+  SecretVerifier verify_secret;
 };
 
 class CallerAuthenticator {
@@ -60,12 +77,17 @@ class CallerAuthenticator {
   Result<Caller> AuthenticateIdToken(const std::string& token,
                                      std::chrono::steady_clock::time_point deadline);
   bool IsAdmin(const std::vector<std::string>& groups) const;
+  bool Verify(std::string_view secret, std::string_view stored) const;
+  // One verification against the dummy hash, for a refusal that found nothing to check.
+  void VerifyDummy(std::string_view secret);
 
   CallerAuthOptions options_;
   registry::RegistryStore& store_;
   std::shared_ptr<authn::TokenAuthenticator> oidc_;
   registry::VerifiedSecretCache& cache_;
   const Clock& clock_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // written once under dummy_once_, read-only afterwards
 };
 
 // Error helpers shared by the endpoints: "unauthorized" with a client-safe message.

@@ -1,11 +1,11 @@
 #include "adapters/registry/registry_api.h"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "adapters/registry/api_support.h"
 #include "adapters/registry/robot_accounts.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
@@ -15,74 +15,24 @@
 namespace gatehouse::adapters::registry_service {
 namespace {
 
+using api_support::ApiError;
+using api_support::BadRequest;
+using api_support::Created;
+using api_support::Empty;
+using api_support::Forbidden;
+using api_support::FromError;
+using api_support::IsPrintable;
+using api_support::JsonResponse;
+using api_support::ListResponse;
+using api_support::MethodNotAllowed;
+using api_support::PageOf;
+using api_support::ParseId;
+using api_support::StringField;
+using api_support::TimeValue;
+using api_support::UnixSeconds;
 using value::Value;
 
 constexpr std::size_t kMaxEntityNameBytes = 255;
-
-std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-ServerResponse JsonResponse(int status, const Value& body) {
-  ServerResponse response;
-  response.status = status;
-  response.body = value::ToJson(body);
-  return response;
-}
-
-ServerResponse ApiError(int status, std::string_view code, std::string_view message) {
-  ServerResponse response;
-  response.status = status;
-  response.body = registry::ErrorBodyJson(code, message);
-  return response;
-}
-
-ServerResponse BadRequest(std::string_view message) {
-  return ApiError(400, "BAD_REQUEST", message);
-}
-
-// A store or validation error as Harbor would answer it.
-ServerResponse FromError(const Error& error) {
-  if (error.code == "not_found") return ApiError(404, "NOT_FOUND", error.message);
-  if (error.code == "conflict") return ApiError(409, "CONFLICT", error.message);
-  if (error.code == "precondition_failed") return ApiError(412, "PRECONDITION", error.message);
-  if (error.code == "store_unavailable") {
-    return ApiError(503, "SERVICE_UNAVAILABLE", "the registry database is unavailable");
-  }
-  if (error.code == "store_error" || error.code == "random_failed") {
-    return ApiError(500, "INTERNAL_SERVER_ERROR", "the registry database failed");
-  }
-  if (error.code == "unauthorized") return ApiError(401, "UNAUTHORIZED", error.message);
-  return BadRequest(error.message);
-}
-
-ServerResponse Created(std::string location, const Value* body = nullptr) {
-  ServerResponse response;
-  response.status = 201;
-  if (body != nullptr) response.body = value::ToJson(*body);
-  response.headers.emplace_back("Location", std::move(location));
-  return response;
-}
-
-ServerResponse Empty(int status = 200) {
-  ServerResponse response;
-  response.status = status;
-  return response;
-}
-
-ServerResponse MethodNotAllowed(std::string allow) {
-  ServerResponse response = ApiError(405, "METHOD_NOT_ALLOWED", "method not allowed");
-  response.headers.emplace_back("Allow", std::move(allow));
-  return response;
-}
-
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) return std::nullopt;
-  return n;
-}
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
@@ -94,18 +44,6 @@ std::vector<std::string> SplitPath(std::string_view path) {
     start = slash + 1;
   }
   return parts;
-}
-
-bool IsPrintable(std::string_view text) {
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return false;
-  }
-  return true;
-}
-
-Value TimeValue(std::int64_t unix_seconds) {
-  return Value(registry::FormatRfc3339Utc(unix_seconds));
 }
 
 Value ProjectJson(const registry::Project& project) {
@@ -176,26 +114,6 @@ Value RobotJson(const registry::Robot& robot, std::string_view prefix) {
   return out;
 }
 
-Value UserJson(const registry::User& user) {
-  Value out = Value::MakeObject();
-  out.Set("user_id", Value(user.id));
-  out.Set("username", Value(user.username));
-  out.Set("email", Value(user.email));
-  out.Set("realname", Value(""));
-  out.Set("comment", Value(""));
-  out.Set("sysadmin_flag", Value(user.sysadmin));
-  out.Set("admin_role_in_auth", Value(user.sysadmin));
-  out.Set("creation_time", TimeValue(user.creation_time));
-  out.Set("update_time", TimeValue(user.update_time));
-  return out;
-}
-
-const std::string* StringField(const Value& body, std::string_view key) {
-  const Value* field = body.Find(key);
-  return field != nullptr ? field->AsString() : nullptr;
-}
-
-// Harbor's public flag: `public: true` or `metadata: {public: "true"}`. nullopt when absent;
 // an error when present but not a boolean.
 Result<std::optional<bool>> PublicFlag(const Value& body) {
   if (const Value* flag = body.Find("public"); flag != nullptr && !flag->is_null()) {
@@ -303,56 +221,7 @@ Result<std::optional<std::int64_t>> DurationField(const Value& body) {
   return std::optional<std::int64_t>(*days);
 }
 
-Result<registry::PageRequest> PageOf(const ServerRequest& request) {
-  registry::PageRequest page;
-  if (const std::string* text = request.FindQuery("page"); text != nullptr) {
-    std::optional<std::int64_t> n = ParseId(*text);
-    if (!n) return MakeError("invalid_argument", "page must be a positive integer");
-    page.page = *n;
-  }
-  if (const std::string* text = request.FindQuery("page_size"); text != nullptr) {
-    std::optional<std::int64_t> n = ParseId(*text);
-    if (!n || *n > registry::kMaxPageSize) {
-      return MakeError("invalid_argument",
-                       "page_size must be 1.." + std::to_string(registry::kMaxPageSize));
-    }
-    page.page_size = *n;
-  }
-  return page;
-}
-
-template <typename T, typename F>
-ServerResponse ListResponse(const registry::Listing<T>& listing, F to_json) {
-  Value items = Value::MakeArray();
-  for (const T& item : listing.items) items.Append(to_json(item));
-  ServerResponse response = JsonResponse(200, items);
-  response.headers.emplace_back("X-Total-Count", std::to_string(listing.total));
-  return response;
-}
-
 }  // namespace
-
-struct RegistryApi::Call {
-  const ServerRequest& request;
-  Caller caller;
-  std::vector<std::string> parts;  // path segments after /api/v2.0
-  std::string actor;
-
-  // The JSON object body. Errors: "invalid_argument".
-  Result<Value> Body(std::size_t max_bytes) const {
-    if (request.body.size() > max_bytes) {
-      return MakeError("invalid_argument", "the request body is too large");
-    }
-    value::JsonLimits limits;
-    limits.max_bytes = max_bytes;
-    limits.max_depth = 16;
-    Result<Value> body = value::ParseJson(request.body, limits);
-    if (!body) return MakeError("invalid_argument", "the request body is not valid JSON");
-    if (!body->is_object())
-      return MakeError("invalid_argument", "the request body must be an object");
-    return body;
-  }
-};
 
 RegistryApi::RegistryApi(RegistryApiOptions options, registry::RegistryStore& store,
                          CallerAuthenticator& authenticator, registry::VerifiedSecretCache& cache,
@@ -387,11 +256,15 @@ ServerResponse RegistryApi::Handle(const ServerRequest& request) {
                                   registry::TokenEndpointChallenge(options_.challenge_realm));
     return response;
   }
-  if (call.parts.size() == 2 && call.parts[0] == "users" && call.parts[1] == "current") {
-    return CurrentUser(call);
+  const std::vector<std::string>& p = call.parts;
+  if (p.size() >= 2 && p[0] == "users" && p[1] == "current") {
+    if (p.size() == 2) return CurrentUser(call);
+    if (p.size() == 3 && p[2] == "tokens") return AccessTokens(call);
+    if (p.size() == 4 && p[2] == "tokens") return AccessToken(call, p[3]);
+    return ApiError(404, "NOT_FOUND", "no such API endpoint");
   }
-  if (!(call.caller.kind == CallerKind::kUser && call.caller.sysadmin)) {
-    return ApiError(403, "FORBIDDEN", "only system administrators may use this endpoint");
+  if (call.caller.kind != CallerKind::kUser) {
+    return Forbidden("robot accounts may only read /users/current");
   }
   return Route(call);
 }
@@ -408,20 +281,38 @@ ServerResponse RegistryApi::Route(Call& call) {
     if (p.size() == 1) return Robots(call);
     if (p.size() == 2) return Robot(call, p[1]);
   }
+  if (!p.empty() && p[0] == "users") {
+    if (p.size() == 1) return Users(call);
+    if (p.size() == 3 && p[2] == "relink") return RelinkUser(call, p[1]);
+  }
   return ApiError(404, "NOT_FOUND", "no such API endpoint");
 }
 
-ServerResponse RegistryApi::CurrentUser(Call& call) {
-  if (call.request.method != "GET") return MethodNotAllowed("GET");
-  if (call.caller.kind != CallerKind::kUser) {
-    return ApiError(403, "FORBIDDEN", "robot accounts have no user profile");
+std::optional<ServerResponse> RegistryApi::Refusal(const Call& call,
+                                                   const registry::Project& project, Need need,
+                                                   std::string_view hidden_message) {
+  if (call.sysadmin()) return std::nullopt;
+  if (call.caller.kind != CallerKind::kUser) return Forbidden("robot accounts may not do this");
+  Result<std::vector<registry::ProjectRoles>> access =
+      store_.LoadProjectAccess(call.caller.name, call.caller.groups, {project.name});
+  if (!access) return FromError(access.error());
+  const std::vector<registry::Role> none;
+  const std::vector<registry::Role>& roles = access->empty() ? none : access->front().roles;
+  const bool member = !roles.empty();
+  if (!member && !project.is_public) return ApiError(404, "NOT_FOUND", hidden_message);
+  switch (need) {
+    case Need::kSee:
+      return std::nullopt;
+    case Need::kMember:
+      if (member) return std::nullopt;
+      return Forbidden("only members of project " + project.name + " may do this");
+    case Need::kAdmin:
+      if (std::find(roles.begin(), roles.end(), registry::Role::kProjectAdmin) != roles.end()) {
+        return std::nullopt;
+      }
+      return Forbidden("only a projectAdmin of project " + project.name + " may do this");
   }
-  Result<registry::User> user = store_.LoadUserById(call.caller.user_id);
-  if (!user) return FromError(user.error());
-  Value body = UserJson(*user);
-  body.Set("sysadmin_flag", Value(call.caller.sysadmin));
-  body.Set("admin_role_in_auth", Value(call.caller.sysadmin));
-  return JsonResponse(200, body);
+  return Forbidden("not allowed");
 }
 
 namespace {
@@ -438,6 +329,17 @@ Result<registry::Project> ResolveProject(registry::RegistryStore& store,
   return store.LoadProject(ref);
 }
 
+// What the store says of a project that does not exist, for one the caller may not see.
+std::string HiddenProject(const registry::Project& project, const ServerRequest& request,
+                          const std::string& ref) {
+  const std::string* by_name = request.FindHeader("X-Is-Resource-Name");
+  const bool by_id = !(by_name != nullptr && *by_name == "true") && ParseId(ref).has_value();
+  return by_id ? "project " + std::to_string(project.id) + " not found"
+               : "project \"" + project.name + "\" not found";
+}
+
+ServerResponse SysadminOnly() { return Forbidden("only system administrators may do this"); }
+
 }  // namespace
 
 ServerResponse RegistryApi::Projects(Call& call) {
@@ -449,6 +351,10 @@ ServerResponse RegistryApi::Projects(Call& call) {
       return FromError(valid.error());
     Result<registry::Project> project = store_.LoadProject(*name);
     if (!project) return FromError(project.error());
+    if (std::optional<ServerResponse> refused =
+            Refusal(call, *project, Need::kSee, "project \"" + *name + "\" not found")) {
+      return *refused;
+    }
     return Empty();
   }
   if (request.method == "GET") {
@@ -466,11 +372,14 @@ ServerResponse RegistryApi::Projects(Call& call) {
       if (*flag != "true" && *flag != "false") return BadRequest("public must be true or false");
       filter.is_public = *flag == "true";
     }
+    if (!call.sysadmin())
+      filter.visible_to = registry::ProjectViewer{call.caller.name, call.caller.groups};
     Result<registry::Listing<registry::Project>> listing = store_.ListProjects(filter);
     if (!listing) return FromError(listing.error());
     return ListResponse(*listing, ProjectJson);
   }
   if (request.method == "POST") {
+    if (!call.sysadmin()) return SysadminOnly();
     Result<Value> body = call.Body(options_.max_body_bytes);
     if (!body) return FromError(body.error());
     const std::string* name = StringField(*body, "project_name");
@@ -491,6 +400,11 @@ ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
   Result<registry::Project> project = ResolveProject(store_, call.request, ref);
   if (!project) return FromError(project.error());
   const std::string& method = call.request.method;
+  const Need need = method == "PUT" ? Need::kAdmin : Need::kSee;
+  if (std::optional<ServerResponse> refused =
+          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
+    return *refused;
+  }
   if (method == "GET" || method == "HEAD") return JsonResponse(200, ProjectJson(*project));
   if (method == "PUT") {
     Result<Value> body = call.Body(options_.max_body_bytes);
@@ -504,6 +418,7 @@ ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
     return Empty();
   }
   if (method == "DELETE") {
+    if (!call.sysadmin()) return SysadminOnly();
     Status deleted = store_.DeleteProject(call.actor, project->id);
     if (!deleted) return FromError(deleted.error());
     return Empty();
@@ -515,6 +430,11 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
   Result<registry::Project> project = ResolveProject(store_, call.request, ref);
   if (!project) return FromError(project.error());
   const ServerRequest& request = call.request;
+  const Need need = request.method == "GET" ? Need::kMember : Need::kAdmin;
+  if (std::optional<ServerResponse> refused =
+          Refusal(call, *project, need, HiddenProject(*project, request, ref))) {
+    return *refused;
+  }
   if (request.method == "GET") {
     Result<registry::PageRequest> page = PageOf(request);
     if (!page) return FromError(page.error());
@@ -564,9 +484,16 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
 ServerResponse RegistryApi::Member(Call& call, const std::string& ref, const std::string& member) {
   Result<registry::Project> project = ResolveProject(store_, call.request, ref);
   if (!project) return FromError(project.error());
+  const std::string& method = call.request.method;
+  const Need need = method == "GET" ? Need::kMember : Need::kAdmin;
+  if (std::optional<ServerResponse> refused =
+          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
+    return *refused;
+  }
+  // Member ids are looked up within this project only: an administrator of it cannot reach a
+  // member of another project through its path.
   std::optional<std::int64_t> id = ParseId(member);
   if (!id) return ApiError(404, "NOT_FOUND", "no such member");
-  const std::string& method = call.request.method;
   if (method == "GET") {
     Result<registry::Member> loaded = store_.LoadMember(project->id, *id);
     if (!loaded) return FromError(loaded.error());
@@ -617,10 +544,28 @@ ServerResponse RegistryApi::Robots(Call& call) {
         }
       }
     }
+    std::string hidden;  // what a missing project named by ?project= would answer
     if (const std::string* name = request.FindQuery("project"); name != nullptr) {
       Result<registry::Project> project = ResolveProject(store_, request, *name);
       if (!project) return FromError(project.error());
       filter.project_id = project->id;
+      hidden = HiddenProject(*project, request, *name);
+    }
+    if (!call.sysadmin()) {
+      // A project administrator lists the robots of one project it administers.
+      if (!filter.project_id || filter.level == registry::RobotLevel::kSystem) {
+        return Forbidden(
+            "only system administrators may list robots beyond one project "
+            "(q=Level=project,ProjectID=<id>)");
+      }
+      filter.level = registry::RobotLevel::kProject;
+      Result<registry::Project> project = store_.LoadProjectById(*filter.project_id);
+      if (!project) return FromError(project.error());
+      if (std::optional<ServerResponse> refused = Refusal(
+              call, *project, Need::kAdmin,
+              hidden.empty() ? "project " + std::to_string(project->id) + " not found" : hidden)) {
+        return *refused;
+      }
     }
     Result<registry::Listing<registry::Robot>> listing = store_.ListRobots(filter);
     if (!listing) return FromError(listing.error());
@@ -649,6 +594,22 @@ ServerResponse RegistryApi::Robots(Call& call) {
   Result<std::vector<registry::RobotPermission>> permissions = ParsePermissions(*body);
   if (!permissions) return FromError(permissions.error());
   const std::string* level = StringField(*body, "level");
+  if (!call.sysadmin()) {
+    if (level != nullptr && *level != "project") return SysadminOnly();
+    // Every permission is checked, not only the first: a robot must not carry access to a
+    // project its creator does not administer.
+    for (const registry::RobotPermission& permission : *permissions) {
+      if (permission.project == "*") {
+        return Forbidden("only system administrators may grant access to every project");
+      }
+      Result<registry::Project> project = store_.LoadProject(permission.project);
+      if (!project) return FromError(project.error());
+      if (std::optional<ServerResponse> refused = Refusal(
+              call, *project, Need::kAdmin, "project \"" + permission.project + "\" not found")) {
+        return *refused;
+      }
+    }
+  }
   if (level == nullptr || *level == "project") {
     if (permissions->size() != 1 || (*permissions)[0].project == "*") {
       return BadRequest("a project robot needs exactly one permission naming its project");
@@ -680,6 +641,17 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
   if (!id) return ApiError(404, "NOT_FOUND", "no such robot account");
   Result<registry::Robot> robot = store_.LoadRobotById(*id);
   if (!robot) return FromError(robot.error());
+  std::string owner;  // the project of a project robot, for a project administrator
+  if (!call.sysadmin()) {
+    if (robot->level != registry::RobotLevel::kProject) return SysadminOnly();
+    Result<registry::Project> project = store_.LoadProjectById(robot->project_id);
+    if (!project) return FromError(project.error());
+    if (std::optional<ServerResponse> refused =
+            Refusal(call, *project, Need::kAdmin, "robot " + std::to_string(*id) + " not found")) {
+      return *refused;
+    }
+    owner = project->name;
+  }
   const std::string login = registry::RobotLoginName(options_.robot_prefix, robot->name);
   const std::string& method = call.request.method;
   if (method == "GET") return JsonResponse(200, RobotJson(*robot, options_.robot_prefix));
@@ -731,6 +703,11 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
         permissions != nullptr && !permissions->is_null()) {
       Result<std::vector<registry::RobotPermission>> parsed = ParsePermissions(*body);
       if (!parsed) return FromError(parsed.error());
+      for (const registry::RobotPermission& permission : *parsed) {
+        if (!call.sysadmin() && permission.project != owner) {
+          return Forbidden("a project administrator may grant access to its own project only");
+        }
+      }
       update.permissions = std::move(parsed).value();
     }
     Result<registry::Robot> updated = store_.UpdateRobot(call.actor, *id, update);

@@ -1,4 +1,4 @@
-// RegistryApi: the projects, members, robots and current-user endpoints under `/api/v2.0/`,
+// RegistryApi: the projects, members, robots, users and access-token endpoints under `/api/v2.0/`,
 // shaped like Harbor's REST API v2.0 (FACTS.md §2.6) so its tools and habits carry over.
 //
 //   GET|HEAD|POST          /projects                      (?name= ?public= ?page= ?page_size=)
@@ -8,19 +8,37 @@
 //   GET|POST               /robots                        (?q=Level=project,ProjectID=<id>)
 //   GET|PUT|PATCH|DELETE   /robots/{id}                   (PATCH: new secret, shown once)
 //   GET                    /users/current
+//   GET|POST               /users/current/tokens          personal access tokens (ours)
+//   DELETE                 /users/current/tokens/{id}
+//   GET                    /users                         (?page= ?page_size=)
+//   PUT                    /users/{id}/relink             {"issuer","subject"}
 // Errors are {"errors":[{"code","message"}]}: 400 BAD_REQUEST (malformed JSON, invalid names:
 // nothing is stored), 401 UNAUTHORIZED (with a Basic challenge), 403 FORBIDDEN, 404 NOT_FOUND,
 // 405 METHOD_NOT_ALLOWED, 409 CONFLICT (duplicates), 412 PRECONDITION (a project that still has
 // robots), 500/503. Lists carry X-Total-Count.
 //
-// Who may call: every endpoint but /users/current needs a system administrator (a person whose
-// identity-provider groups include the administrator group, by OIDC token or personal access
-// token); robots and other people get 403. Bootstrap with the `gatehouse registry` CLI, which
-// works on the store directly. Thread-safe; Handle() never throws.
+// Who may call (people; roles come from direct user membership and group membership):
+//   system administrator   everything (a person whose identity-provider groups include the
+//                          administrator group, by OIDC token or personal access token)
+//   anyone signed in       GET /projects lists public projects and the caller's own;
+//                          GET/HEAD of a project that is public or where the caller is a member
+//   project member         GET of the project's members
+//   projectAdmin           PUT of the project; its members; its project robots (list with
+//                          ?q=ProjectID=<id>, create, read, update, rotate, delete); never a
+//                          permission naming another project, "*" or a system robot
+//   system administrator   POST /projects, DELETE /projects/{p}, system robots, /users
+// A project the caller may not see answers 404 exactly as a missing one, so private project
+// names do not leak; a visible one with too small a role answers 403 FORBIDDEN. Robots get 403
+// everywhere but GET /users/current. Personal access tokens are minted only by a person signed
+// in with an identity token (not by another access token: a leaked one must not breed).
+// Bootstrap with the `gatehouse registry` CLI, which works on the store directly.
+// Thread-safe; Handle() never throws.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/http/http_server.h"
 #include "adapters/registry/caller_authenticator.h"
@@ -59,6 +77,17 @@ class RegistryApi {
   ServerResponse Robots(Call& call);
   ServerResponse Robot(Call& call, const std::string& id);
   ServerResponse CurrentUser(Call& call);
+  ServerResponse AccessTokens(Call& call);
+  ServerResponse AccessToken(Call& call, const std::string& id);
+  ServerResponse Users(Call& call);
+  ServerResponse RelinkUser(Call& call, const std::string& id);
+
+  enum class Need { kSee, kMember, kAdmin };
+  // nullopt when the caller holds `need` on `project`. Otherwise the answer: 404 with
+  // `hidden_message` when the caller may not even see it (public or member), else 403; or the
+  // store's failure.
+  std::optional<ServerResponse> Refusal(const Call& call, const registry::Project& project,
+                                        Need need, std::string_view hidden_message);
 
   RegistryApiOptions options_;
   registry::RegistryStore& store_;

@@ -45,6 +45,7 @@ std::unique_ptr<RegistryService> RegistryService::Create(
   CallerAuthOptions auth;
   auth.robot_prefix = options.robot_prefix;
   auth.admin_group = options.admin_group;
+  auth.hashing = options.hashing;
   service->authenticator_ = std::make_unique<CallerAuthenticator>(
       auth, *service->store_, std::move(oidc), *service->cache_, clock);
 

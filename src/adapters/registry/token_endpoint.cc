@@ -169,6 +169,11 @@ ServerResponse TokenEndpoint::HandlePost(const ServerRequest& request) {
 
 ServerResponse TokenEndpoint::Issue(const Caller& caller, const std::string* service,
                                     const std::vector<std::string>& scope_params) {
+  if (caller.kind == CallerKind::kAnonymous && scope_params.empty()) {
+    // How `docker login` checks credentials: a request without scope must prove who it is,
+    // or a login without a password would "succeed" (Harbor answers the same).
+    return Fail(401, registry::kErrorUnauthorized, "authentication required", unauthorized_);
+  }
   Result<std::vector<registry::ResourceScope>> requested =
       registry::ParseScopes(scope_params, options_.scope_limits);
   if (!requested) {

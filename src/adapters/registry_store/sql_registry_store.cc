@@ -286,6 +286,22 @@ class SqlRegistryStore final : public registry::RegistryStore {
       where += " AND public = ?";
       params.emplace_back(Bool(*filter.is_public));
     }
+    if (filter.visible_to) {
+      const registry::ProjectViewer& viewer = *filter.visible_to;
+      if (viewer.groups.size() > kMaxListedNames) {
+        return MakeError("invalid_argument", "too many groups in one request");
+      }
+      where +=
+          " AND (public = ? OR id IN (SELECT project_id FROM member "
+          "WHERE (kind = 'u' AND entity_name = ?)";
+      params.emplace_back(Bool(true));
+      params.emplace_back(viewer.username);  // "" matches nothing: member names are never empty
+      if (!viewer.groups.empty()) {
+        where += " OR (kind = 'g' AND entity_name IN (" + Placeholders(viewer.groups.size()) + "))";
+        for (const std::string& group : viewer.groups) params.emplace_back(group);
+      }
+      where += "))";
+    }
     Listing<Project> listing;
     Status status = Read([&](SqlSession& s) -> Status {
       auto total = Count(s, Sql({"SELECT COUNT(*) FROM project", where}), params);

@@ -26,12 +26,15 @@ namespace gatehouse::adapters::registry_service::testing_env {
 // Bearer tokens → users, as the identity chain would answer.
 class FakeIdentity final : public authn::TokenAuthenticator {
  public:
-  void Add(std::string token, std::string username, std::vector<std::string> groups) {
+  // Issuer https://idp.example and subject sub-<username> unless given.
+  void Add(std::string token, std::string username, std::vector<std::string> groups,
+           std::string issuer = "https://idp.example", std::string subject = "") {
     k8s::UserInfo user;
     user.username = username;
     user.groups = std::move(groups);
-    user.extra = k8s::Extra{{authn::oidc::kOidcExtraIssuer, {"https://idp.example"}},
-                            {authn::oidc::kOidcExtraSubject, {"sub-" + username}}};
+    if (subject.empty()) subject = "sub-" + username;
+    user.extra = k8s::Extra{{authn::oidc::kOidcExtraIssuer, {std::move(issuer)}},
+                            {authn::oidc::kOidcExtraSubject, {std::move(subject)}}};
     users_[std::move(token)] = std::move(user);
   }
   Result<k8s::UserInfo> Authenticate(std::string_view token) override {
@@ -146,6 +149,12 @@ class RegistryFixture : public ::testing::Test {
     const value::Value& first = (*errors->AsArray())[0];
     if (first.Find("message") == nullptr || !first.Find("message")->is_string()) return "<no msg>";
     return *first.Find("code")->AsString();
+  }
+
+  static value::Value JsonOf(const ServerResponse& response) {
+    auto body = value::ParseJson(response.body);
+    EXPECT_TRUE(body) << response.body;
+    return body ? *body : value::Value();
   }
 
   static const std::string* Header(const ServerResponse& response, std::string_view name) {

@@ -7,6 +7,7 @@ namespace gatehouse::adapters::registry_service {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using testing_env::RegistryFixture;
 
@@ -130,6 +131,15 @@ TEST_F(TokenEndpointTest, AnonymousPullsPublicProjectsOnly) {
   EXPECT_THAT(Granted(response, 0), ElementsAre("pull"));
   EXPECT_THAT(Granted(response, 1), IsEmpty());
   EXPECT_EQ(*Claims(response).Find("sub")->AsString(), "");
+}
+
+TEST_F(TokenEndpointTest, AnonymousLoginWithoutScopeIsRefused) {
+  ServerResponse response = Token({});
+  EXPECT_EQ(response.status, 401) << response.body;
+  EXPECT_THAT(response.body, HasSubstr("UNAUTHORIZED"));
+  bool challenged = false;
+  for (const auto& [name, value] : response.headers) challenged |= name == "WWW-Authenticate";
+  EXPECT_TRUE(challenged);
 }
 
 TEST_F(TokenEndpointTest, OidcGroupMemberPushesAndIsUpsertedByIssuerAndSubject) {

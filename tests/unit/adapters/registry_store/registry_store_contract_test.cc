@@ -247,6 +247,76 @@ TEST_P(RegistryStoreContract, ListProjectsFiltersByVisibilityAndName) {
   EXPECT_EQ(page->total, 1);
 }
 
+// The names of the projects a viewer may see (visible_to), over every page.
+std::vector<std::string> VisibleNames(RegistryStore& store, const std::string& username,
+                                      std::vector<std::string> groups,
+                                      std::int64_t* total = nullptr) {
+  ProjectFilter filter;
+  filter.visible_to = registry::ProjectViewer{username, std::move(groups)};
+  filter.page.page_size = registry::kMaxPageSize;
+  auto page = store.ListProjects(filter);
+  EXPECT_TRUE(page) << page.error().ToString();
+  std::vector<std::string> names;
+  if (!page) return names;
+  for (const registry::Project& project : page->items) names.push_back(project.name);
+  if (total != nullptr) *total = page->total;
+  return names;
+}
+
+TEST_P(RegistryStoreContract, ListProjectsVisibleToUserAndGroups) {
+  NewProject("pub", true);
+  const std::int64_t a = NewProject("team-a");
+  const std::int64_t b = NewProject("team-b");
+  const std::int64_t c = NewProject("team-c");
+  NewProject("team-d");
+  ASSERT_TRUE(store_->AddMember("cli", a, MemberKind::kUser, "alice", Role::kGuest));
+  ASSERT_TRUE(store_->AddMember("cli", b, MemberKind::kGroup, "devs", Role::kDeveloper));
+  ASSERT_TRUE(store_->AddMember("cli", c, MemberKind::kGroup, "ops", Role::kProjectAdmin));
+  // A user named like a group (and a group named like a user) is not the same member.
+  ASSERT_TRUE(store_->AddMember("cli", c, MemberKind::kUser, "devs", Role::kGuest));
+  ASSERT_TRUE(store_->AddMember("cli", a, MemberKind::kGroup, "bob", Role::kGuest));
+
+  std::int64_t total = 0;
+  EXPECT_THAT(VisibleNames(*store_, "alice", {}, &total), ElementsAre("pub", "team-a"));
+  EXPECT_EQ(total, 2);
+  EXPECT_THAT(VisibleNames(*store_, "alice", {"devs"}), ElementsAre("pub", "team-a", "team-b"));
+  EXPECT_THAT(VisibleNames(*store_, "carol", {"devs", "ops"}),
+              ElementsAre("pub", "team-b", "team-c"));
+  EXPECT_THAT(VisibleNames(*store_, "bob", {}), ElementsAre("pub"));
+  EXPECT_THAT(VisibleNames(*store_, "devs", {}), ElementsAre("pub", "team-c"));
+  EXPECT_THAT(VisibleNames(*store_, "", {}), ElementsAre("pub"));
+  EXPECT_THAT(VisibleNames(*store_, kInjection, {kInjection, "%"}), ElementsAre("pub"));
+
+  // Combined with the other filters and paging; the total counts the visible rows only.
+  ProjectFilter filter;
+  filter.visible_to = registry::ProjectViewer{"alice", {"devs"}};
+  filter.is_public = false;
+  filter.page = PageRequest{2, 1};
+  auto page = store_->ListProjects(filter);
+  ASSERT_TRUE(page) << page.error().ToString();
+  EXPECT_EQ(page->total, 2);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name, "team-b");
+  filter.name_contains = "-a";
+  filter.page = PageRequest{};
+  page = store_->ListProjects(filter);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name, "team-a");
+
+  ProjectFilter many;
+  many.visible_to = registry::ProjectViewer{"alice", std::vector<std::string>(1001, "g")};
+  auto refused = store_->ListProjects(many);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "invalid_argument");
+  // Removing the membership hides the project again.
+  auto members = store_->ListMembers(a, "alice", PageRequest{});
+  ASSERT_TRUE(members);
+  ASSERT_EQ(members->items.size(), 1u);
+  ASSERT_TRUE(store_->RemoveMember("cli", a, members->items[0].id));
+  EXPECT_THAT(VisibleNames(*store_, "alice", {}), ElementsAre("pub"));
+}
+
 TEST_P(RegistryStoreContract, BadPagesAreInvalid) {
   for (PageRequest bad : {PageRequest{0, 10}, PageRequest{1, 0}, PageRequest{1, 1001},
                           PageRequest{INT64_MAX, 1000}}) {

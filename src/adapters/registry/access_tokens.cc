@@ -1,0 +1,61 @@
+#include "adapters/registry/access_tokens.h"
+
+#include <utility>
+
+namespace gatehouse::adapters::registry_service {
+namespace {
+
+constexpr std::size_t kMaxAccessTokenNameBytes = 64;
+constexpr std::size_t kMaxAccessTokenGroups = 1000;
+
+bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+Status ValidateAccessTokenName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxAccessTokenNameBytes) {
+    return MakeError("invalid_name", "a token name must be 1..64 characters");
+  }
+  if (!IsLowerAlnum(name.front())) {
+    return MakeError("invalid_name", "a token name must start with a lower-case letter or digit");
+  }
+  for (char c : name) {
+    if (!IsLowerAlnum(c) && c != '.' && c != '_' && c != '-') {
+      return MakeError("invalid_name", "a token name may hold only a-z, 0-9, '.', '_' and '-'");
+    }
+  }
+  return Ok();
+}
+
+Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::string_view actor,
+                                           const AccessTokenRequest& request, std::int64_t now_unix,
+                                           const registry::SecretHashOptions& hashing) {
+  if (Status valid = ValidateAccessTokenName(request.name); !valid) return valid.error();
+  registry::NewAccessToken token;
+  token.user_id = request.user_id;
+  token.name = request.name;
+  if (request.expires_days && *request.expires_days != -1) {
+    if (*request.expires_days <= 0 || *request.expires_days > kMaxAccessTokenDays) {
+      return MakeError("invalid_argument", "the expiry must be -1 (never) or 1.." +
+                                               std::to_string(kMaxAccessTokenDays) + " days");
+    }
+    token.expires_at = now_unix + *request.expires_days * 86400;
+  }
+  if (request.groups.size() > kMaxAccessTokenGroups) {
+    return MakeError("invalid_argument", "a token can carry at most 1000 groups");
+  }
+  token.groups = request.groups;
+  Result<std::string> secret = registry::GenerateSecret();
+  if (!secret) return secret.error();
+  Result<std::string> hash = registry::HashSecret(*secret, hashing);
+  if (!hash) return hash.error();
+  token.secret_hash = std::move(hash).value();
+  Result<registry::PersonalAccessToken> created = store.CreateAccessToken(actor, token);
+  if (!created) return created.error();
+  IssuedAccessToken out;
+  out.token = std::move(created).value();
+  out.secret = std::move(secret).value();
+  return out;
+}
+
+}  // namespace gatehouse::adapters::registry_service

@@ -1,0 +1,150 @@
+#include "adapters/registry/api_support.h"
+
+#include <charconv>
+#include <utility>
+
+#include "registry/token_response.h"
+
+namespace gatehouse::adapters::registry_service {
+namespace api_support {
+
+using value::Value;
+
+std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+ServerResponse JsonResponse(int status, const Value& body) {
+  ServerResponse response;
+  response.status = status;
+  response.body = value::ToJson(body);
+  return response;
+}
+
+ServerResponse ApiError(int status, std::string_view code, std::string_view message) {
+  ServerResponse response;
+  response.status = status;
+  response.body = registry::ErrorBodyJson(code, message);
+  return response;
+}
+
+ServerResponse BadRequest(std::string_view message) {
+  return ApiError(400, "BAD_REQUEST", message);
+}
+
+ServerResponse Forbidden(std::string_view message) { return ApiError(403, "FORBIDDEN", message); }
+
+// A store or validation error as Harbor would answer it.
+ServerResponse FromError(const Error& error) {
+  if (error.code == "not_found") return ApiError(404, "NOT_FOUND", error.message);
+  if (error.code == "conflict") return ApiError(409, "CONFLICT", error.message);
+  if (error.code == "precondition_failed") return ApiError(412, "PRECONDITION", error.message);
+  if (error.code == "store_unavailable") {
+    return ApiError(503, "SERVICE_UNAVAILABLE", "the registry database is unavailable");
+  }
+  if (error.code == "store_error" || error.code == "random_failed") {
+    return ApiError(500, "INTERNAL_SERVER_ERROR", "the registry database failed");
+  }
+  if (error.code == "unauthorized") return ApiError(401, "UNAUTHORIZED", error.message);
+  return BadRequest(error.message);
+}
+
+ServerResponse Created(std::string location, const Value* body) {
+  ServerResponse response;
+  response.status = 201;
+  if (body != nullptr) response.body = value::ToJson(*body);
+  response.headers.emplace_back("Location", std::move(location));
+  return response;
+}
+
+ServerResponse Empty(int status) {
+  ServerResponse response;
+  response.status = status;
+  return response;
+}
+
+ServerResponse MethodNotAllowed(std::string allow) {
+  ServerResponse response = ApiError(405, "METHOD_NOT_ALLOWED", "method not allowed");
+  response.headers.emplace_back("Allow", std::move(allow));
+  return response;
+}
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+bool IsPrintable(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+Value TimeValue(std::int64_t unix_seconds) {
+  return Value(registry::FormatRfc3339Utc(unix_seconds));
+}
+
+Value UserJson(const registry::User& user) {
+  Value out = Value::MakeObject();
+  out.Set("user_id", Value(user.id));
+  out.Set("username", Value(user.username));
+  out.Set("email", Value(user.email));
+  out.Set("realname", Value(""));
+  out.Set("comment", Value(""));
+  out.Set("sysadmin_flag", Value(user.sysadmin));
+  out.Set("admin_role_in_auth", Value(user.sysadmin));
+  out.Set("creation_time", TimeValue(user.creation_time));
+  out.Set("update_time", TimeValue(user.update_time));
+  return out;
+}
+
+const std::string* StringField(const Value& body, std::string_view key) {
+  const Value* field = body.Find(key);
+  return field != nullptr ? field->AsString() : nullptr;
+}
+
+// Harbor's public flag: `public: true` or `metadata: {public: "true"}`. nullopt when absent;
+
+Result<registry::PageRequest> PageOf(const ServerRequest& request) {
+  registry::PageRequest page;
+  if (const std::string* text = request.FindQuery("page"); text != nullptr) {
+    std::optional<std::int64_t> n = ParseId(*text);
+    if (!n) return MakeError("invalid_argument", "page must be a positive integer");
+    page.page = *n;
+  }
+  if (const std::string* text = request.FindQuery("page_size"); text != nullptr) {
+    std::optional<std::int64_t> n = ParseId(*text);
+    if (!n || *n > registry::kMaxPageSize) {
+      return MakeError("invalid_argument",
+                       "page_size must be 1.." + std::to_string(registry::kMaxPageSize));
+    }
+    page.page_size = *n;
+  }
+  return page;
+}
+
+}  // namespace api_support
+
+using value::Value;
+
+Result<Value> RegistryApi::Call::Body(std::size_t max_bytes) const {
+  if (request.body.size() > max_bytes) {
+    return MakeError("invalid_argument", "the request body is too large");
+  }
+  value::JsonLimits limits;
+  limits.max_bytes = max_bytes;
+  limits.max_depth = 16;
+  Result<Value> body = value::ParseJson(request.body, limits);
+  if (!body) return MakeError("invalid_argument", "the request body is not valid JSON");
+  if (!body->is_object()) {
+    return MakeError("invalid_argument", "the request body must be an object");
+  }
+  return body;
+}
+
+}  // namespace gatehouse::adapters::registry_service

@@ -1,0 +1,69 @@
+// Internal to the registry API's translation units (registry_api*.cc): the response helpers,
+// request parsing shared by every endpoint, and RegistryApi::Call. Not part of any public
+// contract. Pure functions; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http/http_server.h"
+#include "adapters/registry/caller.h"
+#include "adapters/registry/registry_api.h"
+#include "common/result.h"
+#include "registry/model.h"
+#include "registry/store.h"
+#include "value/json.h"
+#include "value/value.h"
+
+namespace gatehouse::adapters::registry_service {
+namespace api_support {
+
+std::int64_t UnixSeconds(std::chrono::system_clock::time_point t);
+ServerResponse JsonResponse(int status, const value::Value& body);
+// {"errors":[{"code","message"}]} with `status`.
+ServerResponse ApiError(int status, std::string_view code, std::string_view message);
+ServerResponse BadRequest(std::string_view message);
+ServerResponse Forbidden(std::string_view message);
+// A store or validation error as Harbor would answer it (404, 409, 412, 503, 500, 401, 400).
+ServerResponse FromError(const Error& error);
+ServerResponse Created(std::string location, const value::Value* body = nullptr);
+ServerResponse Empty(int status = 200);
+ServerResponse MethodNotAllowed(std::string allow);
+// A positive decimal id of at most 18 digits; nullopt otherwise.
+std::optional<std::int64_t> ParseId(std::string_view text);
+bool IsPrintable(std::string_view text);
+value::Value TimeValue(std::int64_t unix_seconds);
+value::Value UserJson(const registry::User& user);
+const std::string* StringField(const value::Value& body, std::string_view key);
+// ?page= and ?page_size=. Errors: "invalid_argument".
+Result<registry::PageRequest> PageOf(const ServerRequest& request);
+
+template <typename T, typename F>
+ServerResponse ListResponse(const registry::Listing<T>& listing, F to_json) {
+  value::Value items = value::Value::MakeArray();
+  for (const T& item : listing.items) items.Append(to_json(item));
+  ServerResponse response = JsonResponse(200, items);
+  response.headers.emplace_back("X-Total-Count", std::to_string(listing.total));
+  return response;
+}
+
+}  // namespace api_support
+
+struct RegistryApi::Call {
+  const ServerRequest& request;
+  Caller caller;
+  std::vector<std::string> parts;  // path segments after /api/v2.0
+  std::string actor;
+
+  bool sysadmin() const { return caller.kind == CallerKind::kUser && caller.sysadmin; }
+
+  // The JSON object body. Errors: "invalid_argument".
+  Result<value::Value> Body(std::size_t max_bytes) const;
+};
+
+}  // namespace gatehouse::adapters::registry_service
