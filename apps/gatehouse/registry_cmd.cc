@@ -164,20 +164,81 @@ Result<registry::Robot> LoadProjectRobot(registry::RegistryStore& store, const s
 
 // ---- commands ---------------------------------------------------------------------------------
 
+// The default pair of project robots (issue 5): "pull" for the namespace's image pull secret
+// and "ci" (push and pull) for the team's pipeline. Neither expires by default: a pull secret
+// that silently expires takes a team's deployments down.
+struct DefaultRobot {
+  const char* name;
+  const char* access;
+  const char* description;
+};
+constexpr DefaultRobot kDefaultRobots[] = {
+    {"pull", "pull", "image pull secret of the team's namespace"},
+    {"ci", "push", "the team's CI pipeline"},
+};
+
+// Creates the default robots of `project`; on a failure, removes the robots it created and
+// returns the error (the caller then removes the project), so nothing stays half-made.
+Result<std::vector<rs::RobotWithSecret>> CreateDefaultRobots(registry::RegistryStore& store,
+                                                             const RegistryFlags& f) {
+  std::vector<rs::RobotWithSecret> created;
+  for (const DefaultRobot& robot : kDefaultRobots) {
+    rs::RobotRequest request;
+    request.project = f.project;
+    request.name = robot.name;
+    request.description = robot.description;
+    Result<std::vector<std::string>> actions = rs::ActionsForAccess(robot.access);
+    if (actions) request.actions = std::move(actions).value();
+    Result<rs::RobotWithSecret> made =
+        actions ? rs::CreateRobotAccount(store, kActor, f.robot_prefix, request, NowUnix())
+                : Result<rs::RobotWithSecret>(actions.error());
+    if (!made) {
+      for (const rs::RobotWithSecret& undo : created)
+        (void)store.DeleteRobot(kActor, undo.robot.id);
+      return made.error();
+    }
+    created.push_back(std::move(made).value());
+  }
+  return created;
+}
+
 int ProjectCreate(registry::RegistryStore& store, const RegistryFlags& f) {
   if (Status valid = registry::ValidateProjectName(f.project); !valid)
     return FailWith(valid.error());
   Result<registry::Project> created = store.CreateProject(kActor, f.project, f.is_public);
   if (!created) return FailWith(created.error());
+  std::vector<rs::RobotWithSecret> robots;
+  if (f.with_robots) {
+    Result<std::vector<rs::RobotWithSecret>> made = CreateDefaultRobots(store, f);
+    if (!made) {
+      (void)store.DeleteProject(kActor, created->id);
+      return FailWith(made.error());
+    }
+    robots = std::move(made).value();
+  }
   if (f.output == "json") {
     Value out = Value::MakeObject();
     out.Set("id", Value(created->id));
     out.Set("name", Value(created->name));
     out.Set("public", Value(created->is_public));
+    if (f.with_robots) {
+      Value items = Value::MakeArray();
+      for (const rs::RobotWithSecret& robot : robots) {
+        items.Append(RobotJson(robot.robot, f, &robot.secret));
+      }
+      out.Set("robots", std::move(items));
+    }
     std::cout << value::ToJson(out) << "\n";
   } else {
     std::cout << "created project " << created->name << " ("
               << (created->is_public ? "public" : "private") << ")\n";
+    for (const rs::RobotWithSecret& robot : robots) {
+      std::cout << "name: " << robot.login << "\nsecret: " << robot.secret
+                << "\nexpires: " << ExpiryText(robot.robot.expires_at) << "\n";
+    }
+  }
+  if (!robots.empty()) {
+    std::cerr << "gatehouse registry: the secrets are shown only now; store them safely.\n";
   }
   return 0;
 }
@@ -212,6 +273,42 @@ int ProjectDelete(registry::RegistryStore& store, const RegistryFlags& f) {
     return FailWith(valid.error());
   Result<registry::Project> project = store.LoadProject(f.project);
   if (!project) return FailWith(project.error());
+  if (f.with_robots) {
+    // Only this project's own robots: a system robot granted this project still blocks the
+    // deletion (other teams may depend on it), and is looked for first so that a refused
+    // deletion leaves every robot in place.
+    registry::RobotFilter system;
+    system.level = registry::RobotLevel::kSystem;
+    system.page.page_size = registry::kMaxPageSize;
+    for (;; ++system.page.page) {
+      Result<registry::Listing<registry::Robot>> listing = store.ListRobots(system);
+      if (!listing) return FailWith(listing.error());
+      for (const registry::Robot& robot : listing->items) {
+        for (const registry::RobotPermission& permission : robot.permissions) {
+          if (permission.project != f.project) continue;
+          return Fail("project " + f.project + " is granted to system robot " +
+                      registry::RobotLoginName(f.robot_prefix, robot.name) +
+                      "; change or delete that robot first");
+        }
+      }
+      if (system.page.page * system.page.page_size >= listing->total) break;
+    }
+    registry::RobotFilter filter;
+    filter.level = registry::RobotLevel::kProject;
+    filter.project_id = project->id;
+    filter.page.page_size = registry::kMaxPageSize;
+    for (;;) {  // page 1 again each time: the previous page was deleted
+      Result<registry::Listing<registry::Robot>> robots = store.ListRobots(filter);
+      if (!robots) return FailWith(robots.error());
+      if (robots->items.empty()) break;
+      for (const registry::Robot& robot : robots->items) {
+        if (Status deleted = store.DeleteRobot(kActor, robot.id); !deleted) {
+          return FailWith(deleted.error());
+        }
+        std::cout << "deleted " << registry::RobotLoginName(f.robot_prefix, robot.name) << "\n";
+      }
+    }
+  }
   if (Status deleted = store.DeleteProject(kActor, project->id); !deleted) {
     return FailWith(deleted.error());
   }
@@ -539,13 +636,19 @@ void RegisterRegistryCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = Sub(project, "create", "create a project (private unless --public)");
   cmd->add_option("NAME", f->project, "project name")->required();
   cmd->add_flag("--public", f->is_public, "anyone (even anonymous) may pull");
+  cmd->add_flag("--with-robots", f->with_robots,
+                "also create the default robots: <project>+pull (pull only, for the image pull "
+                "secret) and <project>+ci (push and pull, for CI); prints their secrets once");
   AddOutput(cmd, *f);
   cmd->callback(RunWithStore(f, exit_code, ProjectCreate));
   cmd = Sub(project, "list", "list projects");
   AddOutput(cmd, *f);
   cmd->callback(RunWithStore(f, exit_code, ProjectList));
-  cmd = Sub(project, "delete", "delete a project (its robot accounts must be deleted first)");
+  cmd = Sub(project, "delete",
+            "delete a project (its robot accounts must be deleted first, or given --with-robots)");
   cmd->add_option("NAME", f->project, "project name")->required();
+  cmd->add_flag("--with-robots", f->with_robots,
+                "delete the project's own robot accounts first (their credentials stop working)");
   cmd->callback(RunWithStore(f, exit_code, ProjectDelete));
 
   CLI::App* member = Sub(reg, "member", "project members: users or identity-provider groups");

@@ -37,6 +37,7 @@ struct RegistryFlags {
   std::string project, name, group, user, role, access, output,
       robot = "pull", server, ns, secret_name = "registry-pull", description;
   bool is_public = false;
+  bool with_robots = false;  // project create/delete: the default robot pair
   std::int64_t expires_days = -1;
   std::int64_t activate_in_seconds = 0;
   // system-robot create: "PROJECT=pull|push|admin", repeated.

@@ -336,6 +336,36 @@ def deleting_a_project_with_robots_is_refused(_):
         check(c.project_names() == [], "projects left: %r" % c.project_names())
 
 
+@suite.test
+def project_with_default_robots(_):
+    with Cli() as c:
+        made = c.json("project", "create", "team-r", "--with-robots")
+        robots = {r["name"]: r for r in made.get("robots", [])}
+        check(set(robots) == {"robot+team-r+pull", "robot+team-r+ci"}, "robots %r" % made)
+        for robot in robots.values():
+            check_secret(robot["secret"])
+        listed = {r["name"]: r for r in c.json("robot", "list", "team-r")}
+        check(set(listed) == set(robots), "listed %r" % listed)
+        check(all("secret" not in r for r in listed.values()), "list shows a secret")
+        pull, ci = listed["robot+team-r+pull"], listed["robot+team-r+ci"]
+        check(pull.get("access") == "pull" and ci.get("access") == "push",
+              "access %r %r" % (pull, ci))
+        check(pull.get("expires_at") == -1 and ci.get("expires_at") == -1,
+              "the default robots never expire: %r %r" % (pull, ci))
+        # Creating it again is refused before any robot is touched.
+        c.fails("project", "create", "team-r", "--with-robots", code=1, message="exists")
+        check(len(c.json("robot", "list", "team-r")) == 2, "a refused create touched robots")
+        # A system robot naming the project still blocks --with-robots.
+        c.json("system-robot", "create", "mirror", "--grant", "team-r=pull")
+        c.fails("project", "delete", "team-r", "--with-robots", code=1, message="robot")
+        check("team-r" in c.project_names(), "team-r was deleted")
+        check(len(c.json("robot", "list", "team-r")) == 2, "a refused delete removed robots")
+        c.ok("system-robot", "delete", "mirror")
+        out, _ = c.ok("project", "delete", "team-r", "--with-robots")
+        check("deleted project team-r" in out, "delete text %r" % out)
+        check(c.project_names() == [], "projects left: %r" % c.project_names())
+
+
 def decode_pull_secret(yaml_text, server):
     import yaml
     doc = yaml.safe_load(yaml_text)
