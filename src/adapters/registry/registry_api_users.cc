@@ -11,22 +11,8 @@
 namespace gatehouse::adapters::registry_service {
 namespace {
 
-using api_support::ApiError;
-using api_support::BadRequest;
-using api_support::Created;
-using api_support::Empty;
-using api_support::Forbidden;
-using api_support::FromError;
-using api_support::IsPrintable;
-using api_support::JsonResponse;
-using api_support::ListResponse;
-using api_support::MethodNotAllowed;
-using api_support::PageOf;
-using api_support::ParseId;
-using api_support::StringField;
-using api_support::TimeValue;
-using api_support::UnixSeconds;
-using api_support::UserJson;
+// The API's shared response helpers (api_support.h), used throughout this file.
+using namespace api_support;  // NOLINT(google-build-using-namespace)
 using value::Value;
 
 constexpr std::size_t kMaxIdentityBytes = 1024;
