@@ -27,14 +27,10 @@ holds credentials.
 """
 
 import atexit
-import contextlib
-import ctypes
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -42,8 +38,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+try:
+    from .process import die_with_parent, free_port, stop_process, tail
+except ImportError:  # run as a script from this folder
+    from process import die_with_parent, free_port, stop_process, tail
+
 BINARY = "/usr/bin/docker-registry"
-_PR_SET_PDEATHSIG = 1
 
 
 class DockerRegistryError(Exception):
@@ -53,22 +53,6 @@ class DockerRegistryError(Exception):
 def is_available():
     """True when Debian's docker-registry is installed (for test skipping)."""
     return os.access(BINARY, os.X_OK)
-
-
-def free_port():
-    """A TCP port that was free on 127.0.0.1 a moment ago (start() retries on a race)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    os.setpgrp()
 
 
 def _opener():
@@ -172,7 +156,7 @@ class DockerRegistry:
                 self.proc = subprocess.Popen([BINARY, "serve", self.config_path], cwd=self.dir,
                                              stdin=subprocess.DEVNULL, stdout=log,
                                              stderr=subprocess.STDOUT,
-                                             preexec_fn=_die_with_parent)
+                                             preexec_fn=die_with_parent)
             finally:
                 log.close()
             try:
@@ -206,17 +190,7 @@ class DockerRegistry:
         """Stops the process by PID (TERM, then KILL after 10 s). Keeps the scratch folder
         (stored images survive a restart). Idempotent."""
         proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_process(proc)
 
     def restart(self, bundle_pem=None):
         """Stops and starts again on the same port with the same storage; a new bundle (e.g.

@@ -14,13 +14,17 @@ import atexit
 import json
 import os
 import re
-import signal
 import ssl
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.request
+
+try:
+    from .process import stop_process
+except ImportError:  # run as a script from this folder
+    from process import stop_process
 
 
 class GatehouseServer:
@@ -75,14 +79,8 @@ class GatehouseServer:
         self._context = ssl.create_default_context(cafile=ca_file)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
+        proc, self.proc = self.proc, None
+        stop_process(proc)
 
     @property
     def base(self):

@@ -28,12 +28,10 @@ Error messages never contain tokens or passwords.
 
 import atexit
 import contextlib
-import ctypes
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+try:
+    from .process import die_with_parent, free_port, stop_process, tail
+except ImportError:  # run as a script from this folder
+    from process import die_with_parent, free_port, stop_process, tail
 
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "s3cret"
@@ -52,7 +55,6 @@ KEYSTONE_MANAGE = "/usr/bin/keystone-manage"
 KEYSTONE_WSGI = "/usr/bin/keystone-wsgi-public"
 UWSGI = "/usr/bin/uwsgi"
 
-_PR_SET_PDEATHSIG = 1
 _ADMIN = object()  # sentinel: "use the admin token"
 
 
@@ -65,13 +67,6 @@ def is_available():
     return all(os.access(p, os.X_OK) for p in (KEYSTONE_MANAGE, KEYSTONE_WSGI, UWSGI))
 
 
-def free_port():
-    """A TCP port that was free on 127.0.0.1 a moment ago (start() retries on a race)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _child_env(config_dir=None):
     env = dict(os.environ)
     # The uwsgi python plugin and keystone-manage use the system interpreter; a pyenv or
@@ -81,24 +76,6 @@ def _child_env(config_dir=None):
     if config_dir is not None:
         env["OS_KEYSTONE_CONFIG_DIR"] = config_dir
     return env
-
-
-def _die_with_parent():
-    """preexec_fn: the child gets SIGTERM if the test process dies without cleaning up."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    os.setpgrp()
-
-
-def _tail(path, lines=40):
-    try:
-        with open(path, "r", errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError:
-        return ""
 
 
 class Keystone:
@@ -183,7 +160,7 @@ class Keystone:
                 except KeystoneError as e:
                     last_error = e
                     self._stop_server()
-                    if "Address already in use" not in _tail(self.uwsgi_log_file, 200):
+                    if "Address already in use" not in tail(self.uwsgi_log_file, 200):
                         raise
             else:
                 raise last_error
@@ -231,7 +208,7 @@ class Keystone:
         cmd = [KEYSTONE_MANAGE, "--config-file", self.config_file] + list(args)
         r = subprocess.run(cmd, env=_child_env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=120, cwd=self.dir,
-                           preexec_fn=_die_with_parent)
+                           preexec_fn=die_with_parent)
         if r.returncode != 0:
             out = r.stdout.decode(errors="replace")[-3000:]
             raise KeystoneError("keystone-manage %s failed (rc=%d):\n%s"
@@ -259,13 +236,13 @@ class Keystone:
         self._proc = subprocess.Popen(cmd, env=_child_env(self.dir), cwd=self.dir,
                                       stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      preexec_fn=_die_with_parent)
+                                      preexec_fn=die_with_parent)
         self.pid = self._proc.pid
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise KeystoneError("uwsgi exited with %s before serving; log:\n%s"
-                                    % (self._proc.returncode, _tail(self.uwsgi_log_file)))
+                                    % (self._proc.returncode, tail(self.uwsgi_log_file)))
             try:
                 status, _, _ = self.request("GET", "/", timeout=2.0)
                 if status == 200:
@@ -274,27 +251,17 @@ class Keystone:
                 pass
             time.sleep(0.1)
         raise KeystoneError("Keystone not ready after %.0f s; uwsgi log:\n%s\nkeystone log:\n%s"
-                            % (self.start_timeout, _tail(self.uwsgi_log_file),
-                               _tail(self.log_file)))
+                            % (self.start_timeout, tail(self.uwsgi_log_file),
+                               tail(self.log_file)))
 
     def _stop_server(self):
         proc, self._proc = self._proc, None
         if proc is None:
             return
         # uwsgi does not daemonize, so the pidfile's master PID is the process we started;
-        # we signal that PID (never a PID read from disk that we did not start).
-        pid = proc.pid
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        # Workers are in the process group we created for the master (setpgrp).
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
+        # we signal that PID (never a PID read from disk that we did not start). Workers are in
+        # the process group we created for the master (setpgrp).
+        stop_process(proc, kill_group=True)
         self.pid = None
 
     # ----------------------------------------------------------------------------------

@@ -29,14 +29,11 @@ secrets.
 
 import atexit
 import base64
-import ctypes
 import html.parser
 import http.cookiejar
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -44,8 +41,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+try:
+    from .process import die_with_parent, free_port, stop_process, tail
+except ImportError:  # run as a script from this folder
+    from process import die_with_parent, free_port, stop_process, tail
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "oidc_provider")
-_PR_SET_PDEATHSIG = 1
 
 
 class OidcProviderError(Exception):
@@ -65,21 +66,6 @@ def ensure_installed(timeout=300):
                             capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise OidcProviderError("npm install failed: " + result.stderr[-2000:])
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    os.setpgrp()
 
 
 def _opener():
@@ -196,7 +182,7 @@ class OidcProvider:
         cmd = ["node", os.path.join(HERE, "server.js"), "--port", str(self.port),
                "--realm", self.realm, "--keys", self.keys_file] + self.options
         self.proc = subprocess.Popen(cmd, cwd=HERE, stdout=open(self.log_path, "a"),
-                                     stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+                                     stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         return self
 
     def wait_ready(self):
@@ -218,14 +204,8 @@ class OidcProvider:
         raise OidcProviderError("provider did not become ready: " + self.log()[-2000:])
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
+        proc, self.proc = self.proc, None
+        stop_process(proc)
 
     def close(self):
         self.stop()

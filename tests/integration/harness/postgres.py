@@ -32,26 +32,26 @@ on loopback only).
 """
 
 import atexit
-import contextlib
-import ctypes
 import glob
 import os
 import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+try:
+    from .process import die_with_parent, free_port, stop_process, tail
+except ImportError:  # run as a script from this folder
+    from process import die_with_parent, free_port, stop_process, tail
+
 SUPERUSER = "gatehouse"
 RUN_AS_WHEN_ROOT = "postgres"
 STORE_TEST_FILTER = ("*RegistryStore*:*SqliteStore*:*PostgresStore*:*PostgresServer*:"
                      "*OpenRegistryStore*:*RedactDatabaseUrl*")
-
-_PR_SET_PDEATHSIG = 1
 
 
 class PostgresError(Exception):
@@ -79,21 +79,6 @@ def is_available():
         except KeyError:
             return False
     return True
-
-
-def free_port():
-    """A TCP port that was free on 127.0.0.1 a moment ago (start() retries on a race)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tail(path, lines=40):
-    try:
-        with open(path, "r", errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError:
-        return ""
 
 
 def _child_env():
@@ -185,7 +170,7 @@ class Postgres:
                 except PostgresError as e:
                     last_error = e
                     self._stop_server()
-                    if "could not bind" not in _tail(self.log_file, 200):
+                    if "could not bind" not in tail(self.log_file, 200):
                         raise
             else:
                 raise last_error
@@ -210,12 +195,7 @@ class Postgres:
             os.setgroups([])
             os.setgid(gid)
             os.setuid(uid)
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-        os.setpgrp()
+        die_with_parent()
 
     def _run(self, cmd, timeout=120, input_text=None):
         r = subprocess.run(cmd, env=_child_env(), stdout=subprocess.PIPE,
@@ -260,7 +240,7 @@ class Postgres:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise PostgresError("postgres exited with %s before accepting connections; "
-                                    "log:\n%s" % (self._proc.returncode, _tail(self.log_file)))
+                                    "log:\n%s" % (self._proc.returncode, tail(self.log_file)))
             rc, _ = self._run([os.path.join(self.bin, "pg_isready"), "-q", "-h", "127.0.0.1",
                                "-p", str(self.port), "-U", SUPERUSER, "-d", "postgres"],
                               timeout=10)
@@ -268,26 +248,16 @@ class Postgres:
                 return
             time.sleep(0.1)
         raise PostgresError("PostgreSQL not ready after %.0f s; log:\n%s"
-                            % (self.start_timeout, _tail(self.log_file)))
+                            % (self.start_timeout, tail(self.log_file)))
 
     def _stop_server(self):
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        pid = proc.pid
-        # SIGINT = "fast" shutdown: disconnects clients, rolls back, exits cleanly.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        # Backends are in the process group we created for the postmaster (setpgrp); after
-        # a SIGKILL of the postmaster they would linger.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
+        # SIGINT = "fast" shutdown: disconnects clients, rolls back, exits cleanly. Backends are
+        # in the process group we created for the postmaster (setpgrp); after a SIGKILL of the
+        # postmaster they would linger.
+        stop_process(proc, first_signal=signal.SIGINT, grace=15, kill_group=True)
         self.pid = None
 
     # ----------------------------------------------------------------------------------
