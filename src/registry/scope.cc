@@ -67,7 +67,7 @@ bool IsDomain(std::string_view domain) {
 }
 
 bool LooksLikeDomain(std::string_view first) {
-  return first.find_first_of(".:") != std::string_view::npos || first == "localhost" ||
+  return first.find(':') != std::string_view::npos ||
          std::any_of(first.begin(), first.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 

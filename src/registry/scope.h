@@ -46,9 +46,11 @@ struct ResourceScope {
   friend bool operator==(const ResourceScope&, const ResourceScope&) = default;
 };
 
-// A repository name split per the distribution reference grammar: an optional domain
-// (`host[:port]`, recognised as docker does: the first component holds '.' or ':' or is
-// "localhost") and the path. The project is the first path component (Harbor's rule).
+// A repository name split into an optional domain and the path. The project is the first path
+// component (Harbor's rule). A first component is a domain only when it holds ':' (`host:port`)
+// or an upper-case letter, neither of which a project name may hold: unlike docker's client-side
+// rule, a '.' does not make a domain, since "team.demo" is a valid project name and the
+// registry sends scopes without a host.
 struct RepositoryName {
   std::string domain;   // empty for the usual "team-demo/app"
   std::string path;     // "team-demo/app"

@@ -183,7 +183,9 @@ class RegistryStore {
 
   // ---- Users ---------------------------------------------------------------------------
   // Finds the user by issuer+subject and refreshes username, email and sysadmin, or creates
-  // it ("user.create" audited; changes audited as "user.update"). "conflict" when another
+  // it ("user.create" audited; changes audited as "user.update"). A new username takes the
+  // user's memberships along (one the new name already has in a project is kept), so whoever
+  // later gets the old name inherits nothing. "conflict" when another
   // user (another issuer+subject) holds the username: the administrator re-links explicitly
   // (RelinkUser) instead of the login silently taking over an account.
   virtual Result<User> UpsertUserAtLogin(const UserLogin& login) = 0;
@@ -196,7 +198,9 @@ class RegistryStore {
   // new identity. "conflict" if the new issuer+subject already belongs to another user.
   virtual Result<User> RelinkUser(std::string_view actor, std::string_view username,
                                   std::string_view issuer, std::string_view subject) = 0;
-  // Deletes the user and its access tokens (its memberships are by name and stay).
+  // Deletes the user, its access tokens and its user memberships (a later account with the
+  // same username must not inherit them). Memberships given to a name no user holds yet
+  // (prepared before a first login) are not touched by anything else.
   virtual Status DeleteUser(std::string_view actor, std::int64_t id) = 0;
 
   // ---- Personal access tokens ----------------------------------------------------------

@@ -141,6 +141,13 @@ def check_secret(secret):
     check(re.fullmatch(r"[A-Za-z0-9]+", secret) is not None, "secret has odd characters")
 
 
+def check_token_secret(secret, name):
+    """A personal access token names its token: gpat_<name>_<32 random characters>."""
+    prefix = "gpat_%s_" % name
+    check(isinstance(secret, str) and secret.startswith(prefix), "token secret form")
+    check_secret(secret[len(prefix):])
+
+
 # --------------------------------------------------------------------------------------
 # Projects and members
 
@@ -588,14 +595,14 @@ def access_tokens_create_list_revoke(_):
         token = c.json("token", "create", "alice", "laptop", "--group", "/team-dev",
                        "--group", "/ops", "--expires-days", "30")
         check(token.get("user") == "alice" and token.get("name") == "laptop", "create %r" % token)
-        check_secret(token.get("secret"))
+        check_token_secret(token.get("secret"), "laptop")
         check(token.get("groups") == ["/team-dev", "/ops"], "groups %r" % token.get("groups"))
         check(isinstance(token.get("expires_at"), int) and
               token["expires_at"] > time.time() + 29 * 86400, "expiry %r" % token["expires_at"])
         out, err = c.ok("token", "create", "alice", "ci")
         m = re.search(r"^user: alice\nname: ci\nsecret: (\S+)\nexpires: never$", out.strip(), re.M)
         check(m, "create text %r" % out.split("\n")[:2])
-        check_secret(m.group(1))
+        check_token_secret(m.group(1), "ci")
         check(m.group(1) != token["secret"], "two tokens, one secret")
         check(m.group(1) not in err and "only now" in err, "stderr %r" % err)
         c.secrets += [token["secret"], m.group(1)]

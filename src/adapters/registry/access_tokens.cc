@@ -1,5 +1,6 @@
 #include "adapters/registry/access_tokens.h"
 
+#include <string>
 #include <utility>
 
 namespace gatehouse::adapters::registry_service {
@@ -27,6 +28,19 @@ Status ValidateAccessTokenName(std::string_view name) {
   return Ok();
 }
 
+std::optional<std::string_view> AccessTokenNameOfSecret(std::string_view secret) {
+  if (secret.substr(0, kAccessTokenSecretPrefix.size()) != kAccessTokenSecretPrefix) {
+    return std::nullopt;
+  }
+  const std::string_view rest = secret.substr(kAccessTokenSecretPrefix.size());
+  // The random part holds no '_', so the last one ends the name (which may hold '_').
+  const std::size_t separator = rest.rfind('_');
+  if (separator == std::string_view::npos) return std::nullopt;
+  const std::string_view name = rest.substr(0, separator);
+  if (!ValidateAccessTokenName(name)) return std::nullopt;
+  return name;
+}
+
 Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::string_view actor,
                                            const AccessTokenRequest& request, std::int64_t now_unix,
                                            const registry::SecretHashOptions& hashing) {
@@ -45,8 +59,10 @@ Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::
     return MakeError("invalid_argument", "a token can carry at most 1000 groups");
   }
   token.groups = request.groups;
-  Result<std::string> secret = registry::GenerateSecret();
-  if (!secret) return secret.error();
+  Result<std::string> random = registry::GenerateSecret();
+  if (!random) return random.error();
+  Result<std::string> secret =
+      std::string(kAccessTokenSecretPrefix) + request.name + "_" + std::move(random).value();
   Result<std::string> hash = registry::HashSecret(*secret, hashing);
   if (!hash) return hash.error();
   token.secret_hash = std::move(hash).value();

@@ -40,6 +40,13 @@ struct IssuedAccessToken {
 
 Status ValidateAccessTokenName(std::string_view name);
 
+// Secrets read "gpat_<token name>_<32 random characters>": the name lets a check load the one
+// token it can be (one PBKDF2 verification, not one per token the person holds), and the prefix
+// lets secret scanners recognise a leaked token. The whole string is what is hashed.
+inline constexpr std::string_view kAccessTokenSecretPrefix = "gpat_";
+// The token name a secret claims, or nullopt when it does not have that form.
+std::optional<std::string_view> AccessTokenNameOfSecret(std::string_view secret);
+
 Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::string_view actor,
                                            const AccessTokenRequest& request, std::int64_t now_unix,
                                            const registry::SecretHashOptions& hashing = {});

@@ -38,6 +38,9 @@ ServerResponse Forbidden(std::string_view message) { return ApiError(403, "FORBI
 ServerResponse FromError(const Error& error) {
   if (error.code == "not_found") return ApiError(404, "NOT_FOUND", error.message);
   if (error.code == "conflict") return ApiError(409, "CONFLICT", error.message);
+  if (error.code == "constraint") {
+    return ApiError(409, "CONFLICT", "the change conflicts with a concurrent change; retry");
+  }
   if (error.code == "precondition_failed") return ApiError(412, "PRECONDITION", error.message);
   if (error.code == "store_unavailable") {
     return ApiError(503, "SERVICE_UNAVAILABLE", "the registry database is unavailable");

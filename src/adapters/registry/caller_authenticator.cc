@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <string_view>
 #include <utility>
 
+#include "adapters/registry/access_tokens.h"
 #include "adapters/registry/basic_auth.h"
 #include "authn/jwt/jws.h"
 #include "authn/oidc/claim_mapping.h"
@@ -120,50 +123,46 @@ Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
 
 Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& username,
                                                             const std::string& secret) {
+  // Every refusal below costs one PBKDF2 check, as a wrong secret does: no timing tells which
+  // users exist or which token names they hold.
+  const std::optional<std::string_view> name = AccessTokenNameOfSecret(secret);
+  if (!name) {
+    VerifyDummy(secret);
+    return Unauthorized(kBadCredentials);
+  }
   Result<registry::User> user = store_.LoadUser(username);
   if (!user) {
     if (IsStoreFailure(user.error())) return user.error();
     VerifyDummy(secret);
     return Unauthorized(kBadCredentials);
   }
-  Result<std::vector<registry::PersonalAccessToken>> tokens = store_.ListAccessTokens(user->id);
-  if (!tokens) return tokens.error();
-  const std::int64_t now = UnixSeconds(clock_.Now());
-  const registry::PersonalAccessToken* match = nullptr;
-  bool cached = false;
-  for (const registry::PersonalAccessToken& token : *tokens) {
-    if (token.expires_at != registry::kNever && token.expires_at <= now) continue;
-    if (cache_.Contains(username, secret, token.secret_hash)) {
-      match = &token;
-      cached = true;
-      break;
-    }
-  }
-  std::size_t checked = 0;
-  for (const registry::PersonalAccessToken& token : *tokens) {
-    if (match != nullptr || checked >= options_.max_tokens_checked) break;
-    if (token.expires_at != registry::kNever && token.expires_at <= now) continue;
-    ++checked;
-    if (Verify(secret, token.secret_hash)) {
-      cache_.Remember(username, secret, token.secret_hash);
-      match = &token;
-    }
-  }
-  if (match == nullptr) {
-    if (checked == 0) VerifyDummy(secret);  // no usable token: cost what a wrong secret costs
+  Result<registry::PersonalAccessToken> token = store_.LoadAccessToken(user->id, *name);
+  if (!token) {
+    if (IsStoreFailure(token.error())) return token.error();
+    VerifyDummy(secret);
     return Unauthorized(kBadCredentials);
   }
-  if (!cached) {
+  const std::int64_t now = UnixSeconds(clock_.Now());
+  if (token->expires_at != registry::kNever && token->expires_at <= now) {
+    VerifyDummy(secret);
+    return Unauthorized(kBadCredentials);
+  }
+  if (!cache_.Contains(username, secret, token->secret_hash)) {
+    if (!Verify(secret, token->secret_hash)) return Unauthorized(kBadCredentials);
+    cache_.Remember(username, secret, token->secret_hash);
     // Recorded on cold checks only: the hot path stays read-only.
-    (void)store_.RecordAccessTokenUse(match->id, now, std::nullopt);
+    (void)store_.RecordAccessTokenUse(token->id, now, std::nullopt);
   }
   Caller caller;
   caller.kind = CallerKind::kUser;
   caller.name = user->username;
   caller.credential = CallerCredential::kAccessToken;
   caller.user_id = user->id;
-  caller.groups = match->groups;
-  caller.sysadmin = user->sysadmin || IsAdmin(caller.groups);
+  caller.groups = token->groups;
+  // Never an administrator through a token: its groups are a snapshot from when it was issued,
+  // and administration must end the moment the identity provider drops the person from the
+  // administrator group.
+  caller.sysadmin = false;
   return caller;
 }
 
@@ -188,6 +187,9 @@ Result<Caller> CallerAuthenticator::AuthenticateIdToken(
     if (IsStoreFailure(stored.error())) return stored.error();
     return Unauthorized("the identity token names an unusable user");
   }
+  if (Status refreshed = RefreshAccessTokenGroups(stored->id, user->groups); !refreshed) {
+    return refreshed.error();
+  }
   Caller caller;
   caller.kind = CallerKind::kUser;
   caller.name = stored->username;
@@ -196,6 +198,25 @@ Result<Caller> CallerAuthenticator::AuthenticateIdToken(
   caller.groups = user->groups;
   caller.sysadmin = login.sysadmin;
   return caller;
+}
+
+Status CallerAuthenticator::RefreshAccessTokenGroups(std::int64_t user_id,
+                                                     const std::vector<std::string>& groups) {
+  Result<std::vector<registry::PersonalAccessToken>> tokens = store_.ListAccessTokens(user_id);
+  if (!tokens) return tokens.error();
+  std::vector<std::string> now_held = groups;
+  std::sort(now_held.begin(), now_held.end());
+  for (const registry::PersonalAccessToken& token : *tokens) {
+    std::vector<std::string> carried = token.groups;
+    std::sort(carried.begin(), carried.end());
+    if (carried == now_held) continue;
+    // last_used kept: this is not a use of the token.
+    if (Status recorded = store_.RecordAccessTokenUse(token.id, token.last_used, groups);
+        !recorded) {
+      return recorded.error();
+    }
+  }
+  return Ok();
 }
 
 }  // namespace gatehouse::adapters::registry_service

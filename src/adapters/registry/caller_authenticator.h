@@ -6,12 +6,16 @@
 //                                            `skopeo login` with a dead robot fails at login
 //   Basic, password shaped like a JWT        an OIDC ID token (the user name is not used: the
 //                                            token says who it is), when OIDC is configured
-//   Basic, any other user name               a person's personal access token
+//   Basic, any other user name               a person's personal access token: the secret
+//                                            names its token (AccessTokenNameOfSecret), so
+//                                            one PBKDF2 check decides, however many tokens
+//                                            the person holds
 //   Bearer <token>                           an OIDC (or Keystone) token, verified by the
 //                                            identity chain `gatehouse serve` builds
 //   nothing                                  anonymous
 // People verified by a token are upserted by issuer+subject (UpsertUserAtLogin); sysadmin is
-// membership of the configured administrator group (exact match).
+// membership of the configured administrator group (exact match), and their access tokens take
+// the login's groups. A caller signed in with an access token is never an administrator.
 //
 // Timing: every refusal of a Basic password costs at least one PBKDF2 verification. An unknown
 // robot, an unknown user and a user without a usable access token are checked against a dummy
@@ -47,8 +51,6 @@ using SecretVerifier = std::function<bool(std::string_view secret, std::string_v
 struct CallerAuthOptions {
   std::string robot_prefix = "robot+";
   std::string admin_group;  // "" = no administrator group
-  // Personal access tokens of one user checked with PBKDF2 at most per request.
-  std::size_t max_tokens_checked = 16;
   // The iteration count of the dummy hash unknown names are checked against: that of new
   // secrets, so a refusal of an unknown name costs what a wrong secret costs.
   registry::SecretHashOptions hashing;
@@ -77,6 +79,9 @@ class CallerAuthenticator {
   Result<Caller> AuthenticateIdToken(const std::string& token,
                                      std::chrono::steady_clock::time_point deadline);
   bool IsAdmin(const std::vector<std::string>& groups) const;
+  // A person's access tokens carry the groups of their latest identity-provider login, so a
+  // group the provider took away stops counting for their tokens too.
+  Status RefreshAccessTokenGroups(std::int64_t user_id, const std::vector<std::string>& groups);
   bool Verify(std::string_view secret, std::string_view stored) const;
   // One verification against the dummy hash, for a refusal that found nothing to check.
   void VerifyDummy(std::string_view secret);

@@ -151,7 +151,12 @@ Result<std::vector<std::string>> PermissionActions(const Value& permission) {
     const std::string* action = StringField(entry, "action");
     const std::string* effect = StringField(entry, "effect");
     if (action == nullptr) return MakeError("invalid_argument", "an access entry needs an action");
-    if (effect != nullptr && *effect != "allow") continue;
+    // A deny cannot be honoured by a token that lists what is allowed; dropping it silently
+    // would widen the robot's access, so it is refused.
+    if (effect != nullptr && *effect != "allow") {
+      return MakeError("invalid_argument",
+                       "only access entries with effect \"allow\" are supported");
+    }
     if (resource != nullptr && *resource != "repository") continue;
     if (*action != "pull" && *action != "push" && *action != "delete" && *action != "*") {
       return MakeError("invalid_argument", "repository actions are pull, push, delete or *");
@@ -252,6 +257,14 @@ ServerResponse RegistryApi::Handle(const ServerRequest& request) {
   }
   if (call.caller.kind != CallerKind::kUser) {
     return Forbidden("robot accounts may only read /users/current");
+  }
+  // A personal access token is a registry password: it reads, but every change (members,
+  // robots and their secrets, projects) needs a login through the identity provider, so a
+  // leaked token cannot mint credentials that outlive its revocation.
+  if (call.caller.credential == CallerCredential::kAccessToken && call.request.method != "GET" &&
+      call.request.method != "HEAD") {
+    return Forbidden(
+        "changes need a login through the identity provider, not a personal access token");
   }
   return Route(call);
 }
@@ -630,7 +643,10 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
   if (!robot) return FromError(robot.error());
   std::string owner;  // the project of a project robot, for a project administrator
   if (!call.sysadmin()) {
-    if (robot->level != registry::RobotLevel::kProject) return SysadminOnly();
+    // 404 as for a missing id: system robots' ids are not for non-administrators to learn.
+    if (robot->level != registry::RobotLevel::kProject) {
+      return ApiError(404, "NOT_FOUND", "no such robot account");
+    }
     Result<registry::Project> project = store_.LoadProjectById(robot->project_id);
     if (!project) return FromError(project.error());
     if (std::optional<ServerResponse> refused =

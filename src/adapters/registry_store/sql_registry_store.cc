@@ -83,6 +83,22 @@ Error Translate(const Error& error, std::string_view conflict_message) {
   return error;
 }
 
+// Moves the user memberships of `from` to `to` (a rename at login), inside the caller's
+// transaction. Where `to` already has a membership in a project, that one is kept.
+Status MoveUserMemberships(SqlSession& s, const std::string& from, const std::string& to,
+                           std::int64_t now) {
+  auto dropped = s.Exec(
+      "DELETE FROM member WHERE kind = 'u' AND entity_name = ? AND project_id IN "
+      "(SELECT project_id FROM member WHERE kind = 'u' AND entity_name = ?)",
+      Params{from, to});
+  if (!dropped) return dropped.error();
+  auto moved = s.Exec(
+      "UPDATE member SET entity_name = ?, update_time = ? WHERE kind = 'u' AND entity_name = ?",
+      Params{to, now, from});
+  if (!moved) return moved.error();
+  return Ok();
+}
+
 Status CheckName(std::string_view what, std::string_view name) {
   if (name.empty()) return MakeError("invalid_argument", std::string(what) + " must not be empty");
   if (name.size() > kMaxNameLength) {
@@ -739,7 +755,16 @@ class SqlRegistryStore final : public registry::RegistryStore {
                     Params{login.username, login.email, Bool(login.sysadmin), now, user.id});
         if (!rows) return Translate(rows.error(), username_taken);
         if (rows->empty()) return NotFound("user " + Quoted(login.username));
+        const std::string old_username = user.username;
         user = UserFromRow(rows->at(0));
+        if (old_username != user.username) {
+          // Memberships follow the person, so whoever takes the old name later inherits
+          // nothing. A membership already given to the new name in the same project wins.
+          if (Status moved = MoveUserMemberships(s, old_username, user.username, now); !moved) {
+            return moved;
+          }
+          detail += "memberships moved; ";
+        }
         return Audit(s, login.username, "user.update", "user/" + user.username, detail);
       });
       if (status) return user;
@@ -815,6 +840,11 @@ class SqlRegistryStore final : public registry::RegistryStore {
       if (!user) return user.error();
       auto deleted = s.Exec("DELETE FROM app_user WHERE id = ?", Params{id});
       if (!deleted) return deleted.error();
+      // The person's memberships go too: a later account with the same username must not
+      // inherit them.
+      auto memberships =
+          s.Exec("DELETE FROM member WHERE kind = 'u' AND entity_name = ?", Params{user->username});
+      if (!memberships) return memberships.error();
       return Audit(s, actor, "user.delete", "user/" + user->username,
                    "issuer " + user->issuer + " subject " + user->subject);
     });

@@ -42,6 +42,22 @@ TEST(ScopeTest, NameWithHostAndPortSplitsOnFirstAndLastColon) {
   EXPECT_EQ(name->project, "team");
 }
 
+// Harbor's project names may hold dots, and the registry never puts a host in a scope.
+TEST(ScopeTest, DottedFirstComponentIsTheProjectNotAHost) {
+  for (const char* text : {"team.demo/app", "localhost/app", "registry.example.com/app"}) {
+    SCOPED_TRACE(text);
+    Result<RepositoryName> name = ParseRepositoryName(text);
+    ASSERT_TRUE(name.has_value());
+    EXPECT_EQ(name->domain, "");
+    EXPECT_EQ(name->path, text);
+    EXPECT_EQ(name->project, std::string(text).substr(0, std::string(text).find('/')));
+  }
+  Result<RepositoryName> with_port = ParseRepositoryName("registry.example.com:443/team.demo/app");
+  ASSERT_TRUE(with_port.has_value());
+  EXPECT_EQ(with_port->domain, "registry.example.com:443");
+  EXPECT_EQ(with_port->project, "team.demo");
+}
+
 TEST(ScopeTest, ResourceClassSuffix) {
   ResourceScope scope = Parse("repository(plugin):team/plugin:pull");
   EXPECT_EQ(scope.type, "repository");

@@ -5,6 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
 #include "registry_test_env.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -224,6 +229,77 @@ TEST_F(RegistryAccessTokenTest, ExpiredTokenIsRefused) {
   EXPECT_EQ(Token({}, Basic("alice", secret)).status, 200);
   clock_.Advance(std::chrono::hours(25));
   EXPECT_EQ(Token({}, Basic("alice", secret)).status, 401);
+}
+
+TEST(AccessTokenSecretTest, NamesItsToken) {
+  EXPECT_EQ(AccessTokenNameOfSecret("gpat_laptop_Abc123"),
+            std::optional<std::string_view>("laptop"));
+  EXPECT_EQ(AccessTokenNameOfSecret("gpat_ci_2024.1_Abc123"),
+            std::optional<std::string_view>("ci_2024.1"));
+  for (const char* bad : {"", "laptop_Abc123", "gpat_", "gpat_laptop", "gpat__Abc", "gpat_Bad_x",
+                          "gpat_-x_Abc", "GPAT_laptop_Abc"}) {
+    EXPECT_FALSE(AccessTokenNameOfSecret(bad).has_value()) << bad;
+  }
+}
+
+TEST_F(RegistryAccessTokenTest, IssuedSecretNamesItsTokenAndOneCheckDecides) {
+  value::Value created = CreateThroughApi(R"({"name":"laptop"})");
+  const std::string secret = *created.Find("secret")->AsString();
+  ASSERT_EQ(secret.rfind("gpat_laptop_", 0), 0u) << secret;
+  EXPECT_GE(secret.size(), std::string("gpat_laptop_").size() + registry::kGeneratedSecretLength);
+  EXPECT_EQ(AccessTokenNameOfSecret(secret), std::optional<std::string_view>("laptop"));
+  // The same random part under another token's name is refused.
+  CreateThroughApi(R"({"name":"desktop"})");
+  const std::string swapped = "gpat_desktop_" + secret.substr(std::string("gpat_laptop_").size());
+  EXPECT_EQ(Token({}, Basic("alice", swapped)).status, 401);
+  EXPECT_EQ(Token({}, Basic("alice", secret)).status, 200);
+}
+
+TEST_F(RegistryAccessTokenTest, TokensReadButNeverAdministerOrChange) {
+  ServerResponse created =
+      Api("POST", "/api/v2.0/users/current/tokens", R"({"name":"root-pat"})", "Bearer admin-token");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string secret = *JsonOf(created).Find("secret")->AsString();
+  ASSERT_TRUE(store().CreateProject("test", "team-a", false));
+  // root is in the administrator group, but a token is a registry password, not an admin login.
+  ServerResponse catalog = Token({"registry:catalog:*"}, Basic("root", secret));
+  ASSERT_EQ(catalog.status, 200) << catalog.body;
+  EXPECT_THAT(Granted(catalog), ::testing::IsEmpty());
+  EXPECT_EQ(Api("GET", "/api/v2.0/projects", "", Basic("root", secret)).status, 200);
+  for (const auto& [method, path, body] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"POST", "/api/v2.0/projects", R"({"project_name":"x"})"},
+           {"POST", "/api/v2.0/robots",
+            R"({"name":"r","level":"project","duration":-1,"permissions":[{"kind":"project",)"
+            R"("namespace":"team-a","access":[{"resource":"repository","action":"push"}]}]})"},
+           {"DELETE", "/api/v2.0/projects/team-a", ""}}) {
+    ServerResponse response = Api(method, path, body, Basic("root", secret));
+    EXPECT_EQ(response.status, 403) << method << " " << path << ": " << response.body;
+  }
+  EXPECT_TRUE(store().LoadProject("team-a"));
+  auto robots = store().ListRobots({});
+  ASSERT_TRUE(robots);
+  EXPECT_EQ(robots->total, 0);
+}
+
+TEST_F(RegistryAccessTokenTest, TokensFollowTheGroupsOfTheLatestLogin) {
+  ASSERT_TRUE(store().CreateProject("test", "team-a", false));
+  auto project = store().LoadProject("team-a");
+  ASSERT_TRUE(store().AddMember("test", project->id, registry::MemberKind::kGroup, "devs",
+                                registry::Role::kDeveloper));
+  const std::string secret = *CreateThroughApi(R"({"name":"laptop"})").Find("secret")->AsString();
+  ServerResponse before = Token({"repository:team-a/app:push"}, Basic("alice", secret));
+  ASSERT_EQ(before.status, 200);
+  EXPECT_THAT(Granted(before), ::testing::ElementsAre("push"));
+  // The identity provider takes alice out of devs; her next login updates her tokens.
+  identity_->Add("alice-token", "alice", {"others"});
+  ASSERT_EQ(Api("GET", "/api/v2.0/users/current", "", "Bearer alice-token").status, 200);
+  ServerResponse after = Token({"repository:team-a/app:push"}, Basic("alice", secret));
+  ASSERT_EQ(after.status, 200);
+  EXPECT_THAT(Granted(after), ::testing::IsEmpty());
+  auto stored = store().LoadAccessToken(UserId("alice"), "laptop");
+  ASSERT_TRUE(stored);
+  EXPECT_THAT(stored->groups, ::testing::ElementsAre("others"));
 }
 
 }  // namespace

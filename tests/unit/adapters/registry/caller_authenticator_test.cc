@@ -137,7 +137,13 @@ TEST_F(RegistryCallerTimingTest, UnknownUsersAndUsersWithoutUsableTokensCostOneV
 
   const std::int64_t holder = NewUser("holder");
   IssuedAccessToken token = NewToken(holder, "laptop", std::nullopt);
+  // A secret not of the token form, or naming a token the person does not hold: the dummy.
   EXPECT_FALSE(Login("holder", "Wrong123456789"));
+  EXPECT_FALSE(Login("holder", "gpat_desktop_Wrong123456789"));
+  EXPECT_THAT(Checked(), ::testing::ElementsAre(unknown[0], unknown[0]));
+  // A wrong secret for a token it names: that one token's hash, and only it.
+  EXPECT_EQ(token.secret.rfind("gpat_laptop_", 0), 0u);
+  EXPECT_FALSE(Login("holder", "gpat_laptop_Wrong123456789"));
   EXPECT_THAT(Checked(), ::testing::ElementsAre(token.token.secret_hash));
   auto caller = Login("holder", token.secret);
   ASSERT_TRUE(caller) << caller.error().ToString();

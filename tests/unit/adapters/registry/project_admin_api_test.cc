@@ -282,7 +282,7 @@ TEST_F(RegistryProjectAdminTest, ProjectAdminManagesRobotsOfItsProjectOnly) {
   ASSERT_TRUE(system);
   EXPECT_EQ(
       Api("GET", "/api/v2.0/robots/" + std::to_string(system->id), "", "Bearer alice-token").status,
-      403);
+      404);
 
   // alice's own robot: update, refuse a permission on another project, rotate, delete.
   ASSERT_EQ(Api("PUT", a_path, R"({"description":"ci of team-a"})", "Bearer alice-token").status,

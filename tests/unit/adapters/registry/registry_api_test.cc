@@ -250,6 +250,12 @@ TEST_F(RegistryApiTest, RobotInputIsValidated) {
       400);
   EXPECT_EQ(Api("POST", "/api/v2.0/robots", robot_body("ci", "nope", "pull")).status, 404);
   EXPECT_EQ(Api("POST", "/api/v2.0/robots", R"({"name":"ci"})").status, 400);
+  // A deny cannot be expressed in a registry token: refused, never dropped (which would widen).
+  ServerResponse deny = Api("POST", "/api/v2.0/robots",
+                            R"({"name":"ci","permissions":[{"kind":"project","namespace":"team-a",)"
+                            R"("access":[{"resource":"repository","action":"*"},)"
+                            R"({"resource":"repository","action":"delete","effect":"deny"}]}]})");
+  EXPECT_EQ(deny.status, 400) << deny.body;
   registry::RobotFilter filter;
   auto robots = store().ListRobots(filter);
   ASSERT_TRUE(robots);

@@ -178,17 +178,18 @@ TEST_F(TokenEndpointTest, CatalogOnlyForAdministrators) {
 TEST_F(TokenEndpointTest, PersonalAccessTokenCarriesItsGroups) {
   auto user = store().UpsertUserAtLogin({"https://idp.example", "sub-carol", "carol", "", false});
   ASSERT_TRUE(user);
-  auto hash = registry::HashSecret("PatSecret123", options_.hashing);
+  auto hash = registry::HashSecret("gpat_laptop_PatSecret123", options_.hashing);
   ASSERT_TRUE(hash);
   ASSERT_TRUE(
       store().CreateAccessToken("test", {user->id, "laptop", *hash, {"devs"}, registry::kNever}));
   auto project = store().LoadProject("team-b");
   ASSERT_TRUE(store().AddMember("test", project->id, registry::MemberKind::kGroup, "devs",
                                 registry::Role::kGuest));
-  ServerResponse ok = Token({"repository:team-b/app:pull,push"}, Basic("carol", "PatSecret123"));
+  ServerResponse ok =
+      Token({"repository:team-b/app:pull,push"}, Basic("carol", "gpat_laptop_PatSecret123"));
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_THAT(Granted(ok), ElementsAre("pull"));
-  EXPECT_EQ(Token({}, Basic("carol", "WrongSecret123")).status, 401);
+  EXPECT_EQ(Token({}, Basic("carol", "gpat_laptop_WrongSecret123")).status, 401);
 }
 
 TEST_F(TokenEndpointTest, OAuthPostFormPasswordGrant) {

@@ -866,6 +866,51 @@ TEST_P(RegistryStoreContract, DeleteUserDeletesItsTokens) {
   EXPECT_EQ(Audit("user/alice")[0].operation, "user.delete");
 }
 
+TEST_P(RegistryStoreContract, DeleteUserTakesItsMembershipsButNotOthers) {
+  const std::int64_t project = NewProject("team-a");
+  const std::int64_t alice = NewUser("alice", "sub-1");
+  ASSERT_TRUE(store_->AddMember("admin", project, MemberKind::kUser, "alice", Role::kMaintainer));
+  ASSERT_TRUE(store_->AddMember("admin", project, MemberKind::kGroup, "alice", Role::kGuest));
+  ASSERT_TRUE(store_->AddMember("admin", project, MemberKind::kUser, "carol", Role::kGuest));
+  ASSERT_TRUE(store_->DeleteUser("admin", alice));
+  // A new account named alice inherits nothing; a group of that name and a member prepared
+  // for a first login stay.
+  ASSERT_TRUE(
+      store_->UpsertUserAtLogin(UserLogin{"https://idp.example", "sub-7", "alice", "", false}));
+  auto access = store_->LoadProjectAccess("alice", {}, {"team-a"});
+  ASSERT_TRUE(access);
+  ASSERT_EQ(access->size(), 1u);
+  EXPECT_TRUE(access->front().roles.empty());
+  auto members = store_->ListMembers(project, "", PageRequest{});
+  ASSERT_TRUE(members);
+  EXPECT_EQ(members->total, 2);
+}
+
+TEST_P(RegistryStoreContract, RenamedUserTakesItsMembershipsAlong) {
+  const std::int64_t a = NewProject("team-a");
+  const std::int64_t b = NewProject("team-b");
+  NewUser("alice", "sub-1");
+  ASSERT_TRUE(store_->AddMember("admin", a, MemberKind::kUser, "alice", Role::kDeveloper));
+  ASSERT_TRUE(store_->AddMember("admin", b, MemberKind::kUser, "alice", Role::kGuest));
+  // Prepared for the new name in team-b: kept over the moved one.
+  ASSERT_TRUE(store_->AddMember("admin", b, MemberKind::kUser, "alice.smith", Role::kMaintainer));
+  ASSERT_TRUE(store_->UpsertUserAtLogin(
+      UserLogin{"https://idp.example", "sub-1", "alice.smith", "", false}));
+  auto renamed = store_->LoadProjectAccess("alice.smith", {}, {"team-a", "team-b"});
+  ASSERT_TRUE(renamed);
+  std::map<std::string, std::vector<Role>> roles;
+  for (const registry::ProjectRoles& item : *renamed) roles[item.project_name] = item.roles;
+  EXPECT_EQ(roles["team-a"], std::vector<Role>{Role::kDeveloper});
+  EXPECT_EQ(roles["team-b"], std::vector<Role>{Role::kMaintainer});
+  // Someone else now signing in as "alice" gets none of it.
+  ASSERT_TRUE(
+      store_->UpsertUserAtLogin(UserLogin{"https://idp.example", "sub-2", "alice", "", false}));
+  auto newcomer = store_->LoadProjectAccess("alice", {}, {"team-a", "team-b"});
+  ASSERT_TRUE(newcomer);
+  for (const registry::ProjectRoles& item : *newcomer)
+    EXPECT_TRUE(item.roles.empty()) << item.project_name;
+}
+
 TEST_P(RegistryStoreContract, SimultaneousFirstLoginsMakeOneUser) {
   auto replica = OpenAgain();
   ASSERT_NE(replica, nullptr);
