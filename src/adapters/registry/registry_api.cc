@@ -283,7 +283,10 @@ ServerResponse RegistryApi::Route(Call& call) {
   }
   if (!p.empty() && p[0] == "users") {
     if (p.size() == 1) return Users(call);
+    if (p.size() == 2) return User(call, p[1], nullptr);
     if (p.size() == 3 && p[2] == "relink") return RelinkUser(call, p[1]);
+    if (p.size() == 3 && p[2] == "tokens") return UserTokens(call, p[1]);
+    if (p.size() == 4 && p[2] == "tokens") return User(call, p[1], &p[3]);
   }
   return ApiError(404, "NOT_FOUND", "no such API endpoint");
 }

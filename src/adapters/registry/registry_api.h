@@ -80,6 +80,12 @@ class RegistryApi {
   ServerResponse AccessTokens(Call& call);
   ServerResponse AccessToken(Call& call, const std::string& id);
   ServerResponse Users(Call& call);
+  // /users/{id} (GET, DELETE) and /users/{id}/tokens/{token_id} (DELETE): administrators.
+  ServerResponse User(Call& call, const std::string& id, const std::string* token_id);
+  ServerResponse UserTokens(Call& call, const std::string& id);  // GET /users/{id}/tokens
+  ServerResponse TokensOf(std::int64_t user_id);
+  ServerResponse RevokeTokenOf(Call& call, std::int64_t user_id, const std::string& username,
+                               const std::string& token_id);
   ServerResponse RelinkUser(Call& call, const std::string& id);
 
   enum class Need { kSee, kMember, kAdmin };

@@ -64,15 +64,7 @@ ServerResponse RegistryApi::AccessTokens(Call& call) {
     return Forbidden("robot accounts have no access tokens");
   }
   const std::string& method = call.request.method;
-  if (method == "GET") {
-    Result<std::vector<registry::PersonalAccessToken>> tokens =
-        store_.ListAccessTokens(call.caller.user_id);
-    if (!tokens) return FromError(tokens.error());
-    registry::Listing<registry::PersonalAccessToken> listing;
-    listing.total = static_cast<std::int64_t>(tokens->size());
-    listing.items = std::move(tokens).value();
-    return ListResponse(listing, AccessTokenJson);
-  }
+  if (method == "GET") return TokensOf(call.caller.user_id);
   if (method != "POST") return MethodNotAllowed("GET, POST");
   if (call.caller.credential != CallerCredential::kIdToken) {
     return Forbidden("access tokens are created only when signed in with an identity token");
@@ -108,18 +100,64 @@ ServerResponse RegistryApi::AccessToken(Call& call, const std::string& id_text) 
     return Forbidden("robot accounts have no access tokens");
   }
   if (call.request.method != "DELETE") return MethodNotAllowed("DELETE");
+  return RevokeTokenOf(call, call.caller.user_id, call.caller.name, id_text);
+}
+
+ServerResponse RegistryApi::TokensOf(std::int64_t user_id) {
+  Result<std::vector<registry::PersonalAccessToken>> tokens = store_.ListAccessTokens(user_id);
+  if (!tokens) return FromError(tokens.error());
+  registry::Listing<registry::PersonalAccessToken> listing;
+  listing.total = static_cast<std::int64_t>(tokens->size());
+  listing.items = std::move(tokens).value();
+  return ListResponse(listing, AccessTokenJson);
+}
+
+ServerResponse RegistryApi::RevokeTokenOf(Call& call, std::int64_t user_id,
+                                          const std::string& username, const std::string& id_text) {
   std::optional<std::int64_t> id = ParseId(id_text);
   if (!id) return ApiError(404, "NOT_FOUND", "no such access token");
   Result<registry::PersonalAccessToken> token = store_.LoadAccessTokenById(*id);
   // Someone else's token answers as a missing one: ids are not a way to probe other people.
   if (!token && token.error().code != "not_found") return FromError(token.error());
-  if (!token || token->user_id != call.caller.user_id) {
+  if (!token || token->user_id != user_id) {
     return ApiError(404, "NOT_FOUND", "no such access token");
   }
   Status revoked = store_.RevokeAccessToken(call.actor, *id);
   if (!revoked) return FromError(revoked.error());
-  cache_.Invalidate(call.caller.name);
+  cache_.Invalidate(username);
   return Empty();
+}
+
+ServerResponse RegistryApi::User(Call& call, const std::string& id_text,
+                                 const std::string* token_id) {
+  if (!call.sysadmin()) return Forbidden("only system administrators may do this");
+  std::optional<std::int64_t> id = ParseId(id_text);
+  if (!id) return ApiError(404, "NOT_FOUND", "no such user");
+  Result<registry::User> user = store_.LoadUserById(*id);
+  if (!user) return FromError(user.error());
+  const std::string& method = call.request.method;
+  if (token_id != nullptr) {
+    if (method != "DELETE") return MethodNotAllowed("DELETE");
+    return RevokeTokenOf(call, user->id, user->username, *token_id);
+  }
+  if (method == "GET") return JsonResponse(200, AdminUserJson(*user));
+  if (method != "DELETE") return MethodNotAllowed("GET, DELETE");
+  // With its tokens and user memberships (RegistryStore::DeleteUser): someone who left stops
+  // reaching anything at once.
+  Status deleted = store_.DeleteUser(call.actor, user->id);
+  if (!deleted) return FromError(deleted.error());
+  cache_.Invalidate(user->username);
+  return Empty();
+}
+
+ServerResponse RegistryApi::UserTokens(Call& call, const std::string& id_text) {
+  if (!call.sysadmin()) return Forbidden("only system administrators may do this");
+  if (call.request.method != "GET") return MethodNotAllowed("GET");
+  std::optional<std::int64_t> id = ParseId(id_text);
+  if (!id) return ApiError(404, "NOT_FOUND", "no such user");
+  Result<registry::User> user = store_.LoadUserById(*id);
+  if (!user) return FromError(user.error());
+  return TokensOf(user->id);
 }
 
 ServerResponse RegistryApi::Users(Call& call) {

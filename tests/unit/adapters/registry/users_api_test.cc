@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "registry_test_env.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -116,6 +119,49 @@ TEST_F(RegistryUsersApiTest, RelinkRefusals) {
   ASSERT_TRUE(unchanged);
   EXPECT_EQ(unchanged->subject, "sub-alice");
   EXPECT_EQ(store().LoadUserById(bob)->issuer, "https://idp.example");
+}
+
+TEST_F(RegistryUsersApiTest, AdministratorsRevokeTokensAndDeletePeople) {
+  ASSERT_TRUE(store().CreateProject("test", "team-a", false));
+  auto project = store().LoadProject("team-a");
+  ASSERT_TRUE(store().AddMember("test", project->id, registry::MemberKind::kUser, "alice",
+                                registry::Role::kDeveloper));
+  auto mint = [&](const std::string& name) {
+    ServerResponse created = Api("POST", "/api/v2.0/users/current/tokens",
+                                 R"({"name":")" + name + R"("})", "Bearer alice-token");
+    EXPECT_EQ(created.status, 201) << created.body;
+    value::Value body = JsonOf(created);
+    return std::make_pair(*body.Find("id")->AsInt(), *body.Find("secret")->AsString());
+  };
+  auto [laptop_id, laptop] = mint("laptop");
+  auto [ci_id, ci] = mint("ci");
+  const std::string base = "/api/v2.0/users/" + std::to_string(UserId("alice"));
+
+  ServerResponse listed = Api("GET", base + "/tokens");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(*Header(listed, "X-Total-Count"), "2");
+  EXPECT_EQ(listed.body.find(laptop), std::string::npos);
+  // Not for anyone else, and another person's token id is a 404 under this user.
+  EXPECT_EQ(Api("GET", base + "/tokens", "", "Bearer bob-token").status, 403);
+  EXPECT_EQ(
+      Api("DELETE", base + "/tokens/" + std::to_string(laptop_id), "", "Bearer bob-token").status,
+      403);
+  const std::string bob_base = "/api/v2.0/users/" + std::to_string(UserId("bob"));
+  EXPECT_EQ(Api("DELETE", bob_base + "/tokens/" + std::to_string(laptop_id)).status, 404);
+
+  ASSERT_EQ(Token({}, Basic("alice", laptop)).status, 200);
+  ASSERT_EQ(Api("DELETE", base + "/tokens/" + std::to_string(laptop_id)).status, 200);
+  EXPECT_EQ(Token({}, Basic("alice", laptop)).status, 401);
+  EXPECT_EQ(Token({}, Basic("alice", ci)).status, 200);
+
+  // Deleting the person ends every token and membership at once.
+  ASSERT_EQ(Api("DELETE", base).status, 200);
+  EXPECT_EQ(Token({}, Basic("alice", ci)).status, 401);
+  EXPECT_EQ(Api("GET", base).status, 404);
+  EXPECT_EQ(store().LoadAccessTokenById(ci_id).error().code, "not_found");
+  auto members = store().ListMembers(project->id, "", registry::PageRequest{});
+  ASSERT_TRUE(members);
+  EXPECT_EQ(members->total, 0);
 }
 
 }  // namespace
