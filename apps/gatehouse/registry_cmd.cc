@@ -152,11 +152,18 @@ void PrintRobotWithSecret(const rs::RobotWithSecret& robot, const RegistryFlags&
   std::cerr << "gatehouse registry: the secret is shown only now; store it safely.\n";
 }
 
+// The project named on the command line: its name checked (Harbor's rule) before any query.
+Result<registry::Project> LoadNamedProject(registry::RegistryStore& store,
+                                           const std::string& name) {
+  if (Status valid = registry::ValidateProjectName(name); !valid) return valid.error();
+  return store.LoadProject(name);
+}
+
 Result<registry::Robot> LoadProjectRobot(registry::RegistryStore& store, const std::string& project,
                                          const std::string& name) {
   if (Status valid = registry::ValidateProjectName(project); !valid) return valid.error();
   if (Status valid = registry::ValidateRobotName(name); !valid) return valid.error();
-  if (Result<registry::Project> loaded = store.LoadProject(project); !loaded) {
+  if (Result<registry::Project> loaded = LoadNamedProject(store, project); !loaded) {
     return loaded.error();
   }
   return store.LoadRobot(registry::RobotStoredName(registry::RobotLevel::kProject, project, name));
@@ -269,9 +276,7 @@ int ProjectList(registry::RegistryStore& store, const RegistryFlags& f) {
 }
 
 int ProjectDelete(registry::RegistryStore& store, const RegistryFlags& f) {
-  if (Status valid = registry::ValidateProjectName(f.project); !valid)
-    return FailWith(valid.error());
-  Result<registry::Project> project = store.LoadProject(f.project);
+  Result<registry::Project> project = LoadNamedProject(store, f.project);
   if (!project) return FailWith(project.error());
   if (f.with_robots) {
     // Only this project's own robots: a system robot granted this project still blocks the
@@ -341,9 +346,7 @@ int MemberAdd(registry::RegistryStore& store, const RegistryFlags& f) {
     return Fail("--role must be projectAdmin, maintainer, developer, guest or limitedGuest", 2);
   }
   const std::string& name = f.group.empty() ? f.user : f.group;
-  if (Status valid = registry::ValidateProjectName(f.project); !valid)
-    return FailWith(valid.error());
-  Result<registry::Project> project = store.LoadProject(f.project);
+  Result<registry::Project> project = LoadNamedProject(store, f.project);
   if (!project) return FailWith(project.error());
   Result<registry::Member> added =
       store.AddMember(kActor, project->id, MemberKindOf(f), name, *role);
@@ -354,9 +357,7 @@ int MemberAdd(registry::RegistryStore& store, const RegistryFlags& f) {
 }
 
 int MemberList(registry::RegistryStore& store, const RegistryFlags& f) {
-  if (Status valid = registry::ValidateProjectName(f.project); !valid)
-    return FailWith(valid.error());
-  Result<registry::Project> project = store.LoadProject(f.project);
+  Result<registry::Project> project = LoadNamedProject(store, f.project);
   if (!project) return FailWith(project.error());
   registry::PageRequest page;
   page.page_size = registry::kMaxPageSize;
@@ -388,9 +389,7 @@ int MemberList(registry::RegistryStore& store, const RegistryFlags& f) {
 int MemberRemove(registry::RegistryStore& store, const RegistryFlags& f) {
   if (int bad = CheckMemberName(f); bad != 0) return bad;
   const std::string& name = f.group.empty() ? f.user : f.group;
-  if (Status valid = registry::ValidateProjectName(f.project); !valid)
-    return FailWith(valid.error());
-  Result<registry::Project> project = store.LoadProject(f.project);
+  Result<registry::Project> project = LoadNamedProject(store, f.project);
   if (!project) return FailWith(project.error());
   registry::PageRequest page;
   page.page_size = registry::kMaxPageSize;
@@ -460,9 +459,7 @@ int RobotDelete(registry::RegistryStore& store, const RegistryFlags& f) {
 }
 
 int RobotList(registry::RegistryStore& store, const RegistryFlags& f) {
-  if (Status valid = registry::ValidateProjectName(f.project); !valid)
-    return FailWith(valid.error());
-  Result<registry::Project> project = store.LoadProject(f.project);
+  Result<registry::Project> project = LoadNamedProject(store, f.project);
   if (!project) return FailWith(project.error());
   registry::RobotFilter filter;
   filter.project_id = project->id;

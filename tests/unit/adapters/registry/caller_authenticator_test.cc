@@ -48,6 +48,16 @@ class RegistryCallerTimingTest : public ::testing::Test {
     return std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch())
         .count();
   }
+  // A pull robot of team-a, its secret hashed with the test's cheap iteration count.
+  Result<RobotWithSecret> PullRobot(const std::string& name) {
+    RobotRequest request;
+    request.project = "team-a";
+    request.name = name;
+    request.actions = {"pull"};
+    registry::SecretHashOptions hashing;
+    hashing.iterations = kIterations;
+    return CreateRobotAccount(*store_, "test", "robot+", request, Now(), hashing);
+  }
   Result<Caller> Login(const std::string& user, const std::string& password) {
     return auth_->AuthenticateBasic(user, password,
                                     std::chrono::steady_clock::now() + std::chrono::seconds(5));
@@ -95,13 +105,7 @@ TEST_F(RegistryCallerTimingTest, UnknownRobotCostsOneVerificationOfTheSameIterat
   EXPECT_EQ(dummy->iterations, kIterations);
 
   // A known robot with a wrong secret costs the same single verification.
-  RobotRequest request;
-  request.project = "team-a";
-  request.name = "ci";
-  request.actions = {"pull"};
-  registry::SecretHashOptions hashing;
-  hashing.iterations = kIterations;
-  auto robot = CreateRobotAccount(*store_, "test", "robot+", request, Now(), hashing);
+  auto robot = PullRobot("ci");
   ASSERT_TRUE(robot);
   EXPECT_FALSE(Login(robot->login, "Wrong123456789"));
   std::vector<std::string> known = Checked();
@@ -163,13 +167,7 @@ TEST_F(RegistryCallerTimingTest, DummyIsBuiltOnceAcrossThreads) {
 }
 
 TEST_F(RegistryCallerTimingTest, CredentialKindIsRecorded) {
-  RobotRequest request;
-  request.project = "team-a";
-  request.name = "ci";
-  request.actions = {"pull"};
-  registry::SecretHashOptions hashing;
-  hashing.iterations = kIterations;
-  auto robot = CreateRobotAccount(*store_, "test", "robot+", request, Now(), hashing);
+  auto robot = PullRobot("ci");
   ASSERT_TRUE(robot);
   auto caller = Login(robot->login, robot->secret);
   ASSERT_TRUE(caller);
