@@ -61,16 +61,16 @@ Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::
   token.groups = request.groups;
   Result<std::string> random = registry::GenerateSecret();
   if (!random) return random.error();
-  Result<std::string> secret =
+  std::string secret =
       std::string(kAccessTokenSecretPrefix) + request.name + "_" + std::move(random).value();
-  Result<std::string> hash = registry::HashSecret(*secret, hashing);
+  Result<std::string> hash = registry::HashSecret(secret, hashing);
   if (!hash) return hash.error();
   token.secret_hash = std::move(hash).value();
   Result<registry::PersonalAccessToken> created = store.CreateAccessToken(actor, token);
   if (!created) return created.error();
   IssuedAccessToken out;
   out.token = std::move(created).value();
-  out.secret = std::move(secret).value();
+  out.secret = std::move(secret);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "adapters/registry/api_support.h"
@@ -320,14 +321,17 @@ std::optional<ServerResponse> RegistryApi::Refusal(const Call& call,
 
 namespace {
 
-// A project by id (digits, unless X-Is-Resource-Name: true) or by name.
+// The id a project reference names: digits, unless X-Is-Resource-Name: true says it is a name.
+std::optional<std::int64_t> ProjectIdOf(const ServerRequest& request, const std::string& ref) {
+  const std::string* by_name = request.FindHeader("X-Is-Resource-Name");
+  if (by_name != nullptr && *by_name == "true") return std::nullopt;
+  return ParseId(ref);
+}
+
+// A project by id or by name (ProjectIdOf).
 Result<registry::Project> ResolveProject(registry::RegistryStore& store,
                                          const ServerRequest& request, const std::string& ref) {
-  const std::string* by_name = request.FindHeader("X-Is-Resource-Name");
-  const bool force_name = by_name != nullptr && *by_name == "true";
-  if (!force_name) {
-    if (std::optional<std::int64_t> id = ParseId(ref)) return store.LoadProjectById(*id);
-  }
+  if (std::optional<std::int64_t> id = ProjectIdOf(request, ref)) return store.LoadProjectById(*id);
   if (Status valid = registry::ValidateProjectName(ref); !valid) return valid.error();
   return store.LoadProject(ref);
 }
@@ -335,15 +339,25 @@ Result<registry::Project> ResolveProject(registry::RegistryStore& store,
 // What the store says of a project that does not exist, for one the caller may not see.
 std::string HiddenProject(const registry::Project& project, const ServerRequest& request,
                           const std::string& ref) {
-  const std::string* by_name = request.FindHeader("X-Is-Resource-Name");
-  const bool by_id = !(by_name != nullptr && *by_name == "true") && ParseId(ref).has_value();
-  return by_id ? "project " + std::to_string(project.id) + " not found"
-               : "project \"" + project.name + "\" not found";
+  return ProjectIdOf(request, ref) ? "project " + std::to_string(project.id) + " not found"
+                                   : "project \"" + project.name + "\" not found";
 }
 
 ServerResponse SysadminOnly() { return Forbidden("only system administrators may do this"); }
 
 }  // namespace
+
+std::variant<registry::Project, ServerResponse> RegistryApi::ProjectFor(Call& call,
+                                                                        const std::string& ref,
+                                                                        Need need) {
+  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
+  if (!project) return FromError(project.error());
+  if (std::optional<ServerResponse> refused =
+          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
+    return *std::move(refused);
+  }
+  return *std::move(project);
+}
 
 ServerResponse RegistryApi::Projects(Call& call) {
   const ServerRequest& request = call.request;
@@ -400,14 +414,10 @@ ServerResponse RegistryApi::Projects(Call& call) {
 }
 
 ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
-  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
-  if (!project) return FromError(project.error());
   const std::string& method = call.request.method;
-  const Need need = method == "PUT" ? Need::kAdmin : Need::kSee;
-  if (std::optional<ServerResponse> refused =
-          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
-    return *refused;
-  }
+  auto found = ProjectFor(call, ref, method == "PUT" ? Need::kAdmin : Need::kSee);
+  if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
+  const registry::Project* project = &std::get<registry::Project>(found);
   if (method == "GET" || method == "HEAD") return JsonResponse(200, ProjectJson(*project));
   if (method == "PUT") {
     Result<Value> body = call.Body(options_.max_body_bytes);
@@ -430,14 +440,10 @@ ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
 }
 
 ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
-  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
-  if (!project) return FromError(project.error());
   const ServerRequest& request = call.request;
-  const Need need = request.method == "GET" ? Need::kMember : Need::kAdmin;
-  if (std::optional<ServerResponse> refused =
-          Refusal(call, *project, need, HiddenProject(*project, request, ref))) {
-    return *refused;
-  }
+  auto found = ProjectFor(call, ref, request.method == "GET" ? Need::kMember : Need::kAdmin);
+  if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
+  const registry::Project* project = &std::get<registry::Project>(found);
   if (request.method == "GET") {
     Result<registry::PageRequest> page = PageOf(request);
     if (!page) return FromError(page.error());
@@ -485,14 +491,10 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
 }
 
 ServerResponse RegistryApi::Member(Call& call, const std::string& ref, const std::string& member) {
-  Result<registry::Project> project = ResolveProject(store_, call.request, ref);
-  if (!project) return FromError(project.error());
   const std::string& method = call.request.method;
-  const Need need = method == "GET" ? Need::kMember : Need::kAdmin;
-  if (std::optional<ServerResponse> refused =
-          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
-    return *refused;
-  }
+  auto found = ProjectFor(call, ref, method == "GET" ? Need::kMember : Need::kAdmin);
+  if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
+  const registry::Project* project = &std::get<registry::Project>(found);
   // Member ids are looked up within this project only: an administrator of it cannot reach a
   // member of another project through its path.
   std::optional<std::int64_t> id = ParseId(member);

@@ -39,6 +39,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "adapters/http/http_server.h"
 #include "adapters/registry/caller_authenticator.h"
@@ -94,6 +95,10 @@ class RegistryApi {
   // store's failure.
   std::optional<ServerResponse> Refusal(const Call& call, const registry::Project& project,
                                         Need need, std::string_view hidden_message);
+  // The project `ref` names (an id, or a name with X-Is-Resource-Name: true) when the caller
+  // holds `need` on it; otherwise the answer to send (the store's error or the Refusal).
+  std::variant<registry::Project, ServerResponse> ProjectFor(Call& call, const std::string& ref,
+                                                             Need need);
 
   RegistryApiOptions options_;
   registry::RegistryStore& store_;
