@@ -1,7 +1,8 @@
 // Fuzzes the k8s-keystone-auth policy decoder and evaluator: any text must give a Policy or an
 // Error (never a crash: the reference panics on several shapes we must survive), and a parsed
-// policy is evaluated against a few fixed requests. Oracle: deny_on_no_match may only turn a
-// no-opinion into a deny, never change whether a request is allowed.
+// policy is evaluated against a few fixed requests. Oracles: deny_on_no_match may only turn a
+// no-opinion into a deny, never change whether a request is allowed; the lenient reading accepts
+// everything the strict one does, and the strict one refuses only what the lenient one warns of.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -71,10 +72,16 @@ void Check(const keystone::Policy& policy, const k8s::UserInfo& user,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  gatehouse::value::JsonLimits limits;
-  limits.max_bytes = 1 << 16;
-  limits.max_depth = 32;
-  gatehouse::Result<keystone::Policy> policy = keystone::ParseKeystonePolicy(text, limits);
+  keystone::PolicyParseOptions options;
+  options.limits.max_bytes = 1 << 16;
+  options.limits.max_depth = 32;
+  const gatehouse::Result<keystone::Policy> strict = keystone::ParseKeystonePolicy(text, options);
+  options.lenient = true;
+  gatehouse::Result<keystone::Policy> policy = keystone::ParseKeystonePolicy(text, options);
+  // Lenient reading only adds acceptance: what strict reading loads, it loads alike.
+  if (strict && (!policy || policy->elements.size() != strict->elements.size())) std::abort();
+  // Strict reading refuses only where lenient reading had something to warn about.
+  if (!strict && policy && policy->warnings.empty()) std::abort();
   if (!policy) return 0;
 
   static const std::vector<k8s::UserInfo> users = [] {

@@ -41,7 +41,7 @@ Result<KeystoneWiring> WireKeystone(const adapters::ServeConfig& config,
           "no --keystone-url and no OIDC issuer: every TokenReview is answered "
           "authenticated:false");
     }
-    wiring.sync_loader = [](const std::optional<std::string>&) { return Ok(); };
+    wiring.sync_loader = [](const std::string&) { return Ok(); };
     return wiring;
   }
   adapters::HttpClientOptions http_options;
@@ -78,9 +78,11 @@ Result<KeystoneWiring> WireKeystone(const adapters::ServeConfig& config,
   std::shared_ptr<adapters::KeystoneAuthenticator> keystone = std::move(created).value();
   wiring.authenticator = keystone;
 
-  wiring.sync_loader = [keystone](const std::optional<std::string>& text) -> Status {
-    // A deleted sync config means the defaults: no role mappings.
-    Result<authn::KeystoneSyncConfig> parsed = authn::ParseKeystoneSyncConfig(text.value_or(""));
+  authn::KeystoneSyncConfigOptions sync_options;
+  sync_options.lenient = config.keystone_policy_lenient;
+  // Only ever text: a deleted sync config is a failed reload (WatchedSource), not the defaults.
+  wiring.sync_loader = [keystone, sync_options](const std::string& text) -> Status {
+    Result<authn::KeystoneSyncConfig> parsed = authn::ParseKeystoneSyncConfig(text, sync_options);
     if (!parsed) return parsed.error();
     if (Status valid = parsed->Validate(); !valid) return valid;
     for (const std::string& key : parsed->unknown_keys) {

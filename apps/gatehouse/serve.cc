@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include "adapters/registry_store/open_store.h"
 #include "adapters/reload/watched_source.h"
 #include "adapters/tls/self_signed.h"
+#include "adapters/webhook/route_classes.h"
 #include "adapters/webhook/webhook_service.h"
 #include "authz/keystone/policy.h"
 #include "gatehouse/commands.h"
@@ -51,10 +53,10 @@ std::string DefaultDataDir() {
   return std::string(home ? home : ".") + "/.local/share/gatehouse";
 }
 
-// Counts reloads and refusals of one watched source, and logs them.
-adapters::WatchedSource::Loader CountingLoader(std::shared_ptr<MetricsRegistry> metrics,
-                                               const std::string& source,
-                                               adapters::WatchedSource::Loader load) {
+// Counts and logs what one watched source reports: versions loaded, and failures (a version
+// refused, the source missing or unreadable).
+adapters::WatchedSource::Observer ReloadObserver(std::shared_ptr<MetricsRegistry> metrics,
+                                                 const std::string& source) {
   Counter* reloads =
       &metrics->AddCounter("gatehouse_config_reloads_total",
                            "Configuration versions loaded, by source.", {{"source", source}});
@@ -62,17 +64,18 @@ adapters::WatchedSource::Loader CountingLoader(std::shared_ptr<MetricsRegistry> 
       "gatehouse_config_reload_failures_total",
       "Configuration versions refused (the last good one keeps serving), by source.",
       {{"source", source}});
-  return [=](const std::optional<std::string>& text) -> Status {
-    Status loaded = load(text);
-    if (loaded) {
+  auto has_good = std::make_shared<std::atomic<bool>>(false);
+  return [=](const Status& outcome) {
+    if (outcome) {
+      has_good->store(true);
       reloads->Inc();
       LogInfo("configuration loaded", {{"source", source}});
     } else {
       failures->Inc();
-      LogError("configuration refused; the last good version keeps serving",
-               {{"source", source}, {"error", loaded.error().ToString()}});
+      LogError(has_good->load() ? "configuration refused; the last good version keeps serving"
+                                : "configuration refused",
+               {{"source", source}, {"error", outcome.error().ToString()}});
     }
-    return loaded;
   };
 }
 
@@ -87,6 +90,7 @@ sigset_t BlockTerminationSignals() {
 
 struct Sources {
   std::vector<std::unique_ptr<adapters::WatchedSource>> watched;
+  std::vector<std::string> what;  // for each watched source: "policy", "sync"
   std::shared_ptr<adapters::KubeClient> kube;
 };
 
@@ -101,11 +105,13 @@ Result<std::shared_ptr<adapters::KubeClient>> ConnectKubernetes(const adapters::
 }
 
 // Adds a watched source for a file and/or a ConfigMap key. When both are given the ConfigMap is
-// in force, which is what k8s-keystone-auth ends up doing once its informer starts.
+// in force, which is what k8s-keystone-auth ends up doing once its informer starts. The first
+// version must load: a source missing, unreadable or refused at start-up is fatal (the error
+// names the file or ConfigMap), rather than a server running without its policy.
 Status Watch(Sources& sources, const adapters::ServeConfig& c, const std::string& file,
              const std::string& config_map, const std::string& key, const std::string& what,
              std::shared_ptr<MetricsRegistry> metrics, adapters::WatchedSource::Loader load,
-             const std::string& data_dir, bool* initial_ok) {
+             const std::string& data_dir) {
   std::unique_ptr<adapters::WatchedSource> source;
   if (!config_map.empty()) {
     if (!file.empty()) {
@@ -119,23 +125,18 @@ Status Watch(Sources& sources, const adapters::ServeConfig& c, const std::string
     }
     const std::string name = "configmap/" + c.policy_configmap_namespace + "/" + config_map;
     source = std::make_unique<adapters::WatchedSource>(
-        name,
+        "ConfigMap " + c.policy_configmap_namespace + "/" + config_map + " key \"" + key + "\"",
         adapters::ConfigMapFetcher(sources.kube, c.policy_configmap_namespace, config_map, key),
-        CountingLoader(metrics, what + ":" + name, std::move(load)));
+        std::move(load), ReloadObserver(metrics, what + ":" + name));
   } else {
-    source = std::make_unique<adapters::WatchedSource>(
-        "file/" + file, adapters::FileFetcher(file),
-        CountingLoader(metrics, what + ":file", std::move(load)));
+    source = std::make_unique<adapters::WatchedSource>("file " + file, adapters::FileFetcher(file),
+                                                       std::move(load),
+                                                       ReloadObserver(metrics, what + ":file"));
   }
-  Status first = source->Poll();
-  *initial_ok = static_cast<bool>(first);
-  if (!first && config_map.empty()) return first;  // a broken file at start-up is fatal
-  if (!first) {
-    LogWarn("ConfigMap not readable yet; retrying in the background",
-            {{"what", what}, {"error", first.error().ToString()}});
-  }
+  if (Status first = source->Poll(); !first) return first;
   source->Start(c.reload_interval);
   sources.watched.push_back(std::move(source));
+  sources.what.push_back(what);
   return Ok();
 }
 
@@ -204,24 +205,23 @@ int RunServe(const ServeFlags& flags) {
   auto policy = std::make_shared<Snapshot<authz::keystone::Policy>>();
   bool policy_configured =
       !config.keystone_policy_file.empty() || !config.policy_configmap_name.empty();
-  auto policy_loaded = std::make_shared<std::atomic<bool>>(false);
   if (policy_configured) {
-    auto load = [policy, policy_loaded](const std::optional<std::string>& text) -> Status {
-      // A deleted policy means no rules: every request is "no opinion" (RBAC decides).
+    authz::keystone::PolicyParseOptions policy_options;
+    policy_options.lenient = config.keystone_policy_lenient;
+    // Only ever text: a missing source is a failed reload in WatchedSource, never "no rules".
+    auto load = [policy, policy_options](const std::string& text) -> Status {
       Result<authz::keystone::Policy> parsed =
-          authz::keystone::ParseKeystonePolicy(text.value_or("[]"));
+          authz::keystone::ParseKeystonePolicy(text, policy_options);
       if (!parsed) return parsed.error();
       for (const std::string& warning : parsed->warnings) {
         LogWarn("policy warning", {{"warning", warning}});
       }
       policy->Publish(std::make_shared<const authz::keystone::Policy>(std::move(parsed).value()));
-      policy_loaded->store(true);
       return Ok();
     };
-    bool ok = false;
     if (Status watched =
             Watch(sources, config, config.keystone_policy_file, config.policy_configmap_name,
-                  "policies", "policy", metrics, load, data_dir, &ok);
+                  "policies", "policy", metrics, load, data_dir);
         !watched) {
       std::cerr << "gatehouse serve: policy: " << watched.error().ToString() << "\n";
       return 1;
@@ -238,9 +238,8 @@ int RunServe(const ServeFlags& flags) {
   const bool sync_configured =
       !config.sync_config_file.empty() || !config.sync_configmap_name.empty();
   if (sync_configured) {
-    bool ok = false;
     if (Status watched = Watch(sources, config, config.sync_config_file, config.sync_configmap_name,
-                               "syncConfig", "sync", metrics, keystone->sync_loader, data_dir, &ok);
+                               "syncConfig", "sync", metrics, keystone->sync_loader, data_dir);
         !watched) {
       std::cerr << "gatehouse serve: sync config: " << watched.error().ToString() << "\n";
       return 1;
@@ -285,6 +284,9 @@ int RunServe(const ServeFlags& flags) {
     registry_options.robot_prefix = config.robot_prefix;
     registry_options.signing_alg = registry::FindSigningAlg(config.registry_signing_alg)
                                        .value_or(registry::SigningAlg::kES256);
+    registry_options.throttle.source_burst = config.registry_login_source_failures;
+    registry_options.throttle.account_burst = config.registry_login_account_failures;
+    registry_options.throttle.period = config.registry_login_throttle_period;
     // Bearer tokens (and JWT passwords) are verified by the same OIDC issuers as the webhook.
     std::shared_ptr<authn::TokenAuthenticator> registry_identity;
     if (!oidc->issuers.empty()) {
@@ -307,17 +309,23 @@ int RunServe(const ServeFlags& flags) {
              {"issuer", config.registry_issuer},
              {"database", adapters::RedactDatabaseUrl(config.registry_database)}});
   }
-  service->SetReadinessProbe(
-      [policy_configured, policy_loaded, ready = keystone->ready, oidc_ready = oidc->ready]() {
-        if (policy_configured && !policy_loaded->load())
-          return adapters::Readiness{false, "policy not loaded"};
-        for (const auto& check : {ready, oidc_ready}) {
-          if (!check) continue;
-          std::string why = check();
-          if (!why.empty()) return adapters::Readiness{false, why};
-        }
-        return adapters::Readiness{true, ""};
-      });
+  std::vector<std::pair<std::string, const adapters::WatchedSource*>> watched;
+  for (std::size_t i = 0; i < sources.watched.size(); ++i) {
+    watched.emplace_back(sources.what[i], sources.watched[i].get());
+  }
+  service->SetReadinessProbe([watched, ready = keystone->ready, oidc_ready = oidc->ready]() {
+    std::vector<adapters::ReadinessCheck> checks;
+    for (const auto& [what, source] : watched) {
+      checks.push_back(adapters::WatchedSourceCheck(what, *source));
+    }
+    for (const auto& [name, probe] :
+         {std::pair{"keystone", ready}, std::pair{"oidc", oidc_ready}}) {
+      if (!probe) continue;
+      std::string why = probe();
+      checks.push_back(adapters::ReadinessCheck{name, why.empty(), why});
+    }
+    return adapters::ReadinessFromChecks(std::move(checks));
+  });
   service->SetMetricsRefresher([keystone_metrics = keystone->refresh_metrics,
                                 oidc_metrics = oidc->refresh_metrics, registry_svc] {
     if (keystone_metrics) keystone_metrics();
@@ -339,6 +347,13 @@ int RunServe(const ServeFlags& flags) {
       config.threads > 0 ? config.threads
                          : static_cast<int>(std::max(4u, 2 * std::thread::hardware_concurrency()));
   server_options.max_deadline = config.max_request_timeout;
+  server_options.max_connections = config.max_connections;
+  server_options.metrics = metrics.get();
+  adapters::RouteLimits route_limits;
+  route_limits.review_max_in_flight = config.review_max_in_flight;
+  route_limits.registry_workers = config.registry_workers;
+  route_limits.registry_max_in_flight = config.registry_max_in_flight;
+  adapters::ConfigureRouteClasses(route_limits, registry_svc != nullptr, server_options);
   auto server = adapters::HttpServer::Start(
       server_options, [service](const adapters::ServerRequest& r) { return service->Handle(r); });
   if (!server) {
@@ -380,7 +395,9 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   flags->lists.resize(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) {
     const adapters::ServeOption& option = table[i];
-    std::string help = option.help + "  [file key: " + option.key + "]";
+    std::string help = option.help;
+    if (option.is_bool) help += " (default: " + option.get(defaults) + ")";
+    help += "  [file key: " + option.key + "]";
     CLI::Option* added = nullptr;
     if (option.is_list) {
       added = serve->add_option("--" + option.flag, flags->lists[i], help);
@@ -388,7 +405,9 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
       added = serve->add_option("--" + option.flag, flags->values[i], help);
       if (option.is_bool) added->expected(0, 1);
       const std::string shown = option.get(defaults);
-      if (!shown.empty()) added->default_str(shown);
+      // CLI11 gives a bare flag its default string as value, so a bare `--insecure-plain-http`
+      // would read "false"; a bool flag gets no default string and reads "" (true).
+      if (!shown.empty() && !option.is_bool) added->default_str(shown);
       if (!option.env.empty()) added->envname(option.env);
     }
     flags->options.push_back(added);

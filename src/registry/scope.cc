@@ -66,10 +66,9 @@ bool IsDomain(std::string_view domain) {
   return true;
 }
 
-bool LooksLikeDomain(std::string_view first) {
-  return first.find(':') != std::string_view::npos ||
-         std::any_of(first.begin(), first.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
+// Only a port makes a first part a host: "team.demo" is a project, and "Team" is invalid rather
+// than a host whose path would then start at the second component.
+bool LooksLikeDomain(std::string_view first) { return first.find(':') != std::string_view::npos; }
 
 void AddAction(std::vector<std::string>& actions, std::string_view action) {
   if (std::find(actions.begin(), actions.end(), action) == actions.end()) {
@@ -122,6 +121,7 @@ Result<RepositoryName> ParseRepositoryName(std::string_view name, std::size_t ma
     path = name.substr(slash + 1);
   }
   std::size_t start = 0;
+  std::size_t components = 0;
   while (true) {
     const std::size_t slash = path.find('/', start);
     std::string_view component = path.substr(
@@ -131,9 +131,13 @@ Result<RepositoryName> ParseRepositoryName(std::string_view name, std::size_t ma
                           ": path components are lower-case letters and digits separated by "
                           "'.', '_', '__' or dashes, joined by '/'");
     }
-    if (start == 0) out.project = std::string(component);
+    if (components++ == 0) out.project = std::string(component);
     if (slash == std::string_view::npos) break;
     start = slash + 1;
+  }
+  if (components < 2) {
+    return InvalidScope("repository name " + Excerpt(name) +
+                        " has no project: names are <project>/<repository>");
   }
   out.path = std::string(path);
   return out;

@@ -47,10 +47,12 @@ struct ResourceScope {
 };
 
 // A repository name split into an optional domain and the path. The project is the first path
-// component (Harbor's rule). A first component is a domain only when it holds ':' (`host:port`)
-// or an upper-case letter, neither of which a project name may hold: unlike docker's client-side
-// rule, a '.' does not make a domain, since "team.demo" is a valid project name and the
-// registry sends scopes without a host.
+// component (Harbor's rule), so the path has at least two components: Harbor's token service
+// cannot place a single-component name ("alpine") in a project either (its parseImg fails, and
+// it answers 500; we answer "invalid_scope"). A first part is a domain only when it holds ':'
+// (`host:port`), which a project name cannot: unlike docker's client-side rule, neither a '.'
+// nor an upper-case letter makes a domain, since "team.demo" is a valid project name, the
+// registry sends scopes without a host, and an upper-case first part is simply invalid.
 struct RepositoryName {
   std::string domain;   // empty for the usual "team-demo/app"
   std::string path;     // "team-demo/app"
@@ -65,8 +67,10 @@ Result<std::vector<ResourceScope>> ParseScopes(const std::vector<std::string>& p
 // One resource scope (no spaces). Errors: "invalid_scope".
 Result<ResourceScope> ParseResourceScope(std::string_view text, const ScopeLimits& limits = {});
 
-// Validates a repository name (path components `[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*`
-// joined by '/', optional domain as above, at most `max_bytes`). Errors: "invalid_scope".
+// Validates a repository name: an optional `host:port/` domain as above, then at least two path
+// components (project and repository), each `[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*` (the
+// distribution spec's grammar: lower case only), joined by single '/'; at most `max_bytes` in
+// all (distribution's NameTotalLengthMax, 255). Errors: "invalid_scope".
 Result<RepositoryName> ParseRepositoryName(std::string_view name, std::size_t max_bytes = 255);
 
 // True when `component` is one path component of the distribution grammar.

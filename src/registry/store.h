@@ -98,12 +98,14 @@ struct NewRobot {
   std::int64_t expires_at = kNever;
 };
 
-// What UpdateRobot may change (Harbor's PUT /robots/{id}); name, level and secret do not.
+// What UpdateRobot may change (Harbor's PUT /robots/{id}); name, level and secret do not. Only
+// the fields that are set change; the others keep what is stored when the update's transaction
+// runs, so an update naming only the description cannot undo a concurrent disable or rotation.
 struct RobotUpdate {
-  std::string description;
-  std::vector<RobotPermission> permissions;
-  bool disabled = false;
-  std::int64_t expires_at = kNever;
+  std::optional<std::string> description;
+  std::optional<std::vector<RobotPermission>> permissions;
+  std::optional<bool> disabled;
+  std::optional<std::int64_t> expires_at;  // Unix seconds or kNever
 };
 
 // What an identity provider login says about a person (UpsertUserAtLogin).
@@ -172,6 +174,8 @@ class RegistryStore {
   virtual Result<Robot> LoadRobotById(std::int64_t id) = 0;
   // Ordered by name.
   virtual Result<Listing<Robot>> ListRobots(const RobotFilter& filter) = 0;
+  // Reads, merges and writes in one transaction (see RobotUpdate). "not_found"; for a project
+  // robot "invalid_argument" when a permission names another project.
   virtual Result<Robot> UpdateRobot(std::string_view actor, std::int64_t id,
                                     const RobotUpdate& update) = 0;
   // Rotation: replaces the hash (audited as "robot.rotate").

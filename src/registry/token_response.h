@@ -19,8 +19,9 @@ namespace gatehouse::registry {
 inline constexpr std::string_view kErrorUnauthorized = "UNAUTHORIZED";
 inline constexpr std::string_view kErrorDenied = "DENIED";
 inline constexpr std::string_view kErrorUnsupported = "UNSUPPORTED";
-inline constexpr std::string_view kErrorInvalidRequest = "INVALID_REQUEST";  // bad scope, service
-inline constexpr std::string_view kErrorUnknown = "UNKNOWN";                 // internal failure
+inline constexpr std::string_view kErrorInvalidRequest = "INVALID_REQUEST";   // bad scope, service
+inline constexpr std::string_view kErrorUnknown = "UNKNOWN";                  // internal failure
+inline constexpr std::string_view kErrorTooManyRequests = "TOOMANYREQUESTS";  // throttled, busy
 
 // `2026-11-24T11:08:29Z` (whole seconds, UTC).
 std::string FormatRfc3339Utc(std::int64_t unix_seconds);

@@ -286,6 +286,21 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(DurationOption("limits.maxRequestTimeout", "max-request-timeout",
                              "upper bound on the ?timeout= a caller may ask for",
                              &ServeConfig::max_request_timeout));
+  o.push_back(IntOption("limits.maxConnections", "max-connections",
+                        "client connections open at once (beyond: new ones are closed; 0: no cap)",
+                        &ServeConfig::max_connections, 0, 1000000));
+  o.push_back(IntOption("limits.reviewMaxInFlight", "review-max-in-flight",
+                        "reviews (/webhook, /authenticate, /authorize) handled at once "
+                        "(beyond: HTTP 503; 0: no cap)",
+                        &ServeConfig::review_max_in_flight, 0, 1000000));
+  o.push_back(IntOption("limits.registryWorkers", "registry-workers",
+                        "threads that run registry requests and their password checks, apart "
+                        "from the webhooks' threads (0: half the cores, at least 1)",
+                        &ServeConfig::registry_workers, 0, 256));
+  o.push_back(IntOption("limits.registryMaxInFlight", "registry-max-in-flight",
+                        "registry requests handled or waiting for a worker at once "
+                        "(beyond: HTTP 429 with Retry-After)",
+                        &ServeConfig::registry_max_in_flight, 1, 100000));
   o.push_back(ChoiceOption("logLevel", "log-level", "log level", &ServeConfig::log_level,
                            {"debug", "info", "warn", "error"}));
   {
@@ -398,6 +413,11 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(ChoiceOption("authorization.noMatch", "authorization-no-match",
                            "answer when no policy matches: no-opinion (RBAC decides) or deny",
                            &ServeConfig::authorization_no_match, {"no-opinion", "deny"}));
+  o.push_back(BoolOption("authorization.keystonePolicyLenient", "keystone-policy-lenient",
+                         "read the keystone-auth policy and sync config as k8s-keystone-auth "
+                         "does: unknown keys are ignored with a warning instead of refusing "
+                         "the whole version (a misspelt \"users\" then matches every user)",
+                         &ServeConfig::keystone_policy_lenient));
   // Registry token service and API
   o.push_back(BoolOption("registry.enabled", "registry-enabled",
                          "serve the registry token service (/service/token) and API (/api/v2.0/)",
@@ -423,6 +443,17 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(ChoiceOption("registry.signingAlg", "registry-signing-alg",
                            "algorithm of new token signing keys",
                            &ServeConfig::registry_signing_alg, {"ES256", "RS256"}));
+  o.push_back(IntOption("registry.loginThrottle.sourceFailures", "registry-login-source-failures",
+                        "failed registry logins from one address (an IPv6 /64) before its "
+                        "password checks wait (HTTP 429; 0: no limit)",
+                        &ServeConfig::registry_login_source_failures, 0, 100000));
+  o.push_back(IntOption("registry.loginThrottle.accountFailures", "registry-login-account-failures",
+                        "failed registry logins for one account name before its uncached "
+                        "password checks wait (HTTP 429; 0: no limit)",
+                        &ServeConfig::registry_login_account_failures, 0, 100000));
+  o.push_back(DurationOption("registry.loginThrottle.period", "registry-login-throttle-period",
+                             "time in which the failed-login allowance refills completely",
+                             &ServeConfig::registry_login_throttle_period));
   // Reject these duplicates of the naming scheme early in development: every key unique.
   return o;
 }

@@ -54,6 +54,10 @@ struct ServeConfig {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_json_depth = 64;
   std::chrono::milliseconds max_request_timeout{60000};
+  std::size_t max_connections = 10000;      // open at once; beyond, new ones are closed
+  std::size_t review_max_in_flight = 0;     // reviews handled at once; 0: no cap (beyond: 503)
+  int registry_workers = 0;                 // password-check threads; 0: half the cores, at least 1
+  std::size_t registry_max_in_flight = 64;  // registry requests handled or queued (beyond: 429)
   std::string log_level = "info";
   std::vector<std::string> user_agents;
 
@@ -92,6 +96,7 @@ struct ServeConfig {
   std::string kubeconfig;
   std::chrono::milliseconds reload_interval{2000};
   std::string authorization_no_match = "no-opinion";  // no-opinion | deny
+  bool keystone_policy_lenient = false;  // unknown policy / sync config keys: warn, not refuse
 
   // Registry token service and Harbor-shaped API (/service/token, /api/v2.0/)
   bool registry_enabled = true;
@@ -102,6 +107,9 @@ struct ServeConfig {
   std::chrono::milliseconds registry_token_ttl{300000};
   std::string robot_prefix = "robot+";
   std::string registry_signing_alg = "ES256";  // ES256 | RS256
+  int registry_login_source_failures = 30;     // per source before throttling; 0: no limit
+  int registry_login_account_failures = 10;    // per account name; 0: no limit
+  std::chrono::milliseconds registry_login_throttle_period{60000};  // full refill time
 };
 
 // One configurable setting.

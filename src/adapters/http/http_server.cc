@@ -20,6 +20,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "adapters/http/bounded_work_pool.h"
 #include "adapters/http/url.h"
 #include "adapters/tls/server_tls_context.h"
 #include "common/duration.h"
@@ -49,12 +50,48 @@ constexpr std::size_t kLingerBytes = 256 << 10;
 // Response buffer capacity kept between requests; larger ones are released.
 constexpr std::size_t kKeepOutputBytes = 64 << 10;
 
+// The run-time state of one RouteClass. The pool is owned by the server's Impl (stopped before
+// the I/O contexts die); a worker must never be the one to destroy it.
+struct RouteState {
+  RouteClass spec;
+  std::atomic<std::size_t> in_flight{0};
+  BoundedWorkPool* pool = nullptr;
+  Gauge* in_flight_gauge = nullptr;
+  Counter* overloaded = nullptr;
+
+  bool TryEnter() {
+    std::size_t now = in_flight.load(std::memory_order_relaxed);
+    do {
+      if (spec.max_in_flight != 0 && now >= spec.max_in_flight) {
+        if (overloaded != nullptr) overloaded->Inc();
+        return false;
+      }
+    } while (!in_flight.compare_exchange_weak(now, now + 1, std::memory_order_relaxed));
+    if (in_flight_gauge != nullptr) in_flight_gauge->Inc();
+    return true;
+  }
+  void Leave() {
+    in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (in_flight_gauge != nullptr) in_flight_gauge->Dec();
+  }
+};
+
 // Per server, shared by all connections (which may outlive Stop() briefly while their handlers
 // are destroyed).
 struct Shared {
   ServerOptions options;
   Handler handler;
   std::unique_ptr<ServerTlsContext> tls;
+  std::vector<std::unique_ptr<RouteState>> routes;
+  mutable std::atomic<std::size_t> connections{0};  // counted by the accept loop and connections
+  Gauge* connections_gauge = nullptr;
+  Counter* connections_refused = nullptr;
+
+  RouteState* RouteOf(const ServerRequest& request) const {
+    if (!options.classify) return nullptr;
+    const std::size_t index = options.classify(request);
+    return index < routes.size() ? routes[index].get() : nullptr;
+  }
 };
 
 bool IsTokenChar(char c) {
@@ -139,6 +176,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         shared_(std::move(shared)),
         ssl_context_(std::move(ssl_context)) {}
 
+  ~Connection() {
+    shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+    if (shared_->connections_gauge != nullptr) shared_->connections_gauge->Dec();
+  }
+
   void Start() {
     beast::error_code ec;
     Socket& socket = LowestLayer();
@@ -185,7 +227,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     Clock::time_point deadline = last_activity_ + shared_->options.idle_timeout;
-    if (Clock::now() >= deadline) {
+    // A request waiting for a worker is not idleness: the bounded queue bounds the wait.
+    if (Clock::now() >= deadline && !handling_) {
       Close();
       return;
     }
@@ -210,6 +253,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     parser_->body_limit(shared_->options.max_body_bytes);
     parser_->eager(true);
     continue_sent_ = false;
+    consumed_in_request_ = 0;
   }
 
   void ReadMore() {
@@ -240,6 +284,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       beast::error_code ec;
       std::size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
+      consumed_in_request_ += used;
       if (ec == http::error::need_more) {
         if (!MaybeSendContinue()) ReadMore();
         return;
@@ -282,7 +327,13 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (ec == http::error::body_limit) {
       Respond(TextResponse(413, "request body too large\n"), /*close=*/true, false, false);
     } else if (ec == http::error::header_limit) {
-      Respond(TextResponse(431, "request header fields too large\n"), true, false, false);
+      // Beast consumes the request line once it is whole: nothing consumed yet means the line
+      // itself (method, target, version) outgrew the limit.
+      if (consumed_in_request_ == 0) {
+        Respond(TextResponse(414, "request URI too long\n"), true, false, false);
+      } else {
+        Respond(TextResponse(431, "request header fields too large\n"), true, false, false);
+      }
     } else {
       Respond(TextResponse(400, "bad request\n"), true, false, false);
     }
@@ -294,6 +345,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     ServerRequest& request = request_;
     request.method.assign(message.method_string());
     std::string_view target = message.target();
+    if (target.size() > shared_->options.max_target_bytes) {
+      Respond(TextResponse(414, "request URI too long\n"), true, false, false);
+      return;
+    }
     std::size_t question = target.find('?');
     request.path.assign(target.substr(0, question));
     request.query.clear();
@@ -326,18 +381,70 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     bool head = message.method() == http::verb::head;
     bool keep_alive = message.keep_alive();
     bool http10_keep = keep_alive && message.version() < 11;
-    ServerResponse response;
+    RouteState* route = shared_->RouteOf(request);
+    if (route == nullptr) {
+      Respond(RunHandler(), !keep_alive, head, http10_keep);
+      return;
+    }
+    if (!route->TryEnter()) {
+      Respond(route->spec.overloaded, !keep_alive, head, http10_keep);
+      return;
+    }
+    if (route->pool == nullptr) {
+      ServerResponse response = RunHandler();
+      route->Leave();
+      Respond(response, !keep_alive, head, http10_keep);
+      return;
+    }
+    // On a worker: this connection reads nothing more until the answer is written, so the
+    // worker has request_ to itself; the answer is written back on the connection's thread.
+    handling_ = true;
+    std::function<void()> task = [self = this->shared_from_this(), route, keep_alive, head,
+                                  http10_keep] {
+      auto response = std::make_shared<ServerResponse>(self->RunHandler());
+      route->Leave();
+      net::post(self->stream_.get_executor(), [self, response, keep_alive, head, http10_keep] {
+        self->handling_ = false;
+        if (self->closed_) return;
+        self->Respond(*response, !keep_alive, head, http10_keep);
+      });
+    };
+    if (!route->pool->TrySubmit(task)) {
+      handling_ = false;
+      route->Leave();
+      if (route->overloaded != nullptr) route->overloaded->Inc();
+      Respond(route->spec.overloaded, !keep_alive, head, http10_keep);
+    }
+  }
+
+  ServerResponse RunHandler() {
     try {
-      response = shared_->handler(request);
+      return shared_->handler(request_);
     } catch (...) {
       // The one catch-all per request: a bug in a handler costs one 500, not the process.
-      response = TextResponse(500, "internal server error\n");
+      return TextResponse(500, "internal server error\n");
     }
-    Respond(response, !keep_alive, head, http10_keep);
   }
 
   void Respond(const ServerResponse& response, bool close, bool head, bool http10_keep) {
     SerializeResponse(response, head, close, http10_keep, out_);
+    if (response.delay.count() <= 0) {
+      Write(close);
+      return;
+    }
+    // A tarpit: the answer waits on a timer (no thread), and this connection sends nothing
+    // more meanwhile, so a flood over keep-alive connections slows to one request per delay.
+    handling_ = true;
+    auto timer = std::make_shared<Timer>(stream_.get_executor());
+    timer->expires_after(std::min<Clock::duration>(response.delay, std::chrono::seconds(10)));
+    timer->async_wait([self = this->shared_from_this(), timer, close](beast::error_code) {
+      self->handling_ = false;
+      if (self->closed_) return;
+      self->Write(close);
+    });
+  }
+
+  void Write(bool close) {
     net::async_write(stream_, net::buffer(out_),
                      [self = this->shared_from_this(), close](beast::error_code ec, std::size_t) {
                        self->OnWrite(ec, close);
@@ -405,9 +512,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::string client_cert_subject_;
   Clock::time_point last_activity_;
   std::size_t drained_ = 0;
+  std::size_t consumed_in_request_ = 0;  // bytes of the current request the parser has taken
   bool closed_ = false;
   bool lingering_ = false;
   bool continue_sent_ = false;
+  bool handling_ = false;  // a worker holds request_; touched on the connection's thread only
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
@@ -438,6 +547,9 @@ struct HttpServer::Impl {
   std::uint16_t port = 0;
   std::size_t next_context = 0;
   std::atomic<bool> stopped{false};
+  // Owned here, not in Shared: a worker may drop the last reference to a connection (and so to
+  // Shared), and a pool must never be destroyed by one of its own workers.
+  std::vector<std::unique_ptr<BoundedWorkPool>> pools;
   // Touched only by the accept loop (the first context's thread).
   std::shared_ptr<SSL_CTX> cached_raw_ctx;
   std::shared_ptr<net::ssl::context> cached_ssl_ctx;
@@ -468,7 +580,17 @@ struct HttpServer::Impl {
         });
         return;
       }
-      StartConnection(std::move(socket));
+      const std::size_t cap = shared->options.max_connections;
+      if (cap != 0 && shared->connections.load(std::memory_order_relaxed) >= cap) {
+        // Refused before any TLS work: closing costs the flooder a reconnect, us nothing.
+        if (shared->connections_refused != nullptr) shared->connections_refused->Inc();
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        shared->connections.fetch_add(1, std::memory_order_relaxed);
+        if (shared->connections_gauge != nullptr) shared->connections_gauge->Inc();
+        StartConnection(std::move(socket));
+      }
       Accept();
     });
   }
@@ -496,6 +618,9 @@ struct HttpServer::Impl {
       if (thread.joinable()) thread.join();
     }
     threads.clear();
+    // Workers finish their request and post the answer to a stopped context (dropped with it);
+    // queued requests are dropped here.
+    for (auto& pool : pools) pool->Stop();
     acceptor.reset();
     // Destroying the contexts destroys the pending handlers, which own the connections.
     contexts.clear();
@@ -536,6 +661,39 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Han
   threads = std::max(threads, 1);
   impl->shared->options = std::move(options);
   impl->shared->handler = std::move(handler);
+  MetricsRegistry* metrics = impl->shared->options.metrics;
+  if (metrics != nullptr) {
+    impl->shared->connections_gauge =
+        &metrics->AddGauge("gatehouse_http_connections", "Open client connections.");
+    impl->shared->connections_refused =
+        &metrics->AddCounter("gatehouse_http_connections_refused_total",
+                             "Connections closed at once because max_connections were open.");
+  }
+  for (const RouteClass& spec : impl->shared->options.route_classes) {
+    auto route = std::make_unique<RouteState>();
+    route->spec = spec;
+    if (spec.worker_threads > 0) {
+      BoundedWorkPoolOptions pool;
+      pool.name = spec.name;
+      pool.threads = spec.worker_threads;
+      // The in-flight cap bounds the queue; without one, a generous fixed bound.
+      pool.queue_capacity = spec.max_in_flight != 0 ? spec.max_in_flight : 1024;
+      pool.nice = spec.worker_nice;
+      impl->pools.push_back(std::make_unique<BoundedWorkPool>(pool));
+      route->pool = impl->pools.back().get();
+    }
+    if (metrics != nullptr) {
+      route->in_flight_gauge =
+          &metrics->AddGauge("gatehouse_http_in_flight",
+                             "Requests being handled or waiting for a worker, by route class.",
+                             {{"class", spec.name}});
+      route->overloaded = &metrics->AddCounter(
+          "gatehouse_http_overloaded_total",
+          "Requests answered at once because their route class was at its limit.",
+          {{"class", spec.name}});
+    }
+    impl->shared->routes.push_back(std::move(route));
+  }
   for (int i = 0; i < threads; ++i) {
     impl->contexts.push_back(std::make_unique<net::io_context>(1));
   }

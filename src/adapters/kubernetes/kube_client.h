@@ -46,7 +46,8 @@ class KubeClient {
   std::chrono::milliseconds timeout_;
 };
 
-// Fetches `data[key]` of a ConfigMap for a WatchedSource (absent ConfigMap or key: nullopt).
+// Fetches `data[key]` of a ConfigMap for a WatchedSource (absent ConfigMap or key: nullopt, which
+// WatchedSource reports as a "source_missing" failure, never as an empty version).
 WatchedSource::Fetcher ConfigMapFetcher(std::shared_ptr<KubeClient> client,
                                         std::string namespace_name, std::string name,
                                         std::string key);

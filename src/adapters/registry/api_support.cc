@@ -1,5 +1,6 @@
 #include "adapters/registry/api_support.h"
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 
@@ -49,6 +50,7 @@ ServerResponse FromError(const Error& error) {
     return ApiError(500, "INTERNAL_SERVER_ERROR", "the registry database failed");
   }
   if (error.code == "unauthorized") return ApiError(401, "UNAUTHORIZED", error.message);
+  if (error.code == "throttled") return ApiError(429, "TOO_MANY_REQUESTS", error.message);
   return BadRequest(error.message);
 }
 
@@ -109,6 +111,79 @@ Value UserJson(const registry::User& user) {
 const std::string* StringField(const Value& body, std::string_view key) {
   const Value* field = body.Find(key);
   return field != nullptr ? field->AsString() : nullptr;
+}
+
+namespace {
+
+bool HasType(const Value& value, FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return value.is_string();
+    case FieldType::kBool:
+      return value.is_bool();
+    case FieldType::kInteger:
+      return value.kind() == value::Kind::kInt;
+    case FieldType::kArray:
+      return value.is_array();
+    case FieldType::kObject:
+      return value.is_object();
+  }
+  return false;
+}
+
+std::string_view TypeWords(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kBool:
+      return "true or false";
+    case FieldType::kInteger:
+      return "an integer";
+    case FieldType::kArray:
+      return "a list";
+    case FieldType::kObject:
+      return "an object";
+  }
+  return "valid";
+}
+
+// At most this much of an unknown key is echoed, printable characters only.
+constexpr std::size_t kMaxEchoedKeyBytes = 64;
+
+std::string EchoKey(std::string_view key) {
+  std::string out;
+  for (std::size_t i = 0; i < key.size() && i < kMaxEchoedKeyBytes; ++i) {
+    const auto c = static_cast<unsigned char>(key[i]);
+    out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? key[i] : '?';
+  }
+  if (key.size() > kMaxEchoedKeyBytes) out += "...";
+  return out;
+}
+
+}  // namespace
+
+Status CheckFields(const Value& object, const std::vector<FieldSpec>& fields,
+                   std::string_view where) {
+  const value::Object* members = object.AsObject();
+  if (members == nullptr) return Ok();
+  for (const value::Member& member : *members) {
+    auto spec = std::find_if(fields.begin(), fields.end(),
+                             [&](const FieldSpec& f) { return f.name == member.key; });
+    if (spec == fields.end()) {
+      std::string known;
+      for (const FieldSpec& field : fields) {
+        known += (known.empty() ? "" : ", ") + std::string(field.name);
+      }
+      return MakeError("invalid_argument", "unknown field \"" + std::string(where) +
+                                               EchoKey(member.key) + "\" (known: " + known + ")");
+    }
+    if (!member.value.is_null() && !HasType(member.value, spec->type)) {
+      return MakeError("invalid_argument", "field \"" + std::string(where) +
+                                               std::string(spec->name) + "\" must be " +
+                                               std::string(TypeWords(spec->type)));
+    }
+  }
+  return Ok();
 }
 
 // Harbor's public flag: `public: true` or `metadata: {public: "true"}`. nullopt when absent;

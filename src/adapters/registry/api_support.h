@@ -40,6 +40,26 @@ bool IsPrintable(std::string_view text);
 value::Value TimeValue(std::int64_t unix_seconds);
 value::Value UserJson(const registry::User& user);
 const std::string* StringField(const value::Value& body, std::string_view key);
+
+// The JSON type a body field must have; null always counts as "absent".
+enum class FieldType { kString, kBool, kInteger, kArray, kObject };
+
+// One field a request body may hold (Harbor's swagger definition names the set).
+struct FieldSpec {
+  std::string_view name;
+  FieldType type;
+};
+
+// Strict decoding (DESIGN: API bodies refuse fields they do not know): "invalid_argument",
+// naming the field, for a member of `object` that `fields` does not list (`unknown field
+// "rol_id" (known: role_id)`) or whose value is neither null nor of the listed type (`field
+// "role_id" must be an integer`; an integer is a JSON number without fraction or exponent).
+// `where` prefixes the names of nested objects ("member_user."). A misspelt or mistyped field
+// must not answer 200 and change nothing. An `object` that is not an object is left to the
+// caller. Ok otherwise.
+Status CheckFields(const value::Value& object, const std::vector<FieldSpec>& fields,
+                   std::string_view where = "");
+
 // ?page= and ?page_size=. Errors: "invalid_argument".
 Result<registry::PageRequest> PageOf(const ServerRequest& request);
 

@@ -1,11 +1,14 @@
 #include "adapters/registry/caller_authenticator.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string_view>
 #include <utility>
 
+#include "adapters/log/log.h"
+#include "adapters/log/log_rate_limiter.h"
 #include "adapters/registry/access_tokens.h"
 #include "adapters/registry/basic_auth.h"
 #include "authn/jwt/jws.h"
@@ -27,6 +30,10 @@ bool IsStoreFailure(const Error& error) {
   return error.code == "store_unavailable" || error.code == "store_error";
 }
 
+// Account names in log lines are attacker-chosen: bounded, so a flood of long names cannot
+// fill the log.
+constexpr std::size_t kMaxLoggedNameBytes = 128;
+
 std::string FirstExtra(const k8s::UserInfo& user, const char* key) {
   const std::vector<std::string>* values = user.FindExtra(key);
   return values != nullptr && !values->empty() ? values->front() : std::string();
@@ -36,6 +43,35 @@ std::string FirstExtra(const k8s::UserInfo& user, const char* key) {
 
 Error Unauthorized(std::string message) { return MakeError("unauthorized", std::move(message)); }
 
+// Counters registered once (the request path only touches atomics) and the failure log's limit.
+struct CallerAuthenticator::FailureMetrics {
+  static constexpr std::size_t kReasons = 5;
+  static constexpr const char* kReasonNames[kReasons] = {"wrong_secret", "unknown_account",
+                                                         "disabled", "expired", "throttled"};
+  std::array<Counter*, kReasons> by_reason{};
+  Counter* throttled_by_source = nullptr;
+  Counter* throttled_by_account = nullptr;
+  LogRateLimiter log_limit;
+
+  FailureMetrics(MetricsRegistry* metrics, int logs_per_second, const Clock& clock)
+      : log_limit(logs_per_second, clock) {
+    if (metrics == nullptr) return;
+    for (std::size_t i = 0; i < kReasons; ++i) {
+      by_reason[i] = &metrics->AddCounter("gatehouse_registry_login_failures_total",
+                                          "Refused registry logins (Basic credentials), by reason.",
+                                          {{"reason", kReasonNames[i]}});
+    }
+    throttled_by_source = &metrics->AddCounter(
+        "gatehouse_registry_logins_throttled_total",
+        "Registry logins refused without a password check, by the bucket that was empty.",
+        {{"by", "source"}});
+    throttled_by_account = &metrics->AddCounter(
+        "gatehouse_registry_logins_throttled_total",
+        "Registry logins refused without a password check, by the bucket that was empty.",
+        {{"by", "account"}});
+  }
+};
+
 CallerAuthenticator::CallerAuthenticator(CallerAuthOptions options, registry::RegistryStore& store,
                                          std::shared_ptr<authn::TokenAuthenticator> oidc,
                                          registry::VerifiedSecretCache& cache, const Clock& clock)
@@ -43,7 +79,52 @@ CallerAuthenticator::CallerAuthenticator(CallerAuthOptions options, registry::Re
       store_(store),
       oidc_(std::move(oidc)),
       cache_(cache),
-      clock_(clock) {}
+      clock_(clock),
+      throttle_(options_.throttle, clock),
+      failures_(std::make_unique<FailureMetrics>(options_.metrics,
+                                                 options_.max_failure_logs_per_second, clock)) {}
+
+CallerAuthenticator::~CallerAuthenticator() = default;
+
+std::chrono::seconds CallerAuthenticator::throttle_retry_after() const {
+  const int burst =
+      std::max(1, std::min(options_.throttle.source_burst > 0 ? options_.throttle.source_burst
+                                                              : options_.throttle.account_burst,
+                           options_.throttle.account_burst > 0 ? options_.throttle.account_burst
+                                                               : options_.throttle.source_burst));
+  const auto step = std::chrono::ceil<std::chrono::seconds>(options_.throttle.period / burst);
+  return std::max(std::chrono::seconds(1), step);
+}
+
+std::optional<Error> CallerAuthenticator::Throttle(const Attempt& attempt) {
+  std::optional<registry::Throttled> throttled = throttle_.Check(attempt.source, attempt.account);
+  if (!throttled) return std::nullopt;
+  const bool by_source = throttled->by == registry::Throttled::By::kSource;
+  Counter* counter = by_source ? failures_->throttled_by_source : failures_->throttled_by_account;
+  if (counter != nullptr) counter->Inc();
+  Error error = MakeError("throttled", "too many failed logins; retry in " +
+                                           std::to_string(throttled->retry_after.count()) + " s");
+  (void)Refuse(attempt, Failure::kThrottled, error.message, /*spent_check=*/false);
+  return error;
+}
+
+Error CallerAuthenticator::Refuse(const Attempt& attempt, Failure why, std::string client_message,
+                                  bool spent_check) {
+  const auto reason = static_cast<std::size_t>(why);
+  if (Counter* counter = failures_->by_reason[reason]) counter->Inc();
+  // A refusal that cost a PBKDF2 check (a wrong secret, or the dummy check of an unknown name or
+  // an expired token) spends a try; a right secret on a disabled or expired robot does not.
+  if (spent_check) throttle_.RecordFailure(attempt.source, attempt.account);
+  if (std::optional<std::uint64_t> left_out = failures_->log_limit.Allow()) {
+    LogFields fields = {{"account", attempt.account.substr(0, kMaxLoggedNameBytes)},
+                        {"source", std::string(attempt.remote)},
+                        {"reason", FailureMetrics::kReasonNames[reason]}};
+    if (*left_out > 0) fields.emplace_back("left_out", std::to_string(*left_out));
+    LogWarn("registry login refused", fields);
+  }
+  if (why == Failure::kThrottled) return MakeError("throttled", std::move(client_message));
+  return Unauthorized(std::move(client_message));
+}
 
 bool CallerAuthenticator::Verify(std::string_view secret, std::string_view stored) const {
   return options_.verify_secret ? options_.verify_secret(secret, stored)
@@ -76,41 +157,53 @@ Result<Caller> CallerAuthenticator::Authenticate(const ServerRequest& request) {
     case Credentials::Kind::kBasic:
       break;
   }
-  return AuthenticateBasic(credentials->username, credentials->password, request.deadline);
+  return AuthenticateBasic(credentials->username, credentials->password, request.deadline,
+                           request.remote_address);
 }
 
 Result<Caller> CallerAuthenticator::AuthenticateBasic(
     const std::string& username, const std::string& password,
-    std::chrono::steady_clock::time_point deadline) {
+    std::chrono::steady_clock::time_point deadline, std::string_view source) {
   if (password.empty()) return Unauthorized(kBadCredentials);
+  const Attempt attempt{source, registry::LoginThrottle::SourceKey(source), username};
   if (registry::HasRobotPrefix(username, options_.robot_prefix)) {
-    return AuthenticateRobot(username, password);
+    return AuthenticateRobot(attempt, password);
   }
   if (authn::jwt::LooksLikeJws(password)) return AuthenticateIdToken(password, deadline);
-  return AuthenticateAccessToken(username, password);
+  return AuthenticateAccessToken(attempt, password);
 }
 
-Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
+Result<Caller> CallerAuthenticator::AuthenticateRobot(const Attempt& attempt,
                                                       const std::string& secret) {
+  const std::string& login = attempt.account;
   Result<registry::RobotLogin> parsed = registry::ParseRobotLoginName(login, options_.robot_prefix);
   if (!parsed) {
+    if (std::optional<Error> throttled = Throttle(attempt)) return *throttled;
     VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
+    return Refuse(attempt, Failure::kUnknownAccount, kBadCredentials, true);
   }
   Result<registry::Robot> robot = store_.LoadRobot(parsed->stored_name);
   if (!robot) {
     if (IsStoreFailure(robot.error())) return robot.error();
+    if (std::optional<Error> throttled = Throttle(attempt)) return *throttled;
     VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
+    return Refuse(attempt, Failure::kUnknownAccount, kBadCredentials, true);
   }
   if (!cache_.Contains(login, secret, robot->secret_hash)) {
-    if (!Verify(secret, robot->secret_hash)) return Unauthorized(kBadCredentials);
+    if (std::optional<Error> throttled = Throttle(attempt)) return *throttled;
+    if (!Verify(secret, robot->secret_hash)) {
+      return Refuse(attempt, Failure::kWrongSecret, kBadCredentials, true);
+    }
     cache_.Remember(login, secret, robot->secret_hash);
   }
   // Only after the secret matched: a stranger learns nothing about the account's state.
-  if (robot->disabled) return Unauthorized("robot account " + login + " is disabled");
+  if (robot->disabled) {
+    return Refuse(attempt, Failure::kDisabled, "robot account " + login + " is disabled",
+                  /*spent_check=*/false);
+  }
   if (robot->expires_at != registry::kNever && robot->expires_at <= UnixSeconds(clock_.Now())) {
-    return Unauthorized("robot account " + login + " has expired");
+    return Refuse(attempt, Failure::kExpired, "robot account " + login + " has expired",
+                  /*spent_check=*/false);
   }
   Caller caller;
   caller.kind = CallerKind::kRobot;
@@ -121,34 +214,37 @@ Result<Caller> CallerAuthenticator::AuthenticateRobot(const std::string& login,
   return caller;
 }
 
-Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const std::string& username,
+Result<Caller> CallerAuthenticator::AuthenticateAccessToken(const Attempt& attempt,
                                                             const std::string& secret) {
+  const std::string& username = attempt.account;
   // Every refusal below costs one PBKDF2 check, as a wrong secret does: no timing tells which
   // users exist or which token names they hold.
-  const std::optional<std::string_view> name = AccessTokenNameOfSecret(secret);
-  if (!name) {
+  const auto refuse_after_dummy = [&](Failure why) -> Error {
+    if (std::optional<Error> throttled = Throttle(attempt)) return *throttled;
     VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
-  }
+    return Refuse(attempt, why, kBadCredentials, true);
+  };
+  const std::optional<std::string_view> name = AccessTokenNameOfSecret(secret);
+  if (!name) return refuse_after_dummy(Failure::kWrongSecret);
   Result<registry::User> user = store_.LoadUser(username);
   if (!user) {
     if (IsStoreFailure(user.error())) return user.error();
-    VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
+    return refuse_after_dummy(Failure::kUnknownAccount);
   }
   Result<registry::PersonalAccessToken> token = store_.LoadAccessToken(user->id, *name);
   if (!token) {
     if (IsStoreFailure(token.error())) return token.error();
-    VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
+    return refuse_after_dummy(Failure::kWrongSecret);
   }
   const std::int64_t now = UnixSeconds(clock_.Now());
   if (token->expires_at != registry::kNever && token->expires_at <= now) {
-    VerifyDummy(secret);
-    return Unauthorized(kBadCredentials);
+    return refuse_after_dummy(Failure::kExpired);
   }
   if (!cache_.Contains(username, secret, token->secret_hash)) {
-    if (!Verify(secret, token->secret_hash)) return Unauthorized(kBadCredentials);
+    if (std::optional<Error> throttled = Throttle(attempt)) return *throttled;
+    if (!Verify(secret, token->secret_hash)) {
+      return Refuse(attempt, Failure::kWrongSecret, kBadCredentials, true);
+    }
     cache_.Remember(username, secret, token->secret_hash);
     // Recorded on cold checks only: the hot path stays read-only.
     (void)store_.RecordAccessTokenUse(token->id, now, std::nullopt);

@@ -21,6 +21,98 @@ using namespace api_support;  // NOLINT(google-build-using-namespace)
 using value::Value;
 
 constexpr std::size_t kMaxEntityNameBytes = 255;
+constexpr std::size_t kMaxDescriptionBytes = 1024;
+
+// The fields of Harbor's request bodies (api/v2.0/swagger.yaml). Fields Harbor defines that we
+// do not keep (the read-only ones a client echoes from a GET, member_user.user_id, ...) are
+// accepted; a field no Harbor body has is refused (CheckFields).
+const std::vector<FieldSpec>& RobotCreateFields() {  // RobotCreate
+  static const std::vector<FieldSpec> fields = {
+      {"name", FieldType::kString},      {"description", FieldType::kString},
+      {"secret", FieldType::kString},    {"level", FieldType::kString},
+      {"disable", FieldType::kBool},     {"duration", FieldType::kInteger},
+      {"permissions", FieldType::kArray}};
+  return fields;
+}
+const std::vector<FieldSpec>& RobotFields() {  // Robot, the body of PUT /robots/{id}
+  static const std::vector<FieldSpec> fields = {
+      {"id", FieldType::kInteger},           {"name", FieldType::kString},
+      {"description", FieldType::kString},   {"secret", FieldType::kString},
+      {"level", FieldType::kString},         {"duration", FieldType::kInteger},
+      {"editable", FieldType::kBool},        {"disable", FieldType::kBool},
+      {"expires_at", FieldType::kInteger},   {"permissions", FieldType::kArray},
+      {"creator_type", FieldType::kString},  {"creator_ref", FieldType::kInteger},
+      {"creation_time", FieldType::kString}, {"update_time", FieldType::kString}};
+  return fields;
+}
+const std::vector<FieldSpec>& RobotPermissionFields() {  // RobotPermission
+  static const std::vector<FieldSpec> fields = {{"kind", FieldType::kString},
+                                                {"namespace", FieldType::kString},
+                                                {"access", FieldType::kArray}};
+  return fields;
+}
+const std::vector<FieldSpec>& AccessFields() {  // Access
+  static const std::vector<FieldSpec> fields = {{"resource", FieldType::kString},
+                                                {"action", FieldType::kString},
+                                                {"effect", FieldType::kString}};
+  return fields;
+}
+const std::vector<FieldSpec>& RobotSecretFields() {  // RobotSec, the body of PATCH
+  static const std::vector<FieldSpec> fields = {{"secret", FieldType::kString}};
+  return fields;
+}
+const std::vector<FieldSpec>& RoleRequestFields() {  // RoleRequest, PUT .../members/{mid}
+  static const std::vector<FieldSpec> fields = {{"role_id", FieldType::kInteger}};
+  return fields;
+}
+const std::vector<FieldSpec>& ProjectMemberFields() {  // ProjectMember, POST .../members
+  static const std::vector<FieldSpec> fields = {{"role_id", FieldType::kInteger},
+                                                {"member_user", FieldType::kObject},
+                                                {"member_group", FieldType::kObject}};
+  return fields;
+}
+const std::vector<FieldSpec>& UserEntityFields() {  // UserEntity
+  static const std::vector<FieldSpec> fields = {{"user_id", FieldType::kInteger},
+                                                {"username", FieldType::kString}};
+  return fields;
+}
+const std::vector<FieldSpec>& UserGroupFields() {  // UserGroup
+  static const std::vector<FieldSpec> fields = {{"id", FieldType::kInteger},
+                                                {"group_name", FieldType::kString},
+                                                {"group_type", FieldType::kInteger},
+                                                {"ldap_group_dn", FieldType::kString}};
+  return fields;
+}
+
+// Answers that must not tell whether something exists. Each is one fixed text (or one built
+// from the request alone), so a missing object and one hidden from the caller answer byte for
+// byte alike: status, headers and body.
+constexpr std::string_view kNoSuchRobot = "no such robot account";
+constexpr std::string_view kNoSuchMember = "no such member";
+
+ServerResponse NoSuchRobot() { return ApiError(404, "NOT_FOUND", kNoSuchRobot); }
+ServerResponse NoSuchMember() { return ApiError(404, "NOT_FOUND", kNoSuchMember); }
+
+// A store failure of an operation on a robot or a member; "not_found" (also when the object
+// went away meanwhile) is the fixed answer above, never the store's message.
+ServerResponse RobotError(const Error& error) {
+  return error.code == "not_found" ? NoSuchRobot() : FromError(error);
+}
+ServerResponse MemberError(const Error& error) {
+  return error.code == "not_found" ? NoSuchMember() : FromError(error);
+}
+
+// "project \"team-a\" not found", from the name the caller gave.
+std::string NamedProjectNotFound(std::string_view name) {
+  return "project \"" + std::string(name) + "\" not found";
+}
+
+// A store failure loading a project; "not_found" answers `not_found_message`, the same text a
+// project hidden from the caller answers.
+ServerResponse ProjectError(const Error& error, std::string_view not_found_message) {
+  return error.code == "not_found" ? ApiError(404, "NOT_FOUND", not_found_message)
+                                   : FromError(error);
+}
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
@@ -122,14 +214,17 @@ Result<std::optional<bool>> PublicFlag(const Value& body) {
   return std::optional<bool>();
 }
 
+// Harbor's role_id: an integer (CheckFields refuses "1" or "guest"; a role a client meant to
+// change must not be read loosely).
 Result<registry::Role> RoleField(const Value& body) {
   const Value* role = body.Find("role_id");
-  if (role == nullptr) return MakeError("invalid_argument", "role_id is required");
+  if (role == nullptr || role->is_null()) {
+    return MakeError("invalid_argument", "role_id is required");
+  }
   std::optional<registry::Role> parsed;
-  if (std::optional<std::int64_t> id = role->AsInt(); id && *id >= 1 && *id <= 5) {
+  if (std::optional<std::int64_t> id = role->AsInt();
+      role->kind() == value::Kind::kInt && id && *id >= 1 && *id <= 5) {
     parsed = registry::ParseRole(std::to_string(*id));
-  } else if (const std::string* name = role->AsString(); name != nullptr) {
-    parsed = registry::ParseRole(*name);
   }
   if (!parsed) {
     return MakeError("invalid_argument",
@@ -148,6 +243,10 @@ Result<std::vector<std::string>> PermissionActions(const Value& permission) {
   }
   std::vector<std::string> actions;
   for (const Value& entry : *access->AsArray()) {
+    if (!entry.is_object()) return MakeError("invalid_argument", "access entries must be objects");
+    if (Status known = CheckFields(entry, AccessFields(), "permissions.access."); !known) {
+      return known.error();
+    }
     const std::string* resource = StringField(entry, "resource");
     const std::string* action = StringField(entry, "action");
     const std::string* effect = StringField(entry, "effect");
@@ -187,6 +286,12 @@ Result<std::vector<registry::RobotPermission>> ParsePermissions(const Value& bod
   }
   std::vector<registry::RobotPermission> out;
   for (const Value& permission : *permissions->AsArray()) {
+    if (!permission.is_object()) {
+      return MakeError("invalid_argument", "permissions must be objects");
+    }
+    if (Status known = CheckFields(permission, RobotPermissionFields(), "permissions."); !known) {
+      return known.error();
+    }
     const std::string* kind = StringField(permission, "kind");
     const std::string* ns = StringField(permission, "namespace");
     if (kind != nullptr && *kind != "project") {
@@ -214,6 +319,53 @@ Result<std::optional<std::int64_t>> DurationField(const Value& body) {
   return std::optional<std::int64_t>(*days);
 }
 
+// The body of PUT /robots/{id} (Harbor's Robot) as a change to `robot`: only the fields given
+// are set, so the store merges the rest inside its transaction (RobotUpdate). name and level,
+// when given, must be as GET returns them (Harbor: "cannot update the level or name of robot");
+// a secret is changed by PATCH, so a non-empty one here is refused rather than ignored; the
+// other read-only fields are ignored. Errors: "invalid_argument" naming the field.
+Result<registry::RobotUpdate> DecodeRobotUpdate(const Value& body, const registry::Robot& robot,
+                                                std::string_view prefix) {
+  if (Status known = CheckFields(body, RobotFields()); !known) return known.error();
+  const std::string* name = StringField(body, "name");
+  const std::string* level = StringField(body, "level");
+  const std::string_view robot_level =
+      robot.level == registry::RobotLevel::kProject ? "project" : "system";
+  if ((name != nullptr && *name != registry::RobotLoginName(prefix, robot.name)) ||
+      (level != nullptr && *level != robot_level)) {
+    return MakeError("invalid_argument", "cannot update the level or name of robot");
+  }
+  if (const std::string* secret = StringField(body, "secret");
+      secret != nullptr && !secret->empty()) {
+    return MakeError("invalid_argument",
+                     "a robot's secret is changed with PATCH /robots/{id}, not PUT");
+  }
+  registry::RobotUpdate update;
+  if (const std::string* description = StringField(body, "description")) {
+    if (description->size() > kMaxDescriptionBytes) {
+      return MakeError("invalid_argument", "description is too long");
+    }
+    update.description = *description;
+  }
+  if (const Value* disable = body.Find("disable"); disable != nullptr && !disable->is_null()) {
+    update.disabled = *disable->AsBool();
+  }
+  Result<std::optional<std::int64_t>> duration = DurationField(body);
+  if (!duration) return duration.error();
+  if (duration->has_value()) {
+    // Harbor counts the days from the creation time, which never changes.
+    update.expires_at =
+        **duration == -1 ? registry::kNever : robot.creation_time + **duration * 86400;
+  }
+  if (const Value* permissions = body.Find("permissions");
+      permissions != nullptr && !permissions->is_null()) {
+    Result<std::vector<registry::RobotPermission>> parsed = ParsePermissions(body);
+    if (!parsed) return parsed.error();
+    update.permissions = std::move(parsed).value();
+  }
+  return update;
+}
+
 }  // namespace
 
 RegistryApi::RegistryApi(RegistryApiOptions options, registry::RegistryStore& store,
@@ -238,6 +390,10 @@ ServerResponse RegistryApi::Handle(const ServerRequest& request) {
     if (response.status == 401) {
       response.headers.emplace_back("WWW-Authenticate",
                                     registry::TokenEndpointChallenge(options_.challenge_realm));
+    } else if (response.status == 429) {
+      response.headers.emplace_back("Retry-After",
+                                    std::to_string(authenticator_.throttle_retry_after().count()));
+      response.delay = authenticator_.options().throttled_answer_delay;
     }
     return response;
   }
@@ -294,7 +450,8 @@ ServerResponse RegistryApi::Route(Call& call) {
 
 std::optional<ServerResponse> RegistryApi::Refusal(const Call& call,
                                                    const registry::Project& project, Need need,
-                                                   std::string_view hidden_message) {
+                                                   std::string_view hidden_message,
+                                                   ShownTo shown_to) {
   if (call.sysadmin()) return std::nullopt;
   if (call.caller.kind != CallerKind::kUser) return Forbidden("robot accounts may not do this");
   Result<std::vector<registry::ProjectRoles>> access =
@@ -303,7 +460,9 @@ std::optional<ServerResponse> RegistryApi::Refusal(const Call& call,
   const std::vector<registry::Role> none;
   const std::vector<registry::Role>& roles = access->empty() ? none : access->front().roles;
   const bool member = !roles.empty();
-  if (!member && !project.is_public) return ApiError(404, "NOT_FOUND", hidden_message);
+  if (!member && (!project.is_public || shown_to == ShownTo::kMembers)) {
+    return ApiError(404, "NOT_FOUND", hidden_message);
+  }
   switch (need) {
     case Need::kSee:
       return std::nullopt;
@@ -336,11 +495,13 @@ Result<registry::Project> ResolveProject(registry::RegistryStore& store,
   return store.LoadProject(ref);
 }
 
-// What the store says of a project that does not exist, for one the caller may not see.
-std::string HiddenProject(const registry::Project& project, const ServerRequest& request,
-                          const std::string& ref) {
-  return ProjectIdOf(request, ref) ? "project " + std::to_string(project.id) + " not found"
-                                   : "project \"" + project.name + "\" not found";
+// What a project reference the caller may not know of answers, missing or hidden alike: built
+// from the reference alone, never from a stored project.
+std::string ProjectNotFound(const ServerRequest& request, const std::string& ref) {
+  if (std::optional<std::int64_t> id = ProjectIdOf(request, ref)) {
+    return "project " + std::to_string(*id) + " not found";
+  }
+  return NamedProjectNotFound(ref);
 }
 
 ServerResponse SysadminOnly() { return Forbidden("only system administrators may do this"); }
@@ -350,10 +511,10 @@ ServerResponse SysadminOnly() { return Forbidden("only system administrators may
 std::variant<registry::Project, ServerResponse> RegistryApi::ProjectFor(Call& call,
                                                                         const std::string& ref,
                                                                         Need need) {
+  const std::string not_found = ProjectNotFound(call.request, ref);
   Result<registry::Project> project = ResolveProject(store_, call.request, ref);
-  if (!project) return FromError(project.error());
-  if (std::optional<ServerResponse> refused =
-          Refusal(call, *project, need, HiddenProject(*project, call.request, ref))) {
+  if (!project) return ProjectError(project.error(), not_found);
+  if (std::optional<ServerResponse> refused = Refusal(call, *project, need, not_found)) {
     return *std::move(refused);
   }
   return *std::move(project);
@@ -367,9 +528,9 @@ ServerResponse RegistryApi::Projects(Call& call) {
     if (Status valid = registry::ValidateProjectName(*name); !valid)
       return FromError(valid.error());
     Result<registry::Project> project = store_.LoadProject(*name);
-    if (!project) return FromError(project.error());
+    if (!project) return ProjectError(project.error(), NamedProjectNotFound(*name));
     if (std::optional<ServerResponse> refused =
-            Refusal(call, *project, Need::kSee, "project \"" + *name + "\" not found")) {
+            Refusal(call, *project, Need::kSee, NamedProjectNotFound(*name))) {
       return *refused;
     }
     return Empty();
@@ -462,6 +623,9 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
   if (request.method == "POST") {
     Result<Value> body = call.Body(options_.max_body_bytes);
     if (!body) return FromError(body.error());
+    if (Status known = CheckFields(*body, ProjectMemberFields()); !known) {
+      return FromError(known.error());
+    }
     Result<registry::Role> role = RoleField(*body);
     if (!role) return FromError(role.error());
     const Value* user = body->Find("member_user");
@@ -470,6 +634,11 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
     const bool has_group = group != nullptr && !group->is_null();
     if (has_user == has_group) {
       return BadRequest("exactly one of member_user and member_group is required");
+    }
+    if (Status known = has_user ? CheckFields(*user, UserEntityFields(), "member_user.")
+                                : CheckFields(*group, UserGroupFields(), "member_group.");
+        !known) {
+      return FromError(known.error());
     }
     const std::string* name =
         has_user ? StringField(*user, "username") : StringField(*group, "group_name");
@@ -498,24 +667,27 @@ ServerResponse RegistryApi::Member(Call& call, const std::string& ref, const std
   // Member ids are looked up within this project only: an administrator of it cannot reach a
   // member of another project through its path.
   std::optional<std::int64_t> id = ParseId(member);
-  if (!id) return ApiError(404, "NOT_FOUND", "no such member");
+  if (!id) return NoSuchMember();
   if (method == "GET") {
     Result<registry::Member> loaded = store_.LoadMember(project->id, *id);
-    if (!loaded) return FromError(loaded.error());
+    if (!loaded) return MemberError(loaded.error());
     return JsonResponse(200, MemberJson(*loaded));
   }
   if (method == "PUT") {
     Result<Value> body = call.Body(options_.max_body_bytes);
     if (!body) return FromError(body.error());
+    if (Status known = CheckFields(*body, RoleRequestFields()); !known) {
+      return FromError(known.error());
+    }
     Result<registry::Role> role = RoleField(*body);
     if (!role) return FromError(role.error());
     Result<registry::Member> updated = store_.UpdateMemberRole(call.actor, project->id, *id, *role);
-    if (!updated) return FromError(updated.error());
+    if (!updated) return MemberError(updated.error());
     return Empty();
   }
   if (method == "DELETE") {
     Status removed = store_.RemoveMember(call.actor, project->id, *id);
-    if (!removed) return FromError(removed.error());
+    if (!removed) return MemberError(removed.error());
     return Empty();
   }
   return MethodNotAllowed("GET, PUT, DELETE");
@@ -549,28 +721,34 @@ ServerResponse RegistryApi::Robots(Call& call) {
         }
       }
     }
-    std::string hidden;  // what a missing project named by ?project= would answer
+    std::string not_found;  // what the project named by ?project= or ProjectID= answers
     if (const std::string* name = request.FindQuery("project"); name != nullptr) {
+      not_found = ProjectNotFound(request, *name);
       Result<registry::Project> project = ResolveProject(store_, request, *name);
-      if (!project) return FromError(project.error());
+      if (!project) return ProjectError(project.error(), not_found);
       filter.project_id = project->id;
-      hidden = HiddenProject(*project, request, *name);
+    } else if (filter.project_id) {
+      not_found = "project " + std::to_string(*filter.project_id) + " not found";
     }
     if (!call.sysadmin()) {
-      // A project administrator lists the robots of one project it administers.
-      if (!filter.project_id || filter.level == registry::RobotLevel::kSystem) {
+      // A project administrator lists the robots of one project it administers. The project
+      // is checked before anything else is refused, so a hidden one answers as a missing one
+      // whatever else the query says.
+      if (!filter.project_id) {
         return Forbidden(
             "only system administrators may list robots beyond one project "
             "(q=Level=project,ProjectID=<id>)");
       }
-      filter.level = registry::RobotLevel::kProject;
       Result<registry::Project> project = store_.LoadProjectById(*filter.project_id);
-      if (!project) return FromError(project.error());
-      if (std::optional<ServerResponse> refused = Refusal(
-              call, *project, Need::kAdmin,
-              hidden.empty() ? "project " + std::to_string(project->id) + " not found" : hidden)) {
+      if (!project) return ProjectError(project.error(), not_found);
+      if (std::optional<ServerResponse> refused =
+              Refusal(call, *project, Need::kAdmin, not_found)) {
         return *refused;
       }
+      if (filter.level == registry::RobotLevel::kSystem) {
+        return Forbidden("only system administrators may list system robots");
+      }
+      filter.level = registry::RobotLevel::kProject;
     }
     Result<registry::Listing<registry::Robot>> listing = store_.ListRobots(filter);
     if (!listing) return FromError(listing.error());
@@ -581,12 +759,15 @@ ServerResponse RegistryApi::Robots(Call& call) {
   if (request.method != "POST") return MethodNotAllowed("GET, POST");
   Result<Value> body = call.Body(options_.max_body_bytes);
   if (!body) return FromError(body.error());
+  if (Status known = CheckFields(*body, RobotCreateFields()); !known) {
+    return FromError(known.error());
+  }
   RobotRequest robot;
   const std::string* name = StringField(*body, "name");
   if (name == nullptr) return BadRequest("name is required");
   robot.name = *name;
   if (const std::string* description = StringField(*body, "description")) {
-    if (description->size() > 1024) return BadRequest("description is too long");
+    if (description->size() > kMaxDescriptionBytes) return BadRequest("description is too long");
     robot.description = *description;
   }
   if (const std::string* secret = StringField(*body, "secret")) robot.secret = *secret;
@@ -608,9 +789,9 @@ ServerResponse RegistryApi::Robots(Call& call) {
         return Forbidden("only system administrators may grant access to every project");
       }
       Result<registry::Project> project = store_.LoadProject(permission.project);
-      if (!project) return FromError(project.error());
-      if (std::optional<ServerResponse> refused = Refusal(
-              call, *project, Need::kAdmin, "project \"" + permission.project + "\" not found")) {
+      if (!project) return ProjectError(project.error(), NamedProjectNotFound(permission.project));
+      if (std::optional<ServerResponse> refused =
+              Refusal(call, *project, Need::kAdmin, NamedProjectNotFound(permission.project))) {
         return *refused;
       }
     }
@@ -642,20 +823,19 @@ ServerResponse RegistryApi::Robots(Call& call) {
 }
 
 ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
+  // To a non-administrator, a missing id, a system robot and a robot of a project it is no
+  // member of all answer NoSuchRobot(), byte for byte: robot ids do not tell what exists.
   std::optional<std::int64_t> id = ParseId(id_text);
-  if (!id) return ApiError(404, "NOT_FOUND", "no such robot account");
+  if (!id) return NoSuchRobot();
   Result<registry::Robot> robot = store_.LoadRobotById(*id);
-  if (!robot) return FromError(robot.error());
+  if (!robot) return RobotError(robot.error());
   std::string owner;  // the project of a project robot, for a project administrator
   if (!call.sysadmin()) {
-    // 404 as for a missing id: system robots' ids are not for non-administrators to learn.
-    if (robot->level != registry::RobotLevel::kProject) {
-      return ApiError(404, "NOT_FOUND", "no such robot account");
-    }
+    if (robot->level != registry::RobotLevel::kProject) return NoSuchRobot();
     Result<registry::Project> project = store_.LoadProjectById(robot->project_id);
-    if (!project) return FromError(project.error());
+    if (!project) return RobotError(project.error());
     if (std::optional<ServerResponse> refused =
-            Refusal(call, *project, Need::kAdmin, "robot " + std::to_string(*id) + " not found")) {
+            Refusal(call, *project, Need::kAdmin, kNoSuchRobot, ShownTo::kMembers)) {
       return *refused;
     }
     owner = project->name;
@@ -665,7 +845,7 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
   if (method == "GET") return JsonResponse(200, RobotJson(*robot, options_.robot_prefix));
   if (method == "DELETE") {
     Status deleted = store_.DeleteRobot(call.actor, *id);
-    if (!deleted) return FromError(deleted.error());
+    if (!deleted) return RobotError(deleted.error());
     cache_.Invalidate(login);
     return Empty();
   }
@@ -674,11 +854,14 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
     if (!call.request.body.empty()) {
       Result<Value> body = call.Body(options_.max_body_bytes);
       if (!body) return FromError(body.error());
+      if (Status known = CheckFields(*body, RobotSecretFields()); !known) {
+        return FromError(known.error());
+      }
       if (const std::string* secret = StringField(*body, "secret")) chosen = *secret;
     }
     Result<RobotWithSecret> rotated = RotateRobotAccount(store_, call.actor, options_.robot_prefix,
                                                          *id, chosen, options_.hashing);
-    if (!rotated) return FromError(rotated.error());
+    if (!rotated) return RobotError(rotated.error());
     cache_.Invalidate(login);
     Value out = Value::MakeObject();
     // Harbor echoes nothing when the caller chose the secret; a generated one is shown once.
@@ -688,38 +871,19 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
   if (method == "PUT") {
     Result<Value> body = call.Body(options_.max_body_bytes);
     if (!body) return FromError(body.error());
-    registry::RobotUpdate update;
-    update.description = robot->description;
-    update.permissions = robot->permissions;
-    update.disabled = robot->disabled;
-    update.expires_at = robot->expires_at;
-    if (const std::string* description = StringField(*body, "description")) {
-      if (description->size() > 1024) return BadRequest("description is too long");
-      update.description = *description;
-    }
-    if (const Value* disable = body->Find("disable"); disable != nullptr && !disable->is_null()) {
-      if (!disable->is_bool()) return BadRequest("disable must be true or false");
-      update.disabled = *disable->AsBool();
-    }
-    Result<std::optional<std::int64_t>> duration = DurationField(*body);
-    if (!duration) return FromError(duration.error());
-    if (duration->has_value()) {
-      update.expires_at =
-          **duration == -1 ? registry::kNever : robot->creation_time + **duration * 86400;
-    }
-    if (const Value* permissions = body->Find("permissions");
-        permissions != nullptr && !permissions->is_null()) {
-      Result<std::vector<registry::RobotPermission>> parsed = ParsePermissions(*body);
-      if (!parsed) return FromError(parsed.error());
-      for (const registry::RobotPermission& permission : *parsed) {
-        if (!call.sysadmin() && permission.project != owner) {
+    // Only what the body names is sent to the store, which merges it with the robot as stored
+    // inside its write transaction: a concurrent disable or change is not undone.
+    Result<registry::RobotUpdate> update = DecodeRobotUpdate(*body, *robot, options_.robot_prefix);
+    if (!update) return FromError(update.error());
+    if (update->permissions && !call.sysadmin()) {
+      for (const registry::RobotPermission& permission : *update->permissions) {
+        if (permission.project != owner) {
           return Forbidden("a project administrator may grant access to its own project only");
         }
       }
-      update.permissions = std::move(parsed).value();
     }
-    Result<registry::Robot> updated = store_.UpdateRobot(call.actor, *id, update);
-    if (!updated) return FromError(updated.error());
+    Result<registry::Robot> updated = store_.UpdateRobot(call.actor, *id, *update);
+    if (!updated) return RobotError(updated.error());
     cache_.Invalidate(login);
     return Empty();
   }

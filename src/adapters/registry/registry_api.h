@@ -15,7 +15,10 @@
 // Errors are {"errors":[{"code","message"}]}: 400 BAD_REQUEST (malformed JSON, invalid names:
 // nothing is stored), 401 UNAUTHORIZED (with a Basic challenge), 403 FORBIDDEN, 404 NOT_FOUND,
 // 405 METHOD_NOT_ALLOWED, 409 CONFLICT (duplicates), 412 PRECONDITION (a project that still has
-// robots), 500/503. Lists carry X-Total-Count.
+// robots), 500/503. Lists carry X-Total-Count. Robot and member bodies are decoded strictly: a
+// field Harbor's body does not define, or a field of the wrong type ("role_id": "1"), is a 400
+// naming it, never a 200 that changes nothing. PUT /robots/{id} changes only the fields it
+// names, merged with the stored robot inside the store's transaction.
 //
 // Who may call (people; roles come from direct user membership and group membership):
 //   system administrator   everything (a person whose identity-provider groups include the
@@ -27,8 +30,11 @@
 //                          ?q=ProjectID=<id>, create, read, update, rotate, delete); never a
 //                          permission naming another project, "*" or a system robot
 //   system administrator   POST /projects, DELETE /projects/{p}, system robots, /users
-// A project the caller may not see answers 404 exactly as a missing one, so private project
-// names do not leak; a visible one with too small a role answers 403 FORBIDDEN. Robots get 403
+// A project the caller may not see answers 404 exactly as a missing one (status, headers and
+// body byte for byte), so private project names do not leak; a visible one with too small a
+// role answers 403 FORBIDDEN. Likewise a robot id answers a non-administrator exactly as a
+// missing id when it is a system robot or a robot of a project the caller is no member of; a
+// member id of another project, or another person's token id, as a missing one. Robots get 403
 // everywhere but GET /users/current. Personal access tokens are minted only by a person signed
 // in with an identity token (not by another access token: a leaked one must not breed).
 // Bootstrap with the `gatehouse registry` CLI, which works on the store directly.
@@ -90,11 +96,16 @@ class RegistryApi {
   ServerResponse RelinkUser(Call& call, const std::string& id);
 
   enum class Need { kSee, kMember, kAdmin };
+  // Who may learn that something of a project exists: anyone for a public project and its
+  // members for a private one (the project itself), or its members only (its robots: the
+  // public flag opens pulls, not robot ids).
+  enum class ShownTo { kPublicAndMembers, kMembers };
   // nullopt when the caller holds `need` on `project`. Otherwise the answer: 404 with
-  // `hidden_message` when the caller may not even see it (public or member), else 403; or the
-  // store's failure.
+  // `hidden_message` when the caller may not even see it (`shown_to`), else 403; or the
+  // store's failure. `hidden_message` must be what a missing object answers, byte for byte.
   std::optional<ServerResponse> Refusal(const Call& call, const registry::Project& project,
-                                        Need need, std::string_view hidden_message);
+                                        Need need, std::string_view hidden_message,
+                                        ShownTo shown_to = ShownTo::kPublicAndMembers);
   // The project `ref` names (an id, or a name with X-Is-Resource-Name: true) when the caller
   // holds `need` on it; otherwise the answer to send (the store's error or the Refusal).
   std::variant<registry::Project, ServerResponse> ProjectFor(Call& call, const std::string& ref,

@@ -123,6 +123,9 @@ ServerResponse RegistryApi::RevokeTokenOf(Call& call, std::int64_t user_id,
     return ApiError(404, "NOT_FOUND", "no such access token");
   }
   Status revoked = store_.RevokeAccessToken(call.actor, *id);
+  if (!revoked && revoked.error().code == "not_found") {  // revoked meanwhile: the same answer
+    return ApiError(404, "NOT_FOUND", "no such access token");
+  }
   if (!revoked) return FromError(revoked.error());
   cache_.Invalidate(username);
   return Empty();

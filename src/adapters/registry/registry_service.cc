@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/registry_store/open_store.h"
+#include "registry/token_response.h"
 
 namespace gatehouse::adapters::registry_service {
 
@@ -46,6 +47,8 @@ std::unique_ptr<RegistryService> RegistryService::Create(
   auth.robot_prefix = options.robot_prefix;
   auth.admin_group = options.admin_group;
   auth.hashing = options.hashing;
+  auth.throttle = options.throttle;
+  auth.metrics = service->metrics_.get();
   service->authenticator_ = std::make_unique<CallerAuthenticator>(
       auth, *service->store_, std::move(oidc), *service->cache_, clock);
 
@@ -76,6 +79,16 @@ bool RegistryService::Handles(std::string_view path) {
   const std::string_view api = kApiPrefix;
   return path.substr(0, api.size()) == api &&
          (path.size() == api.size() || path[api.size()] == '/');
+}
+
+ServerResponse RegistryService::Overloaded() {
+  ServerResponse response;
+  response.status = 429;
+  response.body = registry::ErrorBodyJson(registry::kErrorTooManyRequests,
+                                          "the registry is busy checking passwords; retry later");
+  response.headers.emplace_back("Retry-After", "1");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
 }
 
 ServerResponse RegistryService::Handle(const ServerRequest& request) {

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "common/result.h"
+#include "registry/login_throttle.h"
 #include "registry/store.h"
 #include "registry/token_signer.h"
 #include "registry/verified_secret_cache.h"
@@ -46,6 +47,7 @@ struct RegistryServiceOptions {
   registry::SigningAlg signing_alg = registry::SigningAlg::kES256;
   registry::VerifiedSecretCacheOptions cache;
   registry::SecretHashOptions hashing;
+  registry::LoginThrottleOptions throttle;
 };
 
 // Where the signing keys of `data_dir` live.
@@ -70,6 +72,9 @@ class RegistryService {
 
   // True for /service/token and /api/v2.0[/...].
   static bool Handles(std::string_view path);
+  // What a registry client gets when the registry's workers are all busy: 429 TOOMANYREQUESTS
+  // with Retry-After, in the registry's error format (clients retry it).
+  static ServerResponse Overloaded();
   ServerResponse Handle(const ServerRequest& request);
   void RefreshMetrics();
 

@@ -77,7 +77,10 @@ TokenEndpoint::TokenEndpoint(TokenEndpointOptions options, registry::RegistrySto
                                                   {{"outcome", "bad_request"}})
                            : nullptr),
       failed_(metrics ? &metrics->AddCounter(kRequestsMetric, kRequestsHelp, {{"outcome", "error"}})
-                      : nullptr) {}
+                      : nullptr),
+      throttled_(
+          metrics ? &metrics->AddCounter(kRequestsMetric, kRequestsHelp, {{"outcome", "throttled"}})
+                  : nullptr) {}
 
 ServerResponse TokenEndpoint::Fail(int status, std::string_view code, std::string_view message,
                                    Counter* outcome) {
@@ -93,6 +96,13 @@ ServerResponse TokenEndpoint::Fail(int status, std::string_view code, std::strin
 ServerResponse TokenEndpoint::FailWith(const Error& error) {
   if (error.code == "unauthorized") {
     return Fail(401, registry::kErrorUnauthorized, error.message, unauthorized_);
+  }
+  if (error.code == "throttled") {
+    ServerResponse response = Fail(429, registry::kErrorTooManyRequests, error.message, throttled_);
+    response.headers.emplace_back("Retry-After",
+                                  std::to_string(authenticator_.throttle_retry_after().count()));
+    response.delay = authenticator_.options().throttled_answer_delay;
+    return response;
   }
   if (error.code == "store_unavailable") {
     return Fail(503, registry::kErrorUnknown, "the registry database is unavailable", failed_);
@@ -158,7 +168,8 @@ ServerResponse TokenEndpoint::HandlePost(const ServerRequest& request) {
     return Fail(400, registry::kErrorInvalidRequest, "username and password are required",
                 bad_request_);
   }
-  Result<Caller> caller = authenticator_.AuthenticateBasic(*username, *password, request.deadline);
+  Result<Caller> caller = authenticator_.AuthenticateBasic(*username, *password, request.deadline,
+                                                           request.remote_address);
   if (!caller) return FailWith(caller.error());
   std::vector<std::string> scopes;
   for (const auto& [key, value] : form->fields) {

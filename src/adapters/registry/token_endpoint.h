@@ -8,8 +8,10 @@
 // (a partial or empty grant is not an error); anonymous callers get what public projects allow.
 // 400 for an unknown service, malformed scopes or a malformed request; 414 for a query beyond
 // the size limit; 401 with a Basic challenge and {"errors":[{code,message}]} for wrong,
-// disabled or expired credentials, also when no scope is asked (`docker login`); 405 for other
-// methods; 503/500 when the store or the signer fails. Never logs or echoes a secret.
+// disabled or expired credentials, also when no scope is asked (`docker login`); 429
+// TOOMANYREQUESTS with Retry-After when the caller's source or account has failed too often
+// (CallerAuthenticator's throttle); 405 for other methods; 503/500 when the store or the signer
+// fails. Never logs or echoes a secret.
 //
 // Thread-safe; Handle() never throws.
 #pragma once
@@ -67,6 +69,7 @@ class TokenEndpoint {
   Counter* unauthorized_ = nullptr;
   Counter* bad_request_ = nullptr;
   Counter* failed_ = nullptr;
+  Counter* throttled_ = nullptr;
 };
 
 }  // namespace gatehouse::adapters::registry_service

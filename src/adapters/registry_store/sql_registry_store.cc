@@ -645,29 +645,46 @@ class SqlRegistryStore final : public registry::RegistryStore {
 
   Result<Robot> UpdateRobot(std::string_view actor, std::int64_t id,
                             const RobotUpdate& update) override {
-    if (auto ok = CheckText("robot description", update.description, true); !ok) {
-      return ok.error();
+    if (update.description) {
+      if (auto ok = CheckText("robot description", *update.description, true); !ok) {
+        return ok.error();
+      }
     }
+    // NULL = keep the stored value (see the COALESCE below).
+    const SqlValue description =
+        update.description ? SqlValue(*update.description) : SqlValue(nullptr);
+    const SqlValue disabled =
+        update.disabled ? SqlValue(Bool(*update.disabled)) : SqlValue(nullptr);
+    const SqlValue expires_at =
+        update.expires_at ? SqlValue(*update.expires_at) : SqlValue(nullptr);
     Robot robot;
     Status status = Write([&](SqlSession& s) -> Status {
+      // Unset fields are merged by the UPDATE itself (COALESCE with NULL), which evaluates on
+      // the row as it is when the row lock is held: a value read before the transaction (or
+      // before the lock, under PostgreSQL's READ COMMITTED) can never be written back over a
+      // concurrent change. The UPDATE comes first so it takes that lock before any read.
+      auto updated = s.Exec(
+          "UPDATE robot SET description = COALESCE(?, description), "
+          "disabled = COALESCE(?, disabled), expires_at = COALESCE(?, expires_at), "
+          "update_time = ? WHERE id = ?",
+          Params{description, disabled, expires_at, Now(), id});
+      if (!updated) return updated.error();
+      if (*updated == 0) return NotFound("robot " + std::to_string(id));
       auto current = RobotById(s, id);
       if (!current) return current.error();
-      std::string owner;
-      if (current->level == RobotLevel::kProject) {
-        auto project = ProjectById(s, current->project_id);
-        if (!project) return project.error();
-        owner = project->name;
+      if (update.permissions) {
+        std::string owner;
+        if (current->level == RobotLevel::kProject) {
+          auto project = ProjectById(s, current->project_id);
+          if (!project) return project.error();
+          owner = project->name;
+        }
+        auto resolved = ResolvePermissions(s, current->level, owner, *update.permissions);
+        if (!resolved) return resolved.error();
+        auto cleared = s.Exec("DELETE FROM robot_permission WHERE robot_id = ?", Params{id});
+        if (!cleared) return cleared.error();
+        if (auto ok = InsertPermissions(s, id, *resolved); !ok) return ok;
       }
-      auto resolved = ResolvePermissions(s, current->level, owner, update.permissions);
-      if (!resolved) return resolved.error();
-      auto updated = s.Exec(
-          "UPDATE robot SET description = ?, disabled = ?, expires_at = ?, update_time = ? "
-          "WHERE id = ?",
-          Params{update.description, Bool(update.disabled), update.expires_at, Now(), id});
-      if (!updated) return updated.error();
-      auto cleared = s.Exec("DELETE FROM robot_permission WHERE robot_id = ?", Params{id});
-      if (!cleared) return cleared.error();
-      if (auto ok = InsertPermissions(s, id, *resolved); !ok) return ok;
       auto loaded = RobotById(s, id);
       if (!loaded) return loaded.error();
       robot = std::move(*loaded);

@@ -8,31 +8,59 @@
 
 namespace gatehouse::adapters {
 
-WatchedSource::WatchedSource(std::string description, Fetcher fetch, Loader load)
-    : description_(std::move(description)), fetch_(std::move(fetch)), load_(std::move(load)) {}
+WatchedSource::WatchedSource(std::string description, Fetcher fetch, Loader load, Observer observe)
+    : description_(std::move(description)),
+      fetch_(std::move(fetch)),
+      load_(std::move(load)),
+      observe_(std::move(observe)) {}
 
 WatchedSource::~WatchedSource() { Stop(); }
 
 Status WatchedSource::Poll() {
+  std::lock_guard<std::mutex> poll_lock(poll_mutex_);
   Result<std::optional<std::string>> fetched = fetch_();
-  std::lock_guard<std::mutex> lock(mutex_);
   if (!fetched) {
-    ++failures_;
-    last_error_ = fetched.error().message;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const bool repeated = fetch_error_ && fetch_error_->code == fetched.error().code &&
+                            fetch_error_->message == fetched.error().message;
+      fetch_error_ = fetched.error();
+      if (repeated) return Ok();
+      ++failures_;
+    }
+    Report(fetched.error());
     return fetched.error();
   }
-  if (last_seen_.has_value() && *last_seen_ == *fetched) return Ok();
-  Status loaded = load_(*fetched);
-  // Remember the text even when refused, so a broken version is reported once, not every poll.
-  last_seen_ = *fetched;
-  if (!loaded) {
-    ++failures_;
-    last_error_ = loaded.error().message;
-    return loaded;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fetch_error_.reset();
+    // Unchanged: nothing new, whether it loaded or was refused (reported once already).
+    if (last_seen_.has_value() && *last_seen_ == *fetched) return Ok();
   }
-  ++reloads_;
-  last_error_.clear();
-  return Ok();
+  // Absent is a failure, not an empty version: an empty policy would revoke every grant, and a
+  // mistyped path at start-up would serve no policy at all.
+  Status outcome = fetched->has_value()
+                       ? load_(**fetched)
+                       : Status(MakeError("source_missing", description_ + ": not found"));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Remember the text even when refused, so a broken version is reported once, not every poll.
+    last_seen_ = std::move(fetched).value();
+    if (outcome) {
+      ++reloads_;
+      loaded_ = true;
+      last_seen_error_.reset();
+    } else {
+      ++failures_;
+      last_seen_error_ = outcome.error();
+    }
+  }
+  Report(outcome);
+  return outcome;
+}
+
+void WatchedSource::Report(const Status& outcome) {
+  if (observe_) observe_(outcome);
 }
 
 void WatchedSource::Start(std::chrono::milliseconds interval) {
@@ -67,21 +95,42 @@ std::uint64_t WatchedSource::failures() const {
   return failures_;
 }
 
-std::string WatchedSource::last_error() const {
+bool WatchedSource::loaded() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return last_error_;
+  return loaded_;
+}
+
+Status WatchedSource::health() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fetch_error_) return *fetch_error_;
+  if (last_seen_error_) return *last_seen_error_;
+  return Ok();
+}
+
+std::string WatchedSource::last_error() const {
+  Status current = health();
+  return current ? std::string() : current.error().message;
 }
 
 WatchedSource::Fetcher FileFetcher(std::string path) {
   return [path]() -> Result<std::optional<std::string>> {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+    const std::filesystem::file_status status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+      return std::optional<std::string>();
+    }
+    // Anything else that cannot be read (permissions, a directory) is an error, not "absent".
+    if (ec) return MakeError("file_unreadable", "cannot read " + path + ": " + ec.message());
+    if (!std::filesystem::is_regular_file(status)) {
+      return MakeError("file_unreadable", "cannot read " + path + ": not a regular file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       return MakeError("file_unreadable", "cannot read " + path + ": " + std::strerror(errno));
     }
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) return MakeError("file_unreadable", "cannot read " + path + ": read error");
     return std::optional<std::string>(text.str());
   };
 }

@@ -115,9 +115,9 @@ ServerResponse WebhookService::Handle(const ServerRequest& request) {
   }
   if (request.path == "/healthz") return Text(200, "ok\n");
   if (request.path == "/readyz") {
-    Readiness readiness = readiness_ ? readiness_() : Readiness{true, ""};
-    if (readiness.ready) return Text(200, "ok\n");
-    return Text(503, "not ready: " + readiness.reason + "\n");
+    const Readiness readiness = readiness_ ? readiness_() : ReadinessFromChecks({});
+    return Text(readiness.ready ? 200 : 503,
+                ReadinessText(readiness, request.FindQuery("verbose") != nullptr));
   }
   if (request.path == "/metrics") {
     if (refresh_) refresh_();
@@ -132,6 +132,15 @@ ServerResponse WebhookService::Handle(const ServerRequest& request) {
 
 ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteMetrics& route,
                                             int expected_kind) {
+  if (request.method != "POST") {
+    // The API server only POSTs reviews; anything else is a client mistake, not bad JSON.
+    route.bad_request->Inc();
+    ServerResponse response =
+        BadRequest(MakeError("method_not_allowed", "reviews are sent with POST"));
+    response.status = 405;
+    response.headers.emplace_back("Allow", "POST");
+    return response;
+  }
   const auto started = std::chrono::steady_clock::now();
   struct ObserveLatency {
     Histogram* histogram;

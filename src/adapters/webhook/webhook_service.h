@@ -2,7 +2,8 @@
 //
 // Routes: /webhook (TokenReview or SubjectAccessReview, by `kind`, as k8s-keystone-auth),
 // /authenticate (TokenReview only), /authorize (SubjectAccessReview only), /healthz, /readyz,
-// /metrics, plus extra routes claimed by SetExtraRoutes (the registry); anything else is 404. Bad
+// /metrics, plus extra routes claimed by SetExtraRoutes (the registry); anything else is 404. A
+// review route answers 405 (with `Allow: POST`) to any other method. Bad
 // input (invalid JSON, unknown apiVersion or kind, missing spec, wrong field types, too deep) is
 // HTTP 400 with a short JSON reason, never a crash; the server enforces the body size (413). A
 // failed authentication answers `authenticated:false` with status.error and HTTP 200, or 401 when
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "adapters/http/http_server.h"
+#include "adapters/webhook/readiness.h"
 #include "authn/token_authenticator.h"
 #include "authz/keystone/authorizer.h"
 #include "authz/keystone/policy.h"
@@ -33,12 +35,6 @@ struct WebhookOptions {
   authz::keystone::KeystoneAuthorizeOptions authorize;
 };
 
-// What /readyz reports: identity sources and policy loaded.
-struct Readiness {
-  bool ready = false;
-  std::string reason;  // why not ready
-};
-
 class WebhookService {
  public:
   // `authenticator` may be null (no identity source: every token is refused, saying why).
@@ -49,7 +45,8 @@ class WebhookService {
 
   ServerResponse Handle(const ServerRequest& request);
 
-  // Called at /readyz; set by whoever wires the service.
+  // Called at /readyz (`?verbose`: one line per check, see readiness.h); set by whoever wires the
+  // service.
   void SetReadinessProbe(std::function<Readiness()> probe) { readiness_ = std::move(probe); }
   // Called before /metrics renders, to refresh gauges that mirror other components' counters.
   void SetMetricsRefresher(std::function<void()> refresher) { refresh_ = std::move(refresher); }

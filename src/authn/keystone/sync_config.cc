@@ -50,13 +50,28 @@ Status ReadStringList(const value::Value& v, std::string_view key, std::vector<s
   return Ok();
 }
 
-Status ReadRoleMappings(const value::Value& v, std::vector<KeystoneRoleMapping>* out) {
+// A key the reference ignores: an error naming it, or (lenient) remembered for a warning. A
+// misspelt key must not pass silently: `role-mapping:` would drop every mapping.
+Status UnknownKey(std::string where, std::string_view key, std::string_view known,
+                  const KeystoneSyncConfigOptions& options, KeystoneSyncConfig& config) {
+  if (!options.lenient) {
+    return Invalid(where + ": unknown key \"" + std::string(key) +
+                   "\" (known: " + std::string(known) + ")");
+  }
+  config.unknown_keys.push_back(where == "sync config" ? std::string(key)
+                                                       : where + "." + std::string(key));
+  return Ok();
+}
+
+Status ReadRoleMappings(const value::Value& v, const KeystoneSyncConfigOptions& options,
+                        KeystoneSyncConfig& config) {
+  std::vector<KeystoneRoleMapping>* out = &config.role_mappings;
   if (v.is_null()) return Ok();
   const value::Array* items = v.AsArray();
   if (items == nullptr) return Invalid("role-mappings must be a list");
   out->clear();
-  for (const value::Value& item : *items) {
-    const value::Object* fields = item.AsObject();
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const value::Object* fields = (*items)[i].AsObject();
     if (fields == nullptr) return Invalid("role-mappings entries must be mappings");
     KeystoneRoleMapping mapping;
     for (const value::Member& field : *fields) {
@@ -67,6 +82,9 @@ Status ReadRoleMappings(const value::Value& v, std::vector<KeystoneRoleMapping>*
         s = ReadString(field.value, "role-mappings[].username", &mapping.username);
       } else if (field.key == "groups") {
         s = ReadStringList(field.value, "role-mappings[].groups", &mapping.groups);
+      } else {
+        s = UnknownKey("role-mappings[" + std::to_string(i) + "]", field.key,
+                       "keystone-role, username, groups", options, config);
       }
       if (!s) return s;
     }
@@ -118,7 +136,8 @@ Status KeystoneSyncConfig::Validate() const {
   return Ok();
 }
 
-Result<KeystoneSyncConfig> KeystoneSyncConfigFromValue(const value::Value& doc) {
+Result<KeystoneSyncConfig> KeystoneSyncConfigFromValue(const value::Value& doc,
+                                                       const KeystoneSyncConfigOptions& options) {
   KeystoneSyncConfig config;
   if (doc.is_null()) return config;
   const value::Object* fields = doc.AsObject();
@@ -134,9 +153,12 @@ Result<KeystoneSyncConfig> KeystoneSyncConfigFromValue(const value::Value& doc) 
     } else if (field.key == "projects-name-blacklist") {
       s = ReadStringList(field.value, field.key, &config.projects_name_blacklist);
     } else if (field.key == "role-mappings") {
-      s = ReadRoleMappings(field.value, &config.role_mappings);
+      s = ReadRoleMappings(field.value, options, config);
     } else {
-      config.unknown_keys.push_back(field.key);
+      s = UnknownKey("sync config", field.key,
+                     "data-types-to-sync, namespace-format, projects-blacklist, "
+                     "projects-name-blacklist, role-mappings",
+                     options, config);
     }
     if (!s) return s.error();
   }
@@ -144,9 +166,14 @@ Result<KeystoneSyncConfig> KeystoneSyncConfigFromValue(const value::Value& doc) 
 }
 
 Result<KeystoneSyncConfig> ParseKeystoneSyncConfig(std::string_view yaml) {
+  return ParseKeystoneSyncConfig(yaml, KeystoneSyncConfigOptions());
+}
+
+Result<KeystoneSyncConfig> ParseKeystoneSyncConfig(std::string_view yaml,
+                                                   const KeystoneSyncConfigOptions& options) {
   Result<value::Value> doc = value::ParseYaml(yaml);
   if (!doc) return doc.error();
-  return KeystoneSyncConfigFromValue(*doc);
+  return KeystoneSyncConfigFromValue(*doc, options);
 }
 
 void ApplyRoleMappings(const KeystoneSyncConfig& config, const std::vector<std::string>& roles,

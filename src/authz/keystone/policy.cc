@@ -61,6 +61,35 @@ std::string FieldPath(const std::string& parent, std::string_view key) {
   return parent + "." + std::string(key);
 }
 
+// The keys each object knows, for messages.
+constexpr std::string_view kElementKeys =
+    "users, resource_permissions, nonresource_permissions, resource, nonresource, match";
+constexpr std::string_view kResourceKeys = "verbs, resources, version, namespace";
+constexpr std::string_view kNonResourceKeys = "verbs, path";
+constexpr std::string_view kMatchKeys = "type, values";
+constexpr std::string_view kUsersKeys = "roles, projects (exact spelling)";
+
+// Where keys no field knows end up: an error refusing the policy, or (lenient) a warning. A
+// misspelt key must not pass silently: an element whose "users" is misspelt applies to everyone.
+class UnknownKeys {
+ public:
+  UnknownKeys(bool lenient, std::vector<std::string>& warnings)
+      : lenient_(lenient), warnings_(warnings) {}
+
+  Status Report(const std::string& object_path, std::string_view key, std::string_view known) {
+    const std::string what = object_path + ": unknown key " + Quote(key);
+    if (!lenient_) {
+      return MakeError("invalid_policy", what + " (known: " + std::string(known) + ")");
+    }
+    warnings_.push_back(what + " is ignored (known: " + std::string(known) + ")");
+    return Ok();
+  }
+
+ private:
+  bool lenient_;
+  std::vector<std::string>& warnings_;
+};
+
 // []string: null is nil; a null item is "" (Go leaves the zero value).
 Status DecodeStringList(const Value& v, const std::string& path, std::vector<std::string>& out) {
   out.clear();
@@ -127,10 +156,23 @@ Status DecodeMap(const Value& v, const std::string& path, std::optional<RawMap>&
   return Ok();
 }
 
+// The keys of a `users` map are exact (a Go map, not struct fields). Checked after the values
+// decoded, so a value of the wrong type stays a type error, as under the reference.
+Status CheckUsersKeys(const Value& v, const std::string& path, UnknownKeys& unknown) {
+  const value::Object* object = v.AsObject();
+  if (object == nullptr) return Ok();
+  for (const value::Member& member : *object) {
+    if (member.key == "roles" || member.key == "projects") continue;
+    if (Status reported = unknown.Report(path, member.key, kUsersKeys); !reported) return reported;
+  }
+  return Ok();
+}
+
 // *struct: null resets to nil; an object decodes into the existing struct (Go reuses it).
+// `decode_field` returns nullopt for a key it does not know.
 template <typename T, typename FieldFn>
 Status DecodeStruct(const Value& v, const std::string& path, std::optional<T>& out,
-                    FieldFn decode_field) {
+                    std::string_view known, UnknownKeys& unknown, FieldFn decode_field) {
   if (v.is_null()) {
     out.reset();
     return Ok();
@@ -139,29 +181,32 @@ Status DecodeStruct(const Value& v, const std::string& path, std::optional<T>& o
   if (object == nullptr) return TypeError(path, "object", v);
   if (!out) out.emplace();
   for (const value::Member& member : *object) {
-    Status decoded = decode_field(member, FieldPath(path, member.key), *out);
-    if (!decoded) return decoded;
+    std::optional<Status> decoded = decode_field(member, FieldPath(path, member.key), *out);
+    if (!decoded) decoded = unknown.Report(path, member.key, known);
+    if (!*decoded) return *decoded;
   }
   return Ok();
 }
 
-Status DecodeResourceField(const value::Member& m, const std::string& path, RawResource& out) {
+std::optional<Status> DecodeResourceField(const value::Member& m, const std::string& path,
+                                          RawResource& out) {
   if (GoFieldNameIs(m.key, "verbs")) return DecodeStringList(m.value, path, out.verbs);
   if (GoFieldNameIs(m.key, "resources")) return DecodeStringList(m.value, path, out.resources);
   if (GoFieldNameIs(m.key, "version")) return DecodeOptionalString(m.value, path, out.version);
   if (GoFieldNameIs(m.key, "namespace"))
     return DecodeOptionalString(m.value, path, out.namespace_name);
-  return Ok();
+  return std::nullopt;
 }
 
-Status DecodeNonResourceField(const value::Member& m, const std::string& path,
-                              RawNonResource& out) {
+std::optional<Status> DecodeNonResourceField(const value::Member& m, const std::string& path,
+                                             RawNonResource& out) {
   if (GoFieldNameIs(m.key, "verbs")) return DecodeStringList(m.value, path, out.verbs);
   if (GoFieldNameIs(m.key, "path")) return DecodeOptionalString(m.value, path, out.path);
-  return Ok();
+  return std::nullopt;
 }
 
-Status DecodeMatchList(const Value& v, const std::string& path, std::vector<RawMatch>& out) {
+Status DecodeMatchList(const Value& v, const std::string& path, std::vector<RawMatch>& out,
+                       UnknownKeys& unknown) {
   out.clear();
   if (v.is_null()) return Ok();
   const value::Array* array = v.AsArray();
@@ -179,6 +224,8 @@ Status DecodeMatchList(const Value& v, const std::string& path, std::vector<RawM
         decoded = DecodeString(m.value, FieldPath(item_path, m.key), out[i].type);
       } else if (GoFieldNameIs(m.key, "values")) {
         decoded = DecodeStringList(m.value, FieldPath(item_path, m.key), out[i].values);
+      } else {
+        decoded = unknown.Report(item_path, m.key, kMatchKeys);
       }
       if (!decoded) return decoded;
     }
@@ -186,7 +233,8 @@ Status DecodeMatchList(const Value& v, const std::string& path, std::vector<RawM
   return Ok();
 }
 
-Status DecodeElement(const Value& v, const std::string& path, RawElement& out) {
+Status DecodeElement(const Value& v, const std::string& path, RawElement& out,
+                     UnknownKeys& unknown) {
   if (v.is_null()) {
     out.is_null = true;
     return Ok();
@@ -197,17 +245,22 @@ Status DecodeElement(const Value& v, const std::string& path, RawElement& out) {
     const std::string field_path = FieldPath(path, m.key);
     Status decoded = Ok();
     if (GoFieldNameIs(m.key, "resource")) {
-      decoded = DecodeStruct(m.value, field_path, out.resource, DecodeResourceField);
+      decoded = DecodeStruct(m.value, field_path, out.resource, kResourceKeys, unknown,
+                             DecodeResourceField);
     } else if (GoFieldNameIs(m.key, "nonresource")) {
-      decoded = DecodeStruct(m.value, field_path, out.nonresource, DecodeNonResourceField);
+      decoded = DecodeStruct(m.value, field_path, out.nonresource, kNonResourceKeys, unknown,
+                             DecodeNonResourceField);
     } else if (GoFieldNameIs(m.key, "match")) {
-      decoded = DecodeMatchList(m.value, field_path, out.match);
+      decoded = DecodeMatchList(m.value, field_path, out.match, unknown);
     } else if (GoFieldNameIs(m.key, "users")) {
       decoded = DecodeMap(m.value, field_path, out.users);
+      if (decoded) decoded = CheckUsersKeys(m.value, field_path, unknown);
     } else if (GoFieldNameIs(m.key, "resource_permissions")) {
       decoded = DecodeMap(m.value, field_path, out.resource_permissions);
     } else if (GoFieldNameIs(m.key, "nonresource_permissions")) {
       decoded = DecodeMap(m.value, field_path, out.nonresource_permissions);
+    } else {
+      decoded = unknown.Report(path, m.key, kElementKeys);
     }
     if (!decoded) return decoded;
   }
@@ -421,23 +474,22 @@ bool StringSet::ContainsJoined(std::string_view head, std::string_view tail) con
 }
 
 Result<Policy> ParseKeystonePolicy(std::string_view json_text) {
-  value::JsonLimits limits;
-  limits.max_bytes = kMaxPolicyBytes;
-  return ParseKeystonePolicy(json_text, limits);
+  return ParseKeystonePolicy(json_text, PolicyParseOptions());
 }
 
-Result<Policy> ParseKeystonePolicy(std::string_view json_text, const value::JsonLimits& limits) {
-  Result<Value> parsed = value::ParseJson(json_text, limits);
+Result<Policy> ParseKeystonePolicy(std::string_view json_text, const PolicyParseOptions& options) {
+  Result<Value> parsed = value::ParseJson(json_text, options.limits);
   if (!parsed) return parsed.error();
   Policy policy;
   if (parsed->is_null()) return policy;
   const value::Array* list = parsed->AsArray();
   if (list == nullptr) return TypeError("policy", "array of policy elements", *parsed);
   policy.elements.reserve(list->size());
+  UnknownKeys unknown(options.lenient, policy.warnings);
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string where = "policy[" + std::to_string(i) + "]";
     RawElement raw;
-    Status decoded = DecodeElement((*list)[i], where, raw);
+    Status decoded = DecodeElement((*list)[i], where, raw, unknown);
     if (!decoded) return decoded.error();
     policy.elements.push_back(CompileElement(std::move(raw), where, policy.warnings));
   }

@@ -3,12 +3,18 @@
 //
 // The text is the JSON list kept in the ConfigMap key `policies` or in a policy file. Decoding
 // follows Go's encoding/json as the reference does: object field names match case-insensitively
-// (with Go's folding, so "Resource" works), unknown fields are ignored, `null` means absent, a
-// field repeated in another spelling decodes into what the earlier one built (objects merge,
-// lists are replaced; exact duplicates are collapsed by the JSON reader, last wins), and v2 map
-// keys (`users`, `*_permissions`) are exact with the last duplicate winning.
+// (with Go's folding, so "Resource" works), `null` means absent, a field repeated in another
+// spelling decodes into what the earlier one built (objects merge, lists are replaced; exact
+// duplicates are collapsed by the JSON reader, last wins), and v2 map keys (`users`,
+// `*_permissions`) are exact with the last duplicate winning.
 //
 // Divergences from the reference, on purpose:
+//  - A key no field knows refuses the WHOLE policy (code "invalid_policy", message naming the
+//    element and the key: `policy[0]: unknown key "userz" (known: users, ...)`), at every level:
+//    element keys, inside `resource`, `nonresource` and each `match` item, and the keys of the
+//    `users` map (only `roles` and `projects`, exact spelling). The reference ignores them, so a
+//    misspelt "users" makes the element apply to EVERY user. PolicyParseOptions::lenient keeps
+//    the reference's reading; each ignored key is then named in Policy::warnings.
 //  - A type error (`resource_permissions` as an array, a verb that is not a string, ...) refuses
 //    the WHOLE policy (code "invalid_policy", message naming the element index and field path).
 //    The reference logs it and installs the partially decoded list (or exits at start-up).
@@ -138,20 +144,35 @@ struct PolicyElement {
 
 struct Policy {
   std::vector<PolicyElement> elements;  // evaluated in order; first allow wins
-  // For people: pieces that can never match, ignored keys. Never secrets; no effect on results.
+  // For people: pieces that can never match, keys ignored in lenient mode. Never secrets; no
+  // effect on results.
   std::vector<std::string> warnings;
 
   bool empty() const { return elements.empty(); }
 };
 
-// Size limit of the one-argument overload: a ConfigMap holds at most 1 MiB, a file may hold more.
+// Default size limit: a ConfigMap holds at most 1 MiB, a file may hold more.
 inline constexpr std::size_t kMaxPolicyBytes = 4u << 20;
+
+// How ParseKeystonePolicy reads a policy. The defaults are the safe ones.
+struct PolicyParseOptions {
+  value::JsonLimits limits = [] {
+    value::JsonLimits defaults;
+    defaults.max_bytes = kMaxPolicyBytes;
+    return defaults;
+  }();
+  // The reference's reading of unknown keys: ignored, each one named in Policy::warnings. Off,
+  // an unknown key refuses the policy; keep it off unless old policies carry extra keys (e.g.
+  // comments) that cannot be cleaned up yet.
+  bool lenient = false;
+};
 
 // Decodes and compiles a policy list. `null` and `[]` give an empty policy (which allows nothing).
 // Errors: the JSON codes of ParseJson ("invalid_json", "json_too_large", "json_too_deep") when
-// the text is not JSON within `limits`; "invalid_policy" when a value has the wrong type, with a
-// message like `policy[2].resource.verbs[0]: expected string, got number`.
+// the text is not JSON within `options.limits`; "invalid_policy" when a value has the wrong type,
+// with a message like `policy[2].resource.verbs[0]: expected string, got number`, or (unless
+// lenient) when a key is unknown: `policy[0].match[1]: unknown key "typo" (known: type, values)`.
 Result<Policy> ParseKeystonePolicy(std::string_view json_text);
-Result<Policy> ParseKeystonePolicy(std::string_view json_text, const value::JsonLimits& limits);
+Result<Policy> ParseKeystonePolicy(std::string_view json_text, const PolicyParseOptions& options);
 
 }  // namespace gatehouse::authz::keystone

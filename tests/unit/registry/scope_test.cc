@@ -119,6 +119,7 @@ TEST(ScopeTest, MalformedScopesAreRefused) {
            "repository(Plugin):a/b:pull",        // bad class
            "repository:Team:pull",               // upper-case path (a lone component is no domain)
            "repository:team/App:pull",           // upper-case path
+           "repository:alpine:pull",             // one component: no project (Harbor neither)
            "repository:team//app:pull",          // empty component
            "repository:team/app/:pull",          // trailing slash
            "repository:/team/app:pull",          // leading slash
@@ -139,6 +140,68 @@ TEST(ScopeTest, MalformedScopesAreRefused) {
        }) {
     SCOPED_TRACE(bad);
     ExpectInvalid(bad);
+  }
+}
+
+void ExpectInvalidName(std::string_view name) {
+  SCOPED_TRACE(name);
+  Result<RepositoryName> parsed = ParseRepositoryName(name);
+  ASSERT_FALSE(parsed.has_value()) << parsed->path;
+  EXPECT_EQ(parsed.error().code, "invalid_scope");
+  ExpectInvalid("repository:" + std::string(name) + ":pull");
+}
+
+// Upper case is refused in every path component; an upper-case first component is not taken
+// for a host (which would have made the second component the project).
+TEST(ScopeTest, UpperCaseIsRefusedInEveryComponent) {
+  for (std::string_view name :
+       {"Team/app", "TEAM/app", "team/App", "team/app/Sub", "team/sub/apP", "Team.demo/app",
+        "localhost:5000/Team/app", "localhost:5000/team/App", "Localhost/team/app"}) {
+    ExpectInvalidName(name);
+  }
+}
+
+TEST(ScopeTest, BadSeparatorsAreRefused) {
+  for (std::string_view name :
+       {"team//app", "/team/app", "team/app/",  "team/a..b",  "team/a.-b",
+        "team/a-.b", "team/a_-b", "team/a-_b",  "team/a._b",  "team/a___b",
+        "team/_app", "team/app_", "team/-app",  "team/app-",  "team/.app",
+        "team/app.", "-team/app", "team./app",  "team\\app",  "team/a+b",
+        "team/a b",  "team/a@b",  "team/a%2Fb", "team:app/x", "team/app:tag"}) {
+    ExpectInvalidName(name);
+  }
+}
+
+TEST(ScopeTest, SingleComponentNamesAreRefused) {
+  for (std::string_view name :
+       {"alpine", "team.demo", "a", "localhost:5000/alpine", "registry.example.com:443/alpine"}) {
+    ExpectInvalidName(name);
+  }
+  Result<RepositoryName> parsed = ParseRepositoryName("alpine");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.error().message.find("no project"), std::string::npos) << parsed.error().message;
+}
+
+TEST(ScopeTest, GoodMultiComponentNames) {
+  struct Case {
+    std::string_view name, domain, path, project;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"team/app", "", "team/app", "team"},
+           {"team-demo/sub/app", "", "team-demo/sub/app", "team-demo"},
+           {"team.demo/app", "", "team.demo/app", "team.demo"},
+           {"a.b/c__d/e---f/g_h", "", "a.b/c__d/e---f/g_h", "a.b"},
+           {"0/1", "", "0/1", "0"},
+           {"localhost:5000/team/app", "localhost:5000", "team/app", "team"},
+           {"Registry.Example.com:443/team/a/b", "Registry.Example.com:443", "team/a/b", "team"},
+       }) {
+    SCOPED_TRACE(c.name);
+    Result<RepositoryName> parsed = ParseRepositoryName(c.name);
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().ToString();
+    EXPECT_EQ(parsed->domain, c.domain);
+    EXPECT_EQ(parsed->path, c.path);
+    EXPECT_EQ(parsed->project, c.project);
+    EXPECT_EQ(Parse("repository:" + std::string(c.name) + ":pull").name, c.name);
   }
 }
 
@@ -181,8 +244,11 @@ TEST(ScopeTest, LimitsAreEnforced) {
   // Merging may not exceed the action limit either.
   EXPECT_FALSE(ParseScopes({"repository:a/b:pull,push", "repository:a/b:delete"}, limits));
 
-  EXPECT_TRUE(ParseRepositoryName(std::string(255, 'a')).has_value());
-  EXPECT_FALSE(ParseRepositoryName(std::string(256, 'a')).has_value());
+  // distribution's NameTotalLengthMax counts the whole name, separators and host included.
+  EXPECT_TRUE(ParseRepositoryName("a/" + std::string(253, 'a')).has_value());
+  EXPECT_FALSE(ParseRepositoryName("a/" + std::string(254, 'a')).has_value());
+  EXPECT_TRUE(ParseRepositoryName("localhost:5000/a/" + std::string(238, 'a')).has_value());
+  EXPECT_FALSE(ParseRepositoryName("localhost:5000/a/" + std::string(239, 'a')).has_value());
   EXPECT_FALSE(ParseResourceScope("repository:" + std::string(256, 'a') + ":pull"));
   EXPECT_FALSE(ParseResourceScope("repository:a/b:" + std::string(33, 'p')));
 }

@@ -28,6 +28,10 @@ class RegistryCallerTimingTest : public ::testing::Test {
     auto store = OpenRegistryStore("", dir_, clock_);
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(store).value();
+    MakeAuthenticator(registry::LoginThrottleOptions{});
+    ASSERT_TRUE(store_->CreateProject("cli", "team-a", false));
+  }
+  void MakeAuthenticator(registry::LoginThrottleOptions throttle) {
     CallerAuthOptions options;
     options.hashing.iterations = kIterations;
     options.verify_secret = [this](std::string_view secret, std::string_view stored) {
@@ -35,8 +39,9 @@ class RegistryCallerTimingTest : public ::testing::Test {
       checked_.emplace_back(stored);
       return registry::VerifySecret(secret, stored);
     };
+    options.throttle = throttle;
+    options.metrics = &metrics_;
     auth_ = std::make_unique<CallerAuthenticator>(options, *store_, nullptr, cache_, clock_);
-    ASSERT_TRUE(store_->CreateProject("cli", "team-a", false));
   }
   void TearDown() override {
     auth_.reset();
@@ -58,9 +63,15 @@ class RegistryCallerTimingTest : public ::testing::Test {
     hashing.iterations = kIterations;
     return CreateRobotAccount(*store_, "test", "robot+", request, Now(), hashing);
   }
-  Result<Caller> Login(const std::string& user, const std::string& password) {
-    return auth_->AuthenticateBasic(user, password,
-                                    std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  Result<Caller> Login(const std::string& user, const std::string& password,
+                       std::string_view source = "192.0.2.1:40000") {
+    return auth_->AuthenticateBasic(
+        user, password, std::chrono::steady_clock::now() + std::chrono::seconds(5), source);
+  }
+  double Metric(const std::string& series) {
+    const std::string text = metrics_.RenderPrometheusText();
+    const std::size_t at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
   }
   // The stored hashes verified since the last call.
   std::vector<std::string> Checked() {
@@ -86,6 +97,7 @@ class RegistryCallerTimingTest : public ::testing::Test {
   }
 
   ManualClock clock_{std::chrono::system_clock::now()};
+  MetricsRegistry metrics_;
   std::string dir_;
   std::unique_ptr<registry::RegistryStore> store_;
   registry::VerifiedSecretCache cache_{{}, clock_};
@@ -178,6 +190,85 @@ TEST_F(RegistryCallerTimingTest, CredentialKindIsRecorded) {
   ASSERT_TRUE(nobody);
   EXPECT_EQ(nobody->credential, CallerCredential::kNone);
   EXPECT_TRUE(Checked().size() == 1u);  // the robot's secret only
+}
+
+// ---- Throttling: a flood of wrong passwords stops costing PBKDF2 checks ---------------------
+
+TEST_F(RegistryCallerTimingTest, SourceFloodIsThrottledWithoutFurtherChecks) {
+  registry::LoginThrottleOptions throttle;
+  throttle.source_burst = 3;
+  throttle.account_burst = 0;
+  throttle.period = std::chrono::seconds(30);
+  MakeAuthenticator(throttle);
+  auto robot = PullRobot("ci");
+  ASSERT_TRUE(robot);
+  for (int i = 0; i < 3; ++i) {
+    auto refused = Login("robot+team-a+ghost" + std::to_string(i), "Wrong123456789");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "unauthorized");
+  }
+  EXPECT_EQ(Checked().size(), 3u);
+  // The fourth try from that address is refused at once, known account or not, right secret or
+  // not: no verification runs.
+  for (const auto& [user, secret] :
+       {std::pair<std::string, std::string>{"robot+team-a+ghost", "Wrong123456789"},
+        {robot->login, robot->secret},
+        {"someone", "gpat_laptop_Wrong123456789"}}) {
+    auto throttled = Login(user, secret);
+    ASSERT_FALSE(throttled) << user;
+    EXPECT_EQ(throttled.error().code, "throttled");
+    EXPECT_EQ(throttled.error().message, "too many failed logins; retry in 10 s");
+  }
+  EXPECT_TRUE(Checked().empty());
+  EXPECT_EQ(auth_->throttle_retry_after(), std::chrono::seconds(10));
+  // Another address is not affected.
+  EXPECT_TRUE(Login(robot->login, robot->secret, "[2001:db8::1]:5000"));
+  // Counted by reason.
+  EXPECT_EQ(Metric("gatehouse_registry_login_failures_total{reason=\"unknown_account\"}"), 3);
+  EXPECT_EQ(Metric("gatehouse_registry_login_failures_total{reason=\"throttled\"}"), 3);
+  EXPECT_EQ(Metric("gatehouse_registry_logins_throttled_total{by=\"source\"}"), 3);
+  // Time earns tries back.
+  clock_.Advance(std::chrono::seconds(10));
+  EXPECT_TRUE(Login(robot->login, robot->secret));
+}
+
+TEST_F(RegistryCallerTimingTest, ThrottledAccountStillAcceptsItsAlreadyVerifiedSecret) {
+  registry::LoginThrottleOptions throttle;
+  throttle.source_burst = 0;
+  throttle.account_burst = 2;
+  MakeAuthenticator(throttle);
+  auto robot = PullRobot("ci");
+  ASSERT_TRUE(robot);
+  ASSERT_TRUE(Login(robot->login, robot->secret, "10.1.1.1:1"));  // CI's login: now cached
+  ASSERT_EQ(Checked().size(), 1u);
+  // Someone guesses the robot's secret from elsewhere until the account is throttled.
+  EXPECT_EQ(Login(robot->login, "Guess1", "10.6.6.6:1").error().code, "unauthorized");
+  EXPECT_EQ(Login(robot->login, "Guess2", "10.6.6.7:1").error().code, "unauthorized");
+  EXPECT_EQ(Login(robot->login, "Guess3", "10.6.6.8:1").error().code, "throttled");
+  EXPECT_EQ(Checked().size(), 2u);
+  // CI keeps working: its secret needs no derivation, so the throttle is not asked.
+  auto ci = Login(robot->login, robot->secret, "10.1.1.1:2");
+  ASSERT_TRUE(ci) << ci.error().ToString();
+  EXPECT_TRUE(Checked().empty());
+  EXPECT_EQ(Metric("gatehouse_registry_login_failures_total{reason=\"wrong_secret\"}"), 2);
+  EXPECT_EQ(Metric("gatehouse_registry_logins_throttled_total{by=\"account\"}"), 1);
+}
+
+TEST_F(RegistryCallerTimingTest, RightSecretOfADisabledRobotSpendsNoTry) {
+  registry::LoginThrottleOptions throttle;
+  throttle.source_burst = 1;
+  throttle.account_burst = 1;
+  MakeAuthenticator(throttle);
+  auto robot = PullRobot("ci");
+  ASSERT_TRUE(robot);
+  ASSERT_TRUE(store_->SetRobotDisabled("test", robot->robot.id, true));
+  for (int i = 0; i < 3; ++i) {
+    auto refused = Login(robot->login, robot->secret);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "unauthorized");
+    EXPECT_EQ(refused.error().message, "robot account " + robot->login + " is disabled");
+  }
+  EXPECT_EQ(Metric("gatehouse_registry_login_failures_total{reason=\"disabled\"}"), 3);
 }
 
 }  // namespace

@@ -4,7 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "registry_test_env.h"
 
@@ -301,6 +305,175 @@ TEST_F(RegistryProjectAdminTest, ProjectAdminManagesRobotsOfItsProjectOnly) {
   EXPECT_EQ(Api("DELETE", a_path, "", "Bearer alice-token").status, 200);
   EXPECT_EQ(Token({}, Basic(a.login, fresh)).status, 401);
   EXPECT_EQ(Api("DELETE", b_path, "", "Bearer carol-token").status, 200);
+}
+
+// Refusals that must look like "not found" are compared in full (status, headers, body) with
+// what the same request answers once the object is really gone, and with a never-used id.
+class RegistryNotFoundTest : public RegistryProjectAdminTest {
+ protected:
+  struct Call {
+    std::string method, path, body;
+    std::vector<std::pair<std::string, std::string>> query = {};
+    bool by_name = false;  // X-Is-Resource-Name: true
+  };
+  ServerResponse Send(const Call& call, const std::string& authorization = "Bearer alice-token") {
+    ServerRequest request = Request(call.method, call.path, call.query, authorization, call.body);
+    if (call.by_name) request.headers.emplace_back("X-Is-Resource-Name", "true");
+    return service_->Handle(request);
+  }
+  static void ExpectIdentical404(const ServerResponse& a, const ServerResponse& b) {
+    EXPECT_EQ(a.status, 404) << a.body;
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.headers, b.headers);
+    EXPECT_EQ(a.body, b.body);
+  }
+  // Every call while the object exists (hidden from alice), then `remove`, then again.
+  void ExpectHiddenAnswersAsMissing(const std::vector<Call>& calls,
+                                    const std::function<void()>& remove) {
+    std::vector<ServerResponse> hidden;
+    for (const Call& call : calls) hidden.push_back(Send(call));
+    remove();
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      SCOPED_TRACE(calls[i].method + " " + calls[i].path + " " + calls[i].body);
+      ExpectIdentical404(hidden[i], Send(calls[i]));
+    }
+  }
+  static std::vector<Call> RobotCalls(const std::string& path) {
+    return {{"GET", path, ""},
+            {"PUT", path, R"({"description":"x"})"},
+            {"PUT", path, R"({"no_such_field":1})"},
+            {"PATCH", path, ""},
+            {"PATCH", path, R"({"secret":"Aa345678901"})"},
+            {"DELETE", path, ""},
+            {"POST", path, "{}"}};
+  }
+  std::int64_t SystemRobot(const std::string& name) {
+    const std::string body = RobotBody(name, {"team-a"}, "system");
+    ServerResponse created = Api("POST", "/api/v2.0/robots", body);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.status == 201 ? *JsonOf(created).Find("id")->AsInt() : 0;
+  }
+};
+
+// The finding of issue 10: a system robot's id answered "no such robot account" while a
+// missing id answered "robot N not found".
+TEST_F(RegistryNotFoundTest, SystemRobotIdAnswersAsAMissingId) {
+  const std::int64_t system = SystemRobot("sys");
+  const std::string path = "/api/v2.0/robots/" + std::to_string(system);
+  for (const Call& call : RobotCalls(path)) {
+    SCOPED_TRACE(call.method + " " + call.body);
+    Call missing = call;
+    missing.path = "/api/v2.0/robots/999999";
+    ExpectIdentical404(Send(call), Send(missing));
+    missing.path = "/api/v2.0/robots/abc";
+    ExpectIdentical404(Send(call), Send(missing));
+  }
+  EXPECT_EQ(Api("GET", path).status, 200);  // an administrator sees it
+  ExpectHiddenAnswersAsMissing(RobotCalls(path),
+                               [&] { ASSERT_TRUE(store().DeleteRobot("test", system)); });
+  ExpectIdentical404(Api("GET", path), Send({"GET", path, ""}));
+}
+
+TEST_F(RegistryNotFoundTest, RobotOfAProjectTheCallerIsNoMemberOfAnswersAsAMissingId) {
+  // team-b is private and hidden from alice; pub is public, but its robots are not.
+  for (const std::string project : {"team-b", "pub"}) {
+    SCOPED_TRACE(project);
+    RobotWithSecret robot = MakeRobot(project, "ci", "push");
+    const std::string path = "/api/v2.0/robots/" + std::to_string(robot.robot.id);
+    for (const Call& call : RobotCalls(path)) {
+      Call missing = call;
+      missing.path = "/api/v2.0/robots/999999";
+      ExpectIdentical404(Send(call), Send(missing));
+    }
+    ExpectHiddenAnswersAsMissing(RobotCalls(path),
+                                 [&] { ASSERT_TRUE(store().DeleteRobot("test", robot.robot.id)); });
+  }
+  // A member without projectAdmin sees that the robot exists: 403, not 404.
+  RobotWithSecret b = MakeRobot("team-b", "ci", "push");
+  EXPECT_EQ(Send({"GET", "/api/v2.0/robots/" + std::to_string(b.robot.id), ""}, "Bearer dave-token")
+                .status,
+            403);
+}
+
+TEST_F(RegistryNotFoundTest, HiddenProjectAnswersAsAMissingOne) {
+  const std::string id = std::to_string(team_c_);
+  const std::string member = R"({"role_id":2,"member_user":{"username":"x"}})";
+  const std::vector<Call> calls = {
+      {"GET", "/api/v2.0/projects/team-c", ""},
+      {"GET", "/api/v2.0/projects/" + id, ""},
+      {"GET", "/api/v2.0/projects/team-c", "", {}, true},
+      {"GET", "/api/v2.0/projects/" + id, "", {}, true},  // the digits as a name
+      {"HEAD", "/api/v2.0/projects/team-c", ""},
+      {"PUT", "/api/v2.0/projects/team-c", R"({"public":true})"},
+      {"PUT", "/api/v2.0/projects/team-c", "not json"},
+      {"DELETE", "/api/v2.0/projects/" + id, ""},
+      {"POST", "/api/v2.0/projects/team-c", "{}"},
+      {"GET", "/api/v2.0/projects/team-c/members", ""},
+      {"POST", "/api/v2.0/projects/team-c/members", member},
+      {"POST", "/api/v2.0/projects/team-c/members", R"({"role_id":"2"})"},
+      {"GET", "/api/v2.0/projects/team-c/members/1", ""},
+      {"PUT", "/api/v2.0/projects/" + id + "/members/1", R"({"role_id":1})"},
+      {"DELETE", "/api/v2.0/projects/team-c/members/1", ""},
+      {"HEAD", "/api/v2.0/projects", "", {{"project_name", "team-c"}}},
+      {"GET", "/api/v2.0/robots", "", {{"project", "team-c"}}},
+      {"GET", "/api/v2.0/robots", "", {{"project", id}}},
+      {"GET", "/api/v2.0/robots", "", {{"q", "ProjectID=" + id}}},
+      {"GET", "/api/v2.0/robots", "", {{"q", "Level=project,ProjectID=" + id}}},
+      // Level=system was refused (403) before the project was checked (404 when missing).
+      {"GET", "/api/v2.0/robots", "", {{"q", "Level=system,ProjectID=" + id}}},
+      {"POST", "/api/v2.0/robots", RobotBody("x", {"team-c"})},
+      {"POST", "/api/v2.0/robots", RobotBody("x", {"team-a", "team-c"})},
+  };
+  std::vector<ServerResponse> hidden;
+  for (const Call& call : calls) hidden.push_back(Send(call));
+  ASSERT_TRUE(store().DeleteProject("test", team_c_));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    SCOPED_TRACE(calls[i].method + " " + calls[i].path + " " + calls[i].body);
+    ExpectIdentical404(hidden[i], Send(calls[i]));
+  }
+  EXPECT_EQ(RobotCount(), 0);
+}
+
+TEST_F(RegistryNotFoundTest, MemberOfAnotherProjectAnswersAsAMissingId) {
+  // alice administers team-a; team_b_devs_ is a member id of team-b.
+  const std::string path = "/api/v2.0/projects/team-a/members/" + std::to_string(team_b_devs_);
+  const std::vector<Call> calls = {
+      {"GET", path, ""}, {"PUT", path, R"({"role_id":1})"}, {"DELETE", path, ""}};
+  for (const Call& call : calls) {
+    Call missing = call;
+    missing.path = "/api/v2.0/projects/team-a/members/999999";
+    ExpectIdentical404(Send(call), Send(missing));
+    missing.path = "/api/v2.0/projects/team-a/members/abc";
+    ExpectIdentical404(Send(call), Send(missing));
+  }
+  ExpectHiddenAnswersAsMissing(
+      calls, [&] { ASSERT_TRUE(store().RemoveMember("test", team_b_, team_b_devs_)); });
+}
+
+TEST_F(RegistryNotFoundTest, AnotherPersonsTokenAnswersAsAMissingId) {
+  ServerResponse created =
+      Api("POST", "/api/v2.0/users/current/tokens", R"({"name":"laptop"})", "Bearer bob-token");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t id = *JsonOf(created).Find("id")->AsInt();
+  const std::string path = "/api/v2.0/users/current/tokens/" + std::to_string(id);
+  ExpectIdentical404(Send({"DELETE", path, ""}),
+                     Send({"DELETE", "/api/v2.0/users/current/tokens/999999", ""}));
+  ExpectHiddenAnswersAsMissing({{"DELETE", path, ""}}, [&] {
+    ASSERT_EQ(Api("DELETE", path, "", "Bearer bob-token").status, 200);
+  });
+}
+
+// /users/{id} is for administrators: everyone else gets the same 403 whatever the id.
+TEST_F(RegistryNotFoundTest, UserIdsAreNotProbedByOthers) {
+  ASSERT_EQ(Api("GET", "/api/v2.0/users/current", "", "Bearer bob-token").status, 200);
+  const std::string bob = std::to_string(store().LoadUser("bob")->id);
+  for (const std::string method : {"GET", "DELETE"}) {
+    ServerResponse existing = Send({method, "/api/v2.0/users/" + bob, ""});
+    ServerResponse missing = Send({method, "/api/v2.0/users/999999", ""});
+    EXPECT_EQ(existing.status, 403);
+    EXPECT_EQ(existing.headers, missing.headers);
+    EXPECT_EQ(existing.body, missing.body);
+  }
 }
 
 TEST_F(RegistryProjectAdminTest, RobotsAndPeopleWithoutRoleStayOut) {

@@ -1,7 +1,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "adapters/registry/basic_auth.h"
+#include "forwarding_store.h"
 #include "registry_test_env.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -136,7 +143,7 @@ TEST_F(RegistryApiTest, MembersLifecycle) {
   EXPECT_EQ(duplicate.status, 409);
   EXPECT_EQ(ErrorCode(duplicate), "CONFLICT");
   ASSERT_EQ(Api("POST", "/api/v2.0/projects/team-a/members",
-                R"({"role_id":"guest","member_user":{"username":"alice"}})")
+                R"({"role_id":3,"member_user":{"username":"alice"}})")
                 .status,
             201);
 
@@ -263,6 +270,234 @@ TEST_F(RegistryApiTest, RobotInputIsValidated) {
   EXPECT_EQ(Api("GET", "/api/v2.0/robots/abc").status, 404);
   EXPECT_EQ(Api("GET", "/api/v2.0/robots", "", "Bearer admin-token", {{"q", "Name=x"}}).status,
             400);
+}
+
+// The first error's message, for the field a 400 must name.
+std::string ErrorMessage(const ServerResponse& response) {
+  auto body = value::ParseJson(response.body);
+  if (!body || body->Find("errors") == nullptr || !body->Find("errors")->is_array() ||
+      body->Find("errors")->AsArray()->empty()) {
+    return "<no error>";
+  }
+  const value::Value* message = (*body->Find("errors")->AsArray())[0].Find("message");
+  return message != nullptr && message->is_string() ? *message->AsString() : "<no message>";
+}
+
+class RegistryStrictBodyTest : public RegistryApiTest {
+ protected:
+  void SetUp() override {
+    RegistryApiTest::SetUp();
+    ASSERT_EQ(Api("POST", "/api/v2.0/projects", R"({"project_name":"team-a"})").status, 201);
+    project_id_ = store().LoadProject("team-a")->id;
+  }
+  // Each body is a 400 BAD_REQUEST whose message names `field`.
+  void ExpectRefused(const std::string& method, const std::string& path,
+                     const std::vector<std::pair<std::string, std::string>>& bodies) {
+    for (const auto& [body, field] : bodies) {
+      SCOPED_TRACE(method + " " + path + " " + body);
+      ServerResponse response = Api(method, path, body);
+      EXPECT_EQ(response.status, 400) << response.body;
+      EXPECT_EQ(ErrorCode(response), "BAD_REQUEST");
+      EXPECT_NE(ErrorMessage(response).find(field), std::string::npos) << ErrorMessage(response);
+    }
+  }
+  static std::string Permissions(const std::string& access_extra = "",
+                                 const std::string& permission_extra = "") {
+    return R"([{"kind":"project","namespace":"team-a",)" + permission_extra +
+           R"("access":[{"resource":"repository","action":"pull",)" + access_extra +
+           R"("effect":"allow"}]}])";
+  }
+  std::int64_t project_id_ = 0;
+};
+
+TEST_F(RegistryStrictBodyTest, RobotUpdateRefusesUnknownAndMistypedFields) {
+  RobotWithSecret robot = MakeRobot("team-a", "ci", "pull");
+  const std::string path = "/api/v2.0/robots/" + std::to_string(robot.robot.id);
+  ExpectRefused(
+      "PUT", path,
+      {
+          {R"({"descripton":"typo"})", "\"descripton\""},
+          {R"({"description":"x","disabled":true})", "\"disabled\""},
+          {R"({"expires_days":30})", "\"expires_days\""},
+          {R"({"disable":"true"})", "\"disable\" must be true or false"},
+          {R"({"disable":1})", "\"disable\""},
+          {R"({"duration":"30"})", "\"duration\" must be an integer"},
+          {R"({"duration":1.5})", "\"duration\""},
+          {R"({"description":7})", "\"description\" must be a string"},
+          {R"({"permissions":{}})", "\"permissions\" must be a list"},
+          {R"({"permissions":[1]})", "permissions must be objects"},
+          {R"({"permissions":)" + Permissions("", R"("scope":"x",)") + "}",
+           "\"permissions.scope\""},
+          {R"({"permissions":)" + Permissions(R"("verb":"get",)") + "}",
+           "\"permissions.access.verb\""},
+          {R"({"permissions":[{"kind":"project","namespace":"team-a","access":{}}]})",
+           "\"permissions.access\" must be a list"},
+          // Harbor: name and level are as GET shows them, or absent; a secret is PATCH's.
+          {R"({"name":"robot+team-a+other"})", "cannot update the level or name of robot"},
+          {R"({"name":"team-a+ci"})", "cannot update the level or name of robot"},
+          {R"({"level":"system"})", "cannot update the level or name of robot"},
+          {R"({"secret":"Abcdefgh12345"})", "PATCH"},
+      });
+  // Nothing changed.
+  auto stored = store().LoadRobotById(robot.robot.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->description, "");
+  EXPECT_FALSE(stored->disabled);
+  EXPECT_EQ(stored->expires_at, registry::kNever);
+  EXPECT_EQ(stored->secret_hash, robot.robot.secret_hash);
+  ASSERT_EQ(stored->permissions.size(), 1u);
+  EXPECT_THAT(stored->permissions[0].actions, ::testing::ElementsAre("pull"));
+
+  // What GET returns may be sent back whole (Harbor's UI does): the read-only fields are
+  // accepted and ignored, the rest applies.
+  ServerResponse got = Api("GET", path);
+  ASSERT_EQ(got.status, 200);
+  value::Value body = JsonOf(got);
+  body.Set("description", value::Value("round trip"));
+  body.Set("disable", value::Value(true));
+  body.Set("secret", value::Value(""));
+  body.Set("creator_type", value::Value("local"));
+  body.Set("creator_ref", value::Value(1));
+  ServerResponse put = Api("PUT", path, value::ToJson(body));
+  ASSERT_EQ(put.status, 200) << put.body;
+  stored = store().LoadRobotById(robot.robot.id);
+  EXPECT_EQ(stored->description, "round trip");
+  EXPECT_TRUE(stored->disabled);
+  EXPECT_EQ(stored->secret_hash, robot.robot.secret_hash);
+  // null counts as absent.
+  ASSERT_EQ(Api("PUT", path, R"({"description":null,"disable":false})").status, 200);
+  EXPECT_EQ(store().LoadRobotById(robot.robot.id)->description, "round trip");
+}
+
+TEST_F(RegistryStrictBodyTest, RobotCreateAndRotateRefuseUnknownAndMistypedFields) {
+  const std::string permissions = Permissions();
+  ExpectRefused(
+      "POST", "/api/v2.0/robots",
+      {
+          {R"({"name":"ci","permissions":)" + permissions + R"(,"expires_at":5})",
+           "\"expires_at\""},
+          {R"({"name":"ci","permissions":)" + permissions + R"(,"disable":"no"})", "\"disable\""},
+          {R"({"name":"ci","permissions":)" + permissions + R"(,"duration":"-1"})", "\"duration\""},
+          {R"({"name":"ci","permission":)" + permissions + "}", "\"permission\""},
+          {R"({"name":"ci","permissions":)" + Permissions(R"("x":1,)") + "}",
+           "\"permissions.access.x\""},
+          {R"({"name":7,"permissions":)" + permissions + "}", "\"name\""},
+      });
+  auto robots = store().ListRobots({});
+  ASSERT_TRUE(robots);
+  EXPECT_EQ(robots->total, 0);
+
+  RobotWithSecret robot = MakeRobot("team-a", "ci", "pull");
+  const std::string path = "/api/v2.0/robots/" + std::to_string(robot.robot.id);
+  ExpectRefused("PATCH", path,
+                {{R"({"secret":12345678})", "\"secret\" must be a string"},
+                 {R"({"secrets":"Abcdefgh12345"})", "\"secrets\""}});
+  // Not rotated by a refused body.
+  EXPECT_EQ(Token({}, Basic(robot.login, robot.secret)).status, 200);
+  EXPECT_EQ(store().LoadRobotById(robot.robot.id)->secret_hash, robot.robot.secret_hash);
+}
+
+TEST_F(RegistryStrictBodyTest, MemberBodiesRefuseUnknownAndMistypedFields) {
+  const std::string members = "/api/v2.0/projects/team-a/members";
+  ExpectRefused("POST", members,
+                {
+                    {R"({"role_id":"2","member_user":{"username":"erin"}})",
+                     "\"role_id\" must be an integer"},
+                    {R"({"role_id":"developer","member_user":{"username":"erin"}})", "\"role_id\""},
+                    {R"({"role_id":2.5,"member_user":{"username":"erin"}})", "\"role_id\""},
+                    {R"({"role_id":2,"member_user":{"username":"erin"},"role":1})", "\"role\""},
+                    {R"({"role_id":2,"member_user":{"username":"erin","email":"e@x"}})",
+                     "\"member_user.email\""},
+                    {R"({"role_id":2,"member_user":"erin"})", "\"member_user\" must be an object"},
+                    {R"({"role_id":2,"member_group":{"group_name":"g","group_type":"3"}})",
+                     "\"member_group.group_type\" must be an integer"},
+                    {R"({"role_id":2,"member_group":{"name":"g"}})", "\"member_group.name\""},
+                });
+  auto listing = store().ListMembers(project_id_, "", {});
+  ASSERT_TRUE(listing);
+  EXPECT_EQ(listing->total, 0);
+  // Fields Harbor defines that we do not keep are accepted.
+  ServerResponse user =
+      Api("POST", members, R"({"role_id":2,"member_user":{"user_id":7,"username":"erin"}})");
+  ASSERT_EQ(user.status, 201) << user.body;
+  ASSERT_EQ(Api("POST", members,
+                R"({"role_id":3,"member_group":{"id":0,"group_name":"devs","group_type":3,)"
+                R"("ldap_group_dn":""}})")
+                .status,
+            201);
+
+  const std::string location = *Header(user, "Location");
+  const std::string member = members + location.substr(location.rfind('/'));
+  ExpectRefused("PUT", member,
+                {
+                    {R"({"role_id":"1"})", "\"role_id\" must be an integer"},
+                    {R"({"role_id":1.0})", "\"role_id\""},
+                    {R"({"role_id":true})", "\"role_id\""},
+                    {R"({"role":1})", "\"role\""},
+                    {R"({"role_id":1,"entity_name":"x"})", "\"entity_name\""},
+                    {R"({})", "role_id is required"},
+                    {R"({"role_id":0})", "role_id must be"},
+                });
+  auto erin = store().ListMembers(project_id_, "erin", {});
+  ASSERT_TRUE(erin);
+  ASSERT_EQ(erin->items.size(), 1u);
+  EXPECT_EQ(erin->items[0].role, registry::Role::kDeveloper);
+  ASSERT_EQ(Api("PUT", member, R"({"role_id":1})").status, 200);
+  EXPECT_EQ(store().ListMembers(project_id_, "erin", {})->items[0].role,
+            registry::Role::kProjectAdmin);
+}
+
+// The API's robot PUT used to build the whole update from a read outside the store's write
+// transaction, so a change committed in between (here: another replica disabling the robot
+// right after the API read it) was undone. Only the fields the body names reach the store.
+class RacingRobotStore final : public testing_env::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  std::function<void(std::int64_t)> after_robot_read;  // runs once
+  Result<registry::Robot> LoadRobotById(std::int64_t id) override {
+    Result<registry::Robot> robot = inner().LoadRobotById(id);
+    if (after_robot_read) std::exchange(after_robot_read, nullptr)(id);
+    return robot;
+  }
+};
+
+class RegistryRobotRaceTest : public RegistryApiTest {
+ protected:
+  std::unique_ptr<registry::RegistryStore> WrapStore(
+      std::unique_ptr<registry::RegistryStore> store) override {
+    auto racing = std::make_unique<RacingRobotStore>(std::move(store));
+    racing_ = racing.get();
+    return racing;
+  }
+  RacingRobotStore* racing_ = nullptr;
+};
+
+TEST_F(RegistryRobotRaceTest, RobotUpdateDoesNotUndoAConcurrentChange) {
+  ASSERT_TRUE(store().CreateProject("test", "team-a", false));
+  RobotWithSecret robot = MakeRobot("team-a", "ci", "pull");
+  racing_->after_robot_read = [this](std::int64_t id) {
+    ASSERT_TRUE(racing_->inner().SetRobotDisabled("other-replica", id, true));
+  };
+  const std::string path = "/api/v2.0/robots/" + std::to_string(robot.robot.id);
+  ServerResponse put = Api("PUT", path, R"({"description":"renamed pipeline"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto stored = store().LoadRobotById(robot.robot.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->description, "renamed pipeline");
+  EXPECT_TRUE(stored->disabled) << "the concurrent disable was undone";
+  EXPECT_EQ(Token({}, Basic(robot.login, robot.secret)).status, 401);
+
+  // The same for a permission change racing a rotation: the rotated secret stays.
+  racing_->after_robot_read = [this](std::int64_t id) {
+    ASSERT_TRUE(racing_->inner().UpdateRobotSecret("other-replica", id, "pbkdf2-sha256$1$AA$BB"));
+  };
+  const std::string push =
+      R"({"permissions":[{"kind":"project","namespace":"team-a","access":[{"action":"push"}]}]})";
+  ASSERT_EQ(Api("PUT", path, push).status, 200);
+  stored = store().LoadRobotById(robot.robot.id);
+  EXPECT_EQ(stored->secret_hash, "pbkdf2-sha256$1$AA$BB");
+  EXPECT_TRUE(stored->disabled);
+  EXPECT_THAT(stored->permissions[0].actions, ::testing::ElementsAre("pull", "push"));
 }
 
 TEST(BasicAuthTest, ParsesBasicAndBearerStrictly) {

@@ -67,7 +67,7 @@ class RegistryFixture : public ::testing::Test {
     options_.admin_group = "registry-admins";
     options_.hashing.iterations = registry::kMinPbkdf2Iterations;
     metrics_ = std::make_shared<MetricsRegistry>();
-    service_ = RegistryService::Create(options_, std::move(store).value(),
+    service_ = RegistryService::Create(options_, WrapStore(std::move(store).value()),
                                        std::make_unique<SigningKeySource>(ring), identity_,
                                        metrics_, clock_);
   }
@@ -75,6 +75,13 @@ class RegistryFixture : public ::testing::Test {
     service_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+  }
+
+  // The store the service is given: the SQLite store itself, or (overridden) a wrapper around
+  // it, e.g. a ForwardingStore that acts between two of the API's calls.
+  virtual std::unique_ptr<registry::RegistryStore> WrapStore(
+      std::unique_ptr<registry::RegistryStore> store) {
+    return store;
   }
 
   registry::RegistryStore& store() { return service_->store(); }

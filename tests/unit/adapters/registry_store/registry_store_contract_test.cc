@@ -759,6 +759,58 @@ TEST_P(RegistryStoreContract, RotateDisableUpdateDeleteRobot) {
   for (const AuditEvent& e : Audit()) EXPECT_THAT(e.detail, Not(HasSubstr("HASH")));
 }
 
+// The lost update of a read-modify-write outside the transaction: a caller read the robot
+// (enabled, pull), another replica then disabled it and rotated its secret, and the caller's
+// update names only the description. Unset fields keep what is stored when the update runs.
+TEST_P(RegistryStoreContract, UpdateRobotChangesOnlyTheFieldsItSets) {
+  const std::int64_t a = NewProject("team-a");
+  auto robot = store_->CreateRobot("cli", ProjectRobot(a, "team-a", "ci", {"pull"}));
+  ASSERT_TRUE(robot);
+  std::unique_ptr<RegistryStore> other = OpenAgain();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->SetRobotDisabled("bob", robot->id, true));
+  ASSERT_TRUE(other->UpdateRobotSecret("bob", robot->id, "pbkdf2-sha256$4096$bmV3$ROTATED"));
+
+  RobotUpdate description;
+  description.description = "only this";
+  auto updated = store_->UpdateRobot("alice", robot->id, description);
+  ASSERT_TRUE(updated) << updated.error().ToString();
+  EXPECT_EQ(updated->description, "only this");
+  EXPECT_TRUE(updated->disabled);
+  EXPECT_EQ(updated->expires_at, kNever);
+  EXPECT_EQ(updated->secret_hash, "pbkdf2-sha256$4096$bmV3$ROTATED");
+  ASSERT_EQ(updated->permissions.size(), 1u);
+  EXPECT_THAT(updated->permissions[0].actions, ElementsAre("pull"));
+
+  RobotUpdate expiry;
+  expiry.expires_at = 1750000000;
+  ASSERT_TRUE(store_->UpdateRobot("alice", robot->id, expiry));
+  RobotUpdate enable;
+  enable.disabled = false;
+  ASSERT_TRUE(store_->UpdateRobot("alice", robot->id, enable));
+  RobotUpdate permissions;
+  permissions.permissions = std::vector<RobotPermission>{{"team-a", {"pull", "push"}}};
+  ASSERT_TRUE(store_->UpdateRobot("alice", robot->id, permissions));
+  auto loaded = other->LoadRobotById(robot->id);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->description, "only this");
+  EXPECT_EQ(loaded->expires_at, 1750000000);
+  EXPECT_FALSE(loaded->disabled);
+  ASSERT_EQ(loaded->permissions.size(), 1u);
+  EXPECT_THAT(loaded->permissions[0].actions, ElementsAre("pull", "push"));
+
+  // Nothing set: a valid no-op that still finds a missing robot missing.
+  EXPECT_TRUE(store_->UpdateRobot("alice", robot->id, RobotUpdate{}));
+  EXPECT_EQ(store_->UpdateRobot("alice", robot->id + 1000, RobotUpdate{}).error().code,
+            "not_found");
+  // A refused permission change leaves the fields set beside it unchanged too.
+  RobotUpdate refused;
+  refused.description = "not stored";
+  refused.permissions = std::vector<RobotPermission>{{"*", {"pull"}}};
+  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, refused).error().code, "invalid_argument");
+  EXPECT_EQ(store_->LoadRobotById(robot->id)->description, "only this");
+}
+
 TEST_P(RegistryStoreContract, RobotIdsAreNeverReused) {
   const std::int64_t a = NewProject("team-a");
   auto first = store_->CreateRobot("cli", ProjectRobot(a, "team-a", "ci", {"pull"}));

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 namespace gatehouse::adapters {
 namespace {
@@ -30,12 +32,11 @@ TEST_F(WatchedSourceTest, LoadsOnChangeOnlyAndKeepsLastGoodOnFailure) {
   std::string published;
   int loads = 0;
   WatchedSource source("policy", FileFetcher(path.string()),
-                       [&](const std::optional<std::string>& text) -> Status {
+                       [&](const std::string& text) -> Status {
                          ++loads;
-                         if (!text || text->rfind("good", 0) != 0) {
+                         if (text.rfind("good", 0) != 0)
                            return MakeError("invalid_policy", "refused");
-                         }
-                         published = *text;
+                         published = text;
                          return Ok();
                        });
   ASSERT_TRUE(source.Poll());
@@ -66,8 +67,8 @@ TEST_F(WatchedSourceTest, FollowsKubeletSymlinkSwap) {
   std::filesystem::create_symlink("..data/policy.json", dir_ / "policy.json");
   std::string published;
   WatchedSource source("policy", FileFetcher((dir_ / "policy.json").string()),
-                       [&](const std::optional<std::string>& text) -> Status {
-                         published = text.value_or("");
+                       [&](const std::string& text) -> Status {
+                         published = text;
                          return Ok();
                        });
   ASSERT_TRUE(source.Poll());
@@ -78,19 +79,115 @@ TEST_F(WatchedSourceTest, FollowsKubeletSymlinkSwap) {
   EXPECT_EQ(published, "good-v2");
 }
 
-TEST_F(WatchedSourceTest, ReportsDisappearanceAsAbsent) {
-  const auto path = dir_ / "sync.yaml";
-  Write(path, "a");
-  std::optional<std::string> last = "unset";
-  WatchedSource source("sync", FileFetcher(path.string()),
-                       [&](const std::optional<std::string>& text) -> Status {
-                         last = text;
-                         return Ok();
-                       });
+// Issue 10: a deleted policy file used to load as an empty policy, revoking every grant.
+TEST_F(WatchedSourceTest, DeletedFileIsAFailedReloadThatKeepsTheLastGoodVersion) {
+  const auto path = dir_ / "policy.json";
+  Write(path, "good-1");
+  std::string published;
+  int loads = 0;
+  std::vector<std::string> observed;
+  WatchedSource source(
+      "file " + path.string(), FileFetcher(path.string()),
+      [&](const std::string& text) -> Status {
+        ++loads;
+        published = text;
+        return Ok();
+      },
+      [&](const Status& outcome) {
+        observed.push_back(outcome ? "loaded" : outcome.error().code);
+      });
   ASSERT_TRUE(source.Poll());
   std::filesystem::remove(path);
+
+  Status missing = source.Poll();
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "source_missing");
+  EXPECT_EQ(missing.error().message, "file " + path.string() + ": not found");
+  EXPECT_EQ(source.failures(), 1u);
+  EXPECT_EQ(loads, 1) << "the loader never sees a missing source";
+  EXPECT_EQ(published, "good-1");
+  EXPECT_TRUE(source.loaded());
+  ASSERT_FALSE(source.health());
+  EXPECT_EQ(source.health().error().code, "source_missing");
+
+  EXPECT_TRUE(source.Poll()) << "still missing: reported once";
+  EXPECT_EQ(source.failures(), 1u);
+  EXPECT_EQ(source.health().error().code, "source_missing") << "but still visible";
+
+  Write(path, "good-1");
   ASSERT_TRUE(source.Poll());
-  EXPECT_FALSE(last.has_value());
+  EXPECT_EQ(loads, 2);
+  EXPECT_EQ(published, "good-1");
+  EXPECT_TRUE(source.health());
+  EXPECT_EQ(source.last_error(), "");
+  EXPECT_EQ(source.reloads(), 2u);
+  EXPECT_EQ(observed, (std::vector<std::string>{"loaded", "source_missing", "loaded"}));
+}
+
+TEST_F(WatchedSourceTest, MissingAtFirstPollLoadsNothing) {
+  const auto path = dir_ / "typo.json";
+  int loads = 0;
+  WatchedSource source("file " + path.string(), FileFetcher(path.string()),
+                       [&](const std::string&) -> Status {
+                         ++loads;
+                         return Ok();
+                       });
+  Status first = source.Poll();
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().code, "source_missing");
+  EXPECT_NE(first.error().message.find(path.string()), std::string::npos);
+  EXPECT_EQ(loads, 0);
+  EXPECT_FALSE(source.loaded());
+  EXPECT_EQ(source.failures(), 1u);
+}
+
+TEST_F(WatchedSourceTest, AbsentFromAnyFetcherIsMissing) {
+  // A ConfigMap, or its key, deleted: the fetcher answers nullopt.
+  std::optional<std::string> current = "good";
+  WatchedSource source(
+      "ConfigMap kube-system/policy key \"policies\"",
+      [&]() -> Result<std::optional<std::string>> { return current; },
+      [&](const std::string&) -> Status { return Ok(); });
+  ASSERT_TRUE(source.Poll());
+  current.reset();
+  Status missing = source.Poll();
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "source_missing");
+  EXPECT_EQ(missing.error().message, "ConfigMap kube-system/policy key \"policies\": not found");
+}
+
+TEST_F(WatchedSourceTest, UnreadableFileIsAnErrorNotAbsent) {
+  const auto path = dir_ / "policy.json";
+  std::filesystem::create_directories(path);  // a directory where the file should be
+  WatchedSource source("file " + path.string(), FileFetcher(path.string()),
+                       [&](const std::string&) -> Status { return Ok(); });
+  Status first = source.Poll();
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().code, "file_unreadable");
+  EXPECT_NE(first.error().message.find(path.string()), std::string::npos);
+}
+
+TEST_F(WatchedSourceTest, FetchErrorsAreReportedOnceAndClearWhenTheSourceIsBack) {
+  Result<std::optional<std::string>> answer = std::optional<std::string>("good");
+  int loads = 0;
+  WatchedSource source(
+      "ConfigMap ns/cm key \"k\"", [&]() { return answer; },
+      [&](const std::string&) -> Status {
+        ++loads;
+        return Ok();
+      });
+  ASSERT_TRUE(source.Poll());
+  answer = MakeError("kube_api_error", "HTTP 503");
+  Status failed = source.Poll();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "kube_api_error");
+  EXPECT_TRUE(source.Poll()) << "the same error again is not new";
+  EXPECT_EQ(source.failures(), 1u);
+  EXPECT_EQ(source.last_error(), "HTTP 503");
+  answer = std::optional<std::string>("good");
+  ASSERT_TRUE(source.Poll());
+  EXPECT_EQ(loads, 1) << "unchanged text is not reloaded";
+  EXPECT_TRUE(source.health());
 }
 
 }  // namespace

@@ -90,6 +90,7 @@ TEST_F(WebhookServiceTest, AuthenticatesThroughWebhookAndAuthenticateRoutes) {
 
 TEST_F(WebhookServiceTest, PassesTheCallersDeadlineToTheIdentitySource) {
   ServerRequest request;
+  request.method = "POST";
   request.path = "/webhook";
   request.body = TokenReviewFor("good-token");
   request.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1234);
@@ -141,6 +142,24 @@ TEST_F(WebhookServiceTest, KindSpecificRoutesRefuseTheOtherKind) {
   EXPECT_EQ(Post("/authenticate", kSar).status, 400);
 }
 
+TEST_F(WebhookServiceTest, ReviewRoutesAnswerOtherMethodsWith405AndAllow) {
+  for (const char* path : {"/webhook", "/authenticate", "/authorize"}) {
+    for (const char* method : {"GET", "PUT", "DELETE", "HEAD"}) {
+      ServerRequest request;
+      request.method = method;
+      request.path = path;
+      request.body = kSar;
+      ServerResponse response = service_->Handle(request);
+      EXPECT_EQ(response.status, 405) << method << " " << path;
+      ASSERT_EQ(response.headers.size(), 1u);
+      EXPECT_EQ(response.headers[0].first, "Allow");
+      EXPECT_EQ(response.headers[0].second, "POST");
+      EXPECT_EQ(Json(response).Find("error")->AsString() != nullptr, true);
+      EXPECT_EQ(*Json(response).Find("error")->AsString(), "method_not_allowed");
+    }
+  }
+}
+
 TEST_F(WebhookServiceTest, BadInputIs400WithAReason) {
   for (
       const char* body :
@@ -164,7 +183,9 @@ TEST_F(WebhookServiceTest, HealthReadinessMetricsAndUnknownPaths) {
   EXPECT_EQ(Post("/healthz", "").status, 200);
   EXPECT_EQ(Post("/nope", "").status, 404);
   EXPECT_EQ(Post("/readyz", "").status, 200);
-  service_->SetReadinessProbe([] { return Readiness{false, "policy not loaded"}; });
+  service_->SetReadinessProbe([] {
+    return ReadinessFromChecks({{"policy", false, "policy not loaded"}});
+  });
   ServerResponse not_ready = Post("/readyz", "");
   EXPECT_EQ(not_ready.status, 503);
   EXPECT_NE(not_ready.body.find("policy not loaded"), std::string::npos);
@@ -179,6 +200,30 @@ TEST_F(WebhookServiceTest, HealthReadinessMetricsAndUnknownPaths) {
   EXPECT_NE(text.find(R"(gatehouse_requests_total{outcome="bad_request",route="/webhook"} 1)"),
             std::string::npos);
   EXPECT_NE(text.find(R"(reason="token_invalid")"), std::string::npos);
+}
+
+TEST_F(WebhookServiceTest, ReadyzVerboseListsEveryCheckAndShowsAFailedReload) {
+  service_->SetReadinessProbe([] {
+    return ReadinessFromChecks(
+        {{"policy", true,
+          "last reload failed: source_missing: file /p.json: not found; serving the version "
+          "loaded before"},
+         {"keystone", true, ""}});
+  });
+  ServerResponse plain = Post("/readyz", "");
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.body, "ok\n") << "plain /readyz is unchanged while a last good version serves";
+  ServerRequest request;
+  request.method = "GET";
+  request.path = "/readyz";
+  request.query = {{"verbose", ""}};
+  ServerResponse verbose = service_->Handle(request);
+  EXPECT_EQ(verbose.status, 200);
+  EXPECT_EQ(verbose.body,
+            "[+]policy ok (last reload failed: source_missing: file /p.json: not found; serving "
+            "the version loaded before)\n"
+            "[+]keystone ok\n"
+            "readyz check passed\n");
 }
 
 }  // namespace

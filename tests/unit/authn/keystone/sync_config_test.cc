@@ -69,11 +69,41 @@ TEST(KeystoneSyncConfigTest, DefaultsForEmptyDocumentAndNullKeys) {
   }
 }
 
-TEST(KeystoneSyncConfigTest, UnknownKeysAreListedNotRejected) {
+// Issue 10: a misspelt key (here `role-mapping`) used to drop every role mapping silently.
+TEST(KeystoneSyncConfigTest, UnknownKeysAreErrorsNamingTheKey) {
   Result<KeystoneSyncConfig> config =
       ParseKeystoneSyncConfig("namespace-format: \"%i\"\nrole-mapping: []\nfoo: 1\n");
-  ASSERT_TRUE(config.has_value());
-  EXPECT_EQ(config->unknown_keys, (Strings{"role-mapping", "foo"}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code, "invalid_sync_config");
+  EXPECT_EQ(config.error().message,
+            "sync config: unknown key \"role-mapping\" (known: data-types-to-sync, "
+            "namespace-format, projects-blacklist, projects-name-blacklist, role-mappings)");
+
+  Result<KeystoneSyncConfig> nested = ParseKeystoneSyncConfig(
+      "role-mappings:\n  - keystone-role: admin\n    groups: [a]\n"
+      "  - keystone-role: member\n    grups: [b]\n");
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error().code, "invalid_sync_config");
+  EXPECT_EQ(nested.error().message,
+            "role-mappings[1]: unknown key \"grups\" (known: keystone-role, username, groups)");
+
+  // Keys are exact, as in yaml.v2.
+  Result<KeystoneSyncConfig> cased = ParseKeystoneSyncConfig("Role-Mappings: []\n");
+  ASSERT_FALSE(cased.has_value());
+  EXPECT_NE(cased.error().message.find("\"Role-Mappings\""), std::string::npos);
+}
+
+TEST(KeystoneSyncConfigTest, LenientReadingListsUnknownKeys) {
+  KeystoneSyncConfigOptions lenient;
+  lenient.lenient = true;
+  Result<KeystoneSyncConfig> config = ParseKeystoneSyncConfig(
+      "namespace-format: \"%i\"\nrole-mapping: []\nfoo: 1\n"
+      "role-mappings:\n  - keystone-role: member\n    grups: [b]\n",
+      lenient);
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->unknown_keys, (Strings{"role-mapping", "foo", "role-mappings[0].grups"}));
+  ASSERT_EQ(config->role_mappings.size(), 1u);
+  EXPECT_TRUE(config->role_mappings[0].groups.empty());
 }
 
 TEST(KeystoneSyncConfigTest, WrongTypesAreErrorsNamingTheKey) {

@@ -186,9 +186,18 @@ TEST(KeystoneAuthorizerTest, UsersWithoutProjectsNeverMatch) {
                                       "resource_permissions": {"*/*": ["*"]}}])"),
                        user, request));
   // No roles required: any project member.
-  EXPECT_TRUE(Allowed(MustParse(R"([{"users": {"projects": ["pid"], "domains": ["x"]},
+  EXPECT_TRUE(Allowed(MustParse(R"([{"users": {"projects": ["pid"]},
                                      "resource_permissions": {"*/*": ["*"]}}])"),
                       user, request));
+  // Other keys of `users` refuse the policy; read leniently, they are ignored (as upstream).
+  PolicyParseOptions lenient;
+  lenient.lenient = true;
+  Result<Policy> ignored =
+      ParseKeystonePolicy(R"([{"users": {"projects": ["pid"], "domains": ["x"]},
+                                                    "resource_permissions": {"*/*": ["*"]}}])",
+                          lenient);
+  ASSERT_TRUE(ignored) << ignored.error().ToString();
+  EXPECT_TRUE(Allowed(*ignored, user, request));
 }
 
 TEST(KeystoneAuthorizerTest, UsersFilterAppliesToVersion1Rules) {

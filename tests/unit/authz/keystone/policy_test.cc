@@ -26,6 +26,14 @@ Error MustFail(std::string_view text) {
   return policy ? Error{} : policy.error();
 }
 
+Policy MustParseLeniently(std::string_view text) {
+  PolicyParseOptions options;
+  options.lenient = true;
+  Result<Policy> policy = ParseKeystonePolicy(text, options);
+  EXPECT_TRUE(policy.has_value()) << (policy ? "" : policy.error().ToString());
+  return policy ? std::move(policy).value() : Policy{};
+}
+
 TEST(KeystonePolicyTest, ParsesUpstreamVersion1TestPolicy) {
   std::optional<std::string> text = ReadFile(kCompatDir + "/policy_v1.json");
   ASSERT_TRUE(text);
@@ -85,9 +93,9 @@ TEST(KeystonePolicyTest, InvalidJsonKeepsTheJsonErrorCode) {
 }
 
 TEST(KeystonePolicyTest, SizeLimitIsEnforced) {
-  value::JsonLimits limits;
-  limits.max_bytes = 16;
-  Result<Policy> policy = ParseKeystonePolicy(R"([{"resource_permissions": {}}])", limits);
+  PolicyParseOptions options;
+  options.limits.max_bytes = 16;
+  Result<Policy> policy = ParseKeystonePolicy(R"([{"resource_permissions": {}}])", options);
   ASSERT_FALSE(policy);
   EXPECT_EQ(policy.error().code, "json_too_large");
 }
@@ -131,10 +139,10 @@ TEST(KeystonePolicyTest, TypeErrorsRefuseTheWholePolicyNamingElementAndField) {
   }
 }
 
-TEST(KeystonePolicyTest, FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored) {
+TEST(KeystonePolicyTest, FieldNamesAreCaseInsensitive) {
   Policy policy = MustParse(R"([
     {"RESOURCE": {"Verbs": ["get"], "RESOURCES": ["pods"], "Version": "*", "NameSpace": "*"},
-     "Match": [{"TYPE": "role", "Values": ["r"]}], "comment": "ignored", "extra": {"x": 1}},
+     "Match": [{"TYPE": "role", "Values": ["r"]}]},
     {"Users": {"projects": ["p"]}, "resource_Permissions": {"*/*": ["*"]},
      "NonResource_Permissions": {"/x": ["get"]}},
     {"nonResource": {"VERBS": ["get"], "Path": "/healthz"}},
@@ -156,8 +164,82 @@ TEST(KeystonePolicyTest, FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored) {
   EXPECT_TRUE(policy.warnings.empty()) << policy.warnings.front();
 }
 
+// Issue 10: `[{"userz": ...}]` loaded silently and the element then matched every user.
+TEST(KeystonePolicyTest, MisspeltUsersKeyRefusesTheWholePolicyNamingKeyAndElement) {
+  Error error = MustFail(R"([{"users": {"roles": ["admin"], "projects": ["ops"]},
+                              "resource_permissions": {"*/*": ["*"]}},
+                             {"userz": {"roles": ["admin"], "projects": ["demo"]},
+                              "resource_permissions": {"*/secrets": ["get"]}}])");
+  EXPECT_EQ(error.code, "invalid_policy");
+  EXPECT_EQ(error.message,
+            "policy[1]: unknown key \"userz\" (known: users, resource_permissions, "
+            "nonresource_permissions, resource, nonresource, match)");
+}
+
+TEST(KeystonePolicyTest, UnknownKeysAtEveryLevelRefuseThePolicy) {
+  const TypeErrorCase cases[] = {
+      {R"([{"userz": {"projects": ["demo"]}, "resource_permissions": {"*/secrets": ["get"]}}])",
+       "policy[0]: unknown key \"userz\" (known: users, "},
+      {R"([{"resource": {"verb": ["get"], "resources": ["pods"], "version": "*",
+                         "namespace": "*"}}])",
+       "policy[0].resource: unknown key \"verb\" (known: verbs, resources, version, namespace)"},
+      {R"([{"nonresource": {"verbs": ["get"], "paths": "/healthz"}}])",
+       "policy[0].nonresource: unknown key \"paths\" (known: verbs, path)"},
+      {R"([{"match": [{"type": "user", "values": ["a"]}]},
+           {"match": [{"type": "user", "values": ["a"]}, {"type": "role", "typo": 1}]}])",
+       "policy[1].match[1]: unknown key \"typo\" (known: type, values)"},
+      {R"([{"users": {"roles": ["r"], "project": ["demo"]}}])",
+       "policy[0].users: unknown key \"project\" (known: roles, projects"},
+      // Map keys are exact (a Go map), unlike field names.
+      {R"([{"users": {"Projects": ["p"]}}])", "policy[0].users: unknown key \"Projects\""},
+      {R"([{"comment": "who may read pods", "resource_permissions": {}}])",
+       "policy[0]: unknown key \"comment\""},
+  };
+  for (const TypeErrorCase& c : cases) {
+    SCOPED_TRACE(c.text);
+    Error error = MustFail(c.text);
+    EXPECT_EQ(error.code, "invalid_policy");
+    EXPECT_THAT(error.message, HasSubstr(c.path));
+  }
+}
+
+TEST(KeystonePolicyTest, LenientReadingIgnoresUnknownKeysNamingEachInAWarning) {
+  Policy policy = MustParseLeniently(R"([
+    {"userz": {"roles": ["admin"], "projects": ["demo"]},
+     "resource_permissions": {"*/secrets": ["get"]}},
+    {"resource": {"verb": ["get"], "verbs": ["list"], "resources": ["pods"], "version": "*",
+                  "namespace": "*"},
+     "match": [{"type": "role", "values": ["r"], "typo": {"x": [1]}}],
+     "users": {"roles": ["r"], "project": ["p"], "projects": ["p"]}}
+  ])");
+  ASSERT_EQ(policy.elements.size(), 2u);
+  // The reference's reading, for whoever needs it: the first element applies to everyone.
+  EXPECT_FALSE(policy.elements[0].users);
+  EXPECT_TRUE(policy.elements[0].resource_permissions);
+  ASSERT_TRUE(policy.elements[1].resource);
+  EXPECT_EQ(policy.elements[1].resource->verbs.items(), (std::vector<std::string>{"list"}));
+  EXPECT_TRUE(policy.elements[1].users->projects.Contains("p"));
+  EXPECT_THAT(policy.warnings,
+              Contains(AllOf(HasSubstr("policy[0]: unknown key \"userz\" is ignored"),
+                             HasSubstr("known: users"))));
+  EXPECT_THAT(policy.warnings, Contains(HasSubstr("policy[1].resource: unknown key \"verb\"")));
+  EXPECT_THAT(policy.warnings, Contains(HasSubstr("policy[1].match[0]: unknown key \"typo\"")));
+  EXPECT_THAT(policy.warnings, Contains(HasSubstr("policy[1].users: unknown key \"project\"")));
+  EXPECT_EQ(policy.warnings.size(), 4u);
+}
+
+TEST(KeystonePolicyTest, LenientReadingStillRefusesTypeErrors) {
+  PolicyParseOptions options;
+  options.lenient = true;
+  Result<Policy> policy =
+      ParseKeystonePolicy(R"([{"comment": 1, "resource_permissions": ["*/*"]}])", options);
+  ASSERT_FALSE(policy);
+  EXPECT_EQ(policy.error().code, "invalid_policy");
+  EXPECT_THAT(policy.error().message, HasSubstr("policy[0].resource_permissions: expected"));
+}
+
 TEST(KeystonePolicyTest, MapKeysInsideUsersAreExact) {
-  Policy policy = MustParse(R"([{"users": {"Projects": ["p"], "ROLES": ["r"]}}])");
+  Policy policy = MustParseLeniently(R"([{"users": {"Projects": ["p"], "ROLES": ["r"]}}])");
   ASSERT_TRUE(policy.elements[0].users);
   EXPECT_TRUE(policy.elements[0].users->projects.empty());
   EXPECT_TRUE(policy.elements[0].users->roles.empty());
