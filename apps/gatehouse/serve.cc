@@ -396,7 +396,9 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   for (std::size_t i = 0; i < table.size(); ++i) {
     const adapters::ServeOption& option = table[i];
     std::string help = option.help;
-    if (option.is_bool) help += " (default: " + option.get(defaults) + ")";
+    if (option.is_bool && !option.get(defaults).empty()) {
+      help += " (default: " + option.get(defaults) + ")";
+    }
     help += "  [file key: " + option.key + "]";
     CLI::Option* added = nullptr;
     if (option.is_list) {

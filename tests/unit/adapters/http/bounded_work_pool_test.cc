@@ -12,6 +12,34 @@
 namespace gatehouse::adapters {
 namespace {
 
+// Holds the pool's only worker in a task until released.
+class Blocker {
+ public:
+  // Submits the holding task and waits until it runs.
+  bool Occupy(BoundedWorkPool& pool) {
+    std::function<void()> task = [this] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      started_ = true;
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::seconds(10), [this] { return released_; });
+    };
+    if (!pool.TrySubmit(task)) return false;
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [this] { return started_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool started_ = false;
+  bool released_ = false;
+};
+
 TEST(BoundedWorkPoolTest, RunsTasksOffTheCallingThreadInOrder) {
   BoundedWorkPool pool({"test", 1, 8, 0});
   std::mutex mutex;
@@ -35,20 +63,8 @@ TEST(BoundedWorkPoolTest, RunsTasksOffTheCallingThreadInOrder) {
 
 TEST(BoundedWorkPoolTest, FullQueueRefusesAtOnceAndKeepsTheTask) {
   BoundedWorkPool pool({"test", 1, 2, 0});
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false, started = false;
-  std::function<void()> blocker = [&] {
-    std::unique_lock<std::mutex> lock(mutex);
-    started = true;
-    cv.notify_all();
-    cv.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
-  };
-  ASSERT_TRUE(pool.TrySubmit(blocker));
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return started; }));
-  }
+  Blocker blocker;
+  ASSERT_TRUE(blocker.Occupy(pool));
   std::atomic<int> ran{0};
   std::function<void()> counted = [&] { ++ran; };
   std::function<void()> a = counted, b = counted;
@@ -58,11 +74,7 @@ TEST(BoundedWorkPoolTest, FullQueueRefusesAtOnceAndKeepsTheTask) {
   std::function<void()> refused = counted;
   EXPECT_FALSE(pool.TrySubmit(refused));
   EXPECT_TRUE(static_cast<bool>(refused));  // not taken: the caller still owns it
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    release = true;
-  }
-  cv.notify_all();
+  blocker.Release();
   pool.Stop();  // the running task finishes; what still waits may be dropped
   EXPECT_LE(ran.load(), 2);
 }
@@ -70,21 +82,9 @@ TEST(BoundedWorkPoolTest, FullQueueRefusesAtOnceAndKeepsTheTask) {
 TEST(BoundedWorkPoolTest, StopDropsQueuedTasksAndRefusesNewOnes) {
   auto owned = std::make_shared<int>(1);
   std::weak_ptr<int> watch = owned;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false, started = false;
   BoundedWorkPool pool({"test", 1, 4, 0});
-  std::function<void()> blocker = [&] {
-    std::unique_lock<std::mutex> lock(mutex);
-    started = true;
-    cv.notify_all();
-    cv.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
-  };
-  ASSERT_TRUE(pool.TrySubmit(blocker));
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return started; }));
-  }
+  Blocker blocker;
+  ASSERT_TRUE(blocker.Occupy(pool));
   bool queued_ran = false;
   std::function<void()> queued = [&queued_ran, owned = std::move(owned)] { queued_ran = true; };
   ASSERT_TRUE(pool.TrySubmit(queued));
@@ -95,9 +95,7 @@ TEST(BoundedWorkPoolTest, StopDropsQueuedTasksAndRefusesNewOnes) {
     while (pool.queued() != 0 && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::yield();
     }
-    std::lock_guard<std::mutex> lock(mutex);
-    release = true;
-    cv.notify_all();
+    blocker.Release();
   });
   pool.Stop();
   releaser.join();

@@ -600,6 +600,10 @@ class Gate {
     std::unique_lock<std::mutex> lock(mutex_);
     return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return waiting_ >= count; });
   }
+  // Sends GET /slow on `socket` and waits until `count` requests are inside the handler.
+  bool SendAndWaitInside(RawSocket& socket, int count) {
+    return socket.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n") && WaitForWaiting(count);
+  }
   void Open() {
     std::lock_guard<std::mutex> lock(mutex_);
     open_ = true;
@@ -613,24 +617,29 @@ class Gate {
   bool open_ = false;
 };
 
+// `options` with `slow` as class 0, named "slow", for the path /slow; other paths have no class.
+ServerOptions WithSlowClass(ServerOptions options, RouteClass slow) {
+  slow.name = "slow";
+  options.route_classes.push_back(std::move(slow));
+  options.classify = [](const ServerRequest& r) -> std::size_t {
+    return r.path == "/slow" ? 0 : 9;
+  };
+  return options;
+}
+
 TEST_F(HttpServerTest, PooledClassRunsOnWorkersWhileTheIoThreadServesOthers) {
   ServerOptions options = PlainOptions();
   options.threads = 1;  // one I/O thread: a handler blocking on it would stall "/fast"
   RouteClass slow;
-  slow.name = "slow";
   slow.worker_threads = 1;
   slow.max_in_flight = 4;
-  options.route_classes.push_back(slow);
-  options.classify = [](const ServerRequest& r) -> std::size_t {
-    return r.path == "/slow" ? 0 : 9;
-  };
   Gate gate;
-  auto server = StartServer(options, [&](const ServerRequest& r) { return gate.Handle(r); });
+  auto server = StartServer(WithSlowClass(options, slow),
+                            [&](const ServerRequest& r) { return gate.Handle(r); });
   ASSERT_TRUE(server);
 
   RawSocket blocked(server->port());
-  ASSERT_TRUE(blocked.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-  ASSERT_TRUE(gate.WaitForWaiting(1));
+  ASSERT_TRUE(gate.SendAndWaitInside(blocked, 1));
   RawSocket other(server->port());
   ASSERT_TRUE(other.Send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string fast = other.ReadResponse();
@@ -651,22 +660,17 @@ TEST_F(HttpServerTest, ClassAtItsLimitAnswersItsOverloadResponseAtOnce) {
   ServerOptions options = PlainOptions();
   options.metrics = &metrics;
   RouteClass slow;
-  slow.name = "slow";
   slow.worker_threads = 1;
   slow.max_in_flight = 1;
   slow.overloaded =
       ServerResponse{429, "application/json", "{\"busy\":true}", {{"Retry-After", "7"}}};
-  options.route_classes.push_back(slow);
-  options.classify = [](const ServerRequest& r) -> std::size_t {
-    return r.path == "/slow" ? 0 : 9;
-  };
   Gate gate;
-  auto server = StartServer(options, [&](const ServerRequest& r) { return gate.Handle(r); });
+  auto server = StartServer(WithSlowClass(options, slow),
+                            [&](const ServerRequest& r) { return gate.Handle(r); });
   ASSERT_TRUE(server);
 
   RawSocket first(server->port());
-  ASSERT_TRUE(first.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-  ASSERT_TRUE(gate.WaitForWaiting(1));
+  ASSERT_TRUE(gate.SendAndWaitInside(first, 1));
   RawSocket second(server->port());
   ASSERT_TRUE(second.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string refused = second.ReadResponse();
@@ -700,8 +704,7 @@ TEST_F(HttpServerTest, InlineClassAtItsLimitIsRefusedAndOtherClassesAreNot) {
   ASSERT_TRUE(on_first.Send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n"));
   ASSERT_TRUE(on_first.ReadResponse().starts_with("HTTP/1.1 200 "));
   RawSocket slow(server->port());
-  ASSERT_TRUE(slow.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-  ASSERT_TRUE(gate.WaitForWaiting(1));
+  ASSERT_TRUE(gate.SendAndWaitInside(slow, 1));
   // On the first thread: the class is full, so a review is refused at once...
   RawSocket review(server->port());
   ASSERT_TRUE(review.Send("GET /review HTTP/1.1\r\nHost: x\r\n\r\n"));
