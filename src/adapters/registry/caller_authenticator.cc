@@ -87,12 +87,14 @@ CallerAuthenticator::CallerAuthenticator(CallerAuthOptions options, registry::Re
 CallerAuthenticator::~CallerAuthenticator() = default;
 
 std::chrono::seconds CallerAuthenticator::throttle_retry_after() const {
-  const int burst =
-      std::max(1, std::min(options_.throttle.source_burst > 0 ? options_.throttle.source_burst
-                                                              : options_.throttle.account_burst,
-                           options_.throttle.account_burst > 0 ? options_.throttle.account_burst
-                                                               : options_.throttle.source_burst));
-  const auto step = std::chrono::ceil<std::chrono::seconds>(options_.throttle.period / burst);
+  // The refill step of the smaller bucket (the longer wait), so one value serves the header and
+  // the message whichever bucket was empty.
+  int burst = 0;
+  for (const int limit : {options_.throttle.source_burst, options_.throttle.account_burst}) {
+    if (limit > 0) burst = burst == 0 ? limit : std::min(burst, limit);
+  }
+  const auto step =
+      std::chrono::ceil<std::chrono::seconds>(options_.throttle.period / std::max(1, burst));
   return std::max(std::chrono::seconds(1), step);
 }
 
@@ -103,7 +105,7 @@ std::optional<Error> CallerAuthenticator::Throttle(const Attempt& attempt) {
   Counter* counter = by_source ? failures_->throttled_by_source : failures_->throttled_by_account;
   if (counter != nullptr) counter->Inc();
   Error error = MakeError("throttled", "too many failed logins; retry in " +
-                                           std::to_string(throttled->retry_after.count()) + " s");
+                                           std::to_string(throttle_retry_after().count()) + " s");
   (void)Refuse(attempt, Failure::kThrottled, error.message, /*spent_check=*/false);
   return error;
 }
