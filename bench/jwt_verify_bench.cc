@@ -18,14 +18,15 @@
 #include <string>
 #include <vector>
 
-#include "authn/jwt/base64url.h"
 #include "authn/jwt/jwk.h"
 #include "authn/jwt/jws.h"
 #include "authn/jwt/verifier.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace {
 
+namespace codec = gatehouse::codec;
 namespace jwt = gatehouse::authn::jwt;
 using gatehouse::value::Value;
 
@@ -93,12 +94,12 @@ Fixture MakeFixture(bool ec) {
   if (ec) {
     jwk.Set("kty", "EC");
     jwk.Set("crv", "P-256");
-    jwk.Set("x", jwt::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32)));
-    jwk.Set("y", jwt::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32)));
+    jwk.Set("x", codec::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32)));
+    jwk.Set("y", codec::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32)));
   } else {
     jwk.Set("kty", "RSA");
-    jwk.Set("n", jwt::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_RSA_N, 0)));
-    jwk.Set("e", jwt::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_RSA_E, 0)));
+    jwk.Set("n", codec::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_RSA_N, 0)));
+    jwk.Set("e", codec::EncodeBase64Url(BnBytes(f.key.get(), OSSL_PKEY_PARAM_RSA_E, 0)));
   }
   jwk.Set("kid", "bench-key");
   jwk.Set("use", "sig");
@@ -115,7 +116,7 @@ Fixture MakeFixture(bool ec) {
   header.Set("alg", ec ? "ES256" : "RS256");
   header.Set("typ", "JWT");
   header.Set("kid", "bench-key");
-  const std::string encoded_header = jwt::EncodeBase64Url(gatehouse::value::ToJson(header));
+  const std::string encoded_header = codec::EncodeBase64Url(gatehouse::value::ToJson(header));
   for (int i = 0; i < kTokens; ++i) {
     // A Keycloak-sized access token (~1 KiB): a handful of standard claims and groups.
     Value claims = Value::MakeObject();
@@ -135,10 +136,10 @@ Fixture MakeFixture(bool ec) {
     claims.Set("groups", Value(gatehouse::value::Array{"tenant-a:dev", "tenant-a:ops",
                                                        "tenant-b:viewers", "/platform"}));
     const std::string input =
-        encoded_header + "." + jwt::EncodeBase64Url(gatehouse::value::ToJson(claims));
+        encoded_header + "." + codec::EncodeBase64Url(gatehouse::value::ToJson(claims));
     const std::string native = Sign(f.key.get(), input);
     const std::string jws_signature = ec ? DerToRaw(native) : native;
-    f.tokens.push_back(input + "." + jwt::EncodeBase64Url(jws_signature));
+    f.tokens.push_back(input + "." + codec::EncodeBase64Url(jws_signature));
     f.signing_inputs.push_back(input);
     f.native_signatures.push_back(native);
   }

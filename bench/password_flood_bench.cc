@@ -39,7 +39,7 @@
 #include "adapters/webhook/route_classes.h"
 #include "adapters/webhook/webhook_service.h"
 #include "authz/keystone/policy.h"
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 
 namespace {
 
@@ -127,7 +127,7 @@ std::string WrongPasswordRequest(int flooder, long attempt) {
                                   std::to_string(attempt) + ":Wrong-" + std::to_string(attempt);
   return "GET /service/token?service=registry&scope=repository:team-a/app:pull HTTP/1.1\r\n"
          "Host: 127.0.0.1\r\nAuthorization: Basic " +
-         registry::EncodeBase64(credentials) + "\r\n\r\n";
+         codec::EncodeBase64(credentials) + "\r\n\r\n";
 }
 
 struct Scenario {

@@ -2,7 +2,8 @@
 """The whole visible OPA conformance set, compiled and evaluated end to end (issue 4, bench 3).
 
 Runs `rego_conformance` (every case: parse the modules, compile, prepare the query, evaluate,
-compare) --runs times over ../shared/conformance/opa-v1/cases and prints the best wall time,
+compare) --runs times over $GATEHOUSE_CONFORMANCE_DIR/opa-v1/cases (default
+../shared/conformance/opa-v1/cases) and prints the best wall time,
 the time per case, and the ratio to the reference the issue names: OPA's Go runner takes about
 1.5 s for ~2,000 cases on this machine type (OPA cannot be built here).
 
@@ -24,7 +25,9 @@ OPA_SECONDS, OPA_CASES = 1.5, 2000
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, "build/release/tests/rego_conformance"))
-    parser.add_argument("--cases", default=os.path.join(ROOT, "../shared/conformance/opa-v1/cases"))
+    conformance = os.environ.get("GATEHOUSE_CONFORMANCE_DIR") or os.path.join(
+        ROOT, "../shared/conformance")
+    parser.add_argument("--cases", default=os.path.join(conformance, "opa-v1/cases"))
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     skip_list = os.path.join(ROOT, "tests/conformance/skip_list.txt")

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "../tests/conformance/gatekeeper_suite.h"
+#include "conformance/conformance_dir.h"
+#include "conformance/gatekeeper_suite.h"
 
 namespace {
 
@@ -52,8 +53,12 @@ Result<PreparedCase> Prepare(const gk::Test& test, const gk::Case& c) {
 Library& TheLibrary() {
   static Library library = [] {
     Library lib;
-    auto tests = gk::LoadLibrary(std::string(GATEHOUSE_SOURCE_DIR) +
-                                 "/../shared/conformance/gatekeeper-library/library");
+    // $GATEHOUSE_CONFORMANCE_DIR/gatekeeper-library/library, or the compiled-in default.
+    if (std::string missing = conformance::GatekeeperLibraryMissing(); !missing.empty()) {
+      lib.error = missing;
+      return lib;
+    }
+    auto tests = gk::LoadLibrary(conformance::GatekeeperLibraryDir().string());
     if (!tests) {
       lib.error = tests.error().ToString();
       return lib;

@@ -21,6 +21,7 @@
 #include "adapters/registry/robot_accounts.h"
 #include "adapters/registry/signing_key_files.h"
 #include "adapters/registry_store/open_store.h"
+#include "common/codec/rfc3339.h"
 #include "gatehouse/commands.h"
 #include "registry/names.h"
 #include "registry/pull_secret.h"
@@ -56,7 +57,7 @@ std::int64_t NowUnix() {
 }
 
 std::string ExpiryText(std::int64_t expires_at) {
-  return expires_at == registry::kNever ? "never" : registry::FormatRfc3339Utc(expires_at);
+  return expires_at == registry::kNever ? "never" : codec::FormatRfc3339Utc(expires_at);
 }
 
 std::string Printable(std::string_view text) {
@@ -138,7 +139,7 @@ Value RobotJson(const registry::Robot& robot, const RegistryFlags& flags,
   out.Set("access", Value(rs::AccessWord(rs::RobotActions(robot))));
   out.Set("disabled", Value(robot.disabled));
   out.Set("expires_at", Value(robot.expires_at));
-  out.Set("creation_time", Value(registry::FormatRfc3339Utc(robot.creation_time)));
+  out.Set("creation_time", Value(codec::FormatRfc3339Utc(robot.creation_time)));
   return out;
 }
 

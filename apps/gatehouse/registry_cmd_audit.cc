@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "common/codec/rfc3339.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/token_response.h"
 #include "value/json.h"
@@ -19,7 +20,7 @@ constexpr std::size_t kMaxResourceBytes = 512;
 Value EventJson(const registry::AuditEvent& event) {
   Value out = Value::MakeObject();
   out.Set("id", Value(event.id));
-  out.Set("time", Value(registry::FormatRfc3339Utc(event.time)));
+  out.Set("time", Value(codec::FormatRfc3339Utc(event.time)));
   out.Set("actor", Value(event.actor));
   out.Set("operation", Value(event.operation));
   out.Set("resource", Value(event.resource));
@@ -51,8 +52,8 @@ int Audit(registry::RegistryStore& store, const RegistryFlags& f) {
         items.Append(EventJson(event));
       } else {
         // Actors and resources can carry names an identity provider chose: escaped.
-        std::cout << registry::FormatRfc3339Utc(event.time) << "\t" << Printable(event.actor)
-                  << "\t" << Printable(event.operation) << "\t" << Printable(event.resource) << "\t"
+        std::cout << codec::FormatRfc3339Utc(event.time) << "\t" << Printable(event.actor) << "\t"
+                  << Printable(event.operation) << "\t" << Printable(event.resource) << "\t"
                   << Printable(event.detail) << "\n";
       }
     }

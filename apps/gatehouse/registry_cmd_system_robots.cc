@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/registry/robot_accounts.h"
+#include "common/codec/rfc3339.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
@@ -87,7 +88,7 @@ Value SystemRobotJson(const registry::Robot& robot, const RegistryFlags& f,
   out.Set("description", Value(robot.description));
   out.Set("disabled", Value(robot.disabled));
   out.Set("expires_at", Value(robot.expires_at));
-  out.Set("creation_time", Value(registry::FormatRfc3339Utc(robot.creation_time)));
+  out.Set("creation_time", Value(codec::FormatRfc3339Utc(robot.creation_time)));
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/registry/access_tokens.h"
+#include "common/codec/rfc3339.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/token_response.h"
 #include "value/json.h"
@@ -48,9 +49,9 @@ Value TokenJson(const registry::PersonalAccessToken& token, const std::string& u
   out.Set("name", Value(token.name));
   out.Set("groups", StringArray(token.groups));
   out.Set("expires_at", Value(token.expires_at));
-  out.Set("creation_time", Value(registry::FormatRfc3339Utc(token.creation_time)));
+  out.Set("creation_time", Value(codec::FormatRfc3339Utc(token.creation_time)));
   out.Set("last_used",
-          token.last_used == 0 ? Value() : Value(registry::FormatRfc3339Utc(token.last_used)));
+          token.last_used == 0 ? Value() : Value(codec::FormatRfc3339Utc(token.last_used)));
   return out;
 }
 
@@ -101,8 +102,8 @@ int List(registry::RegistryStore& store, const RegistryFlags& f) {
   for (const registry::PersonalAccessToken& token : *tokens) {
     std::cout << token.name << "\t" << JoinedPrintable(token.groups) << "\t"
               << ExpiryText(token.expires_at) << "\t"
-              << (token.last_used == 0 ? "never" : registry::FormatRfc3339Utc(token.last_used))
-              << "\t" << registry::FormatRfc3339Utc(token.creation_time) << "\n";
+              << (token.last_used == 0 ? "never" : codec::FormatRfc3339Utc(token.last_used)) << "\t"
+              << codec::FormatRfc3339Utc(token.creation_time) << "\n";
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "common/codec/rfc3339.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
@@ -53,7 +54,7 @@ Value UserJson(const registry::User& user) {
   out.Set("subject", Value(user.subject));
   out.Set("email", Value(user.email));
   out.Set("sysadmin", Value(user.sysadmin));
-  out.Set("creation_time", Value(registry::FormatRfc3339Utc(user.creation_time)));
+  out.Set("creation_time", Value(codec::FormatRfc3339Utc(user.creation_time)));
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include "common/codec/hex.h"
+
 namespace gatehouse::authn {
 
 CacheKeyBuilder& CacheKeyBuilder::Add(std::string_view field) {
@@ -16,14 +18,7 @@ std::string CacheKeyBuilder::Hex() const {
   // The one-shot SHA256() cannot fail, so two credentials never share a key by accident.
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(material_.data()), material_.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned char byte : digest) {
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 0xf];
-  }
-  return hex;
+  return codec::EncodeHex(digest, SHA256_DIGEST_LENGTH);
 }
 
 }  // namespace gatehouse::authn

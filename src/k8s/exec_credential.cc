@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "common/codec/rfc3339.h"
 #include "k8s/review_fields.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -11,22 +12,6 @@ namespace gatehouse::k8s {
 namespace {
 
 constexpr std::string_view kExecCredentialKind = "ExecCredential";
-
-std::string FormatRfc3339Utc(std::chrono::system_clock::time_point when) {
-  using std::chrono::days;
-  using std::chrono::floor;
-  using std::chrono::seconds;
-  const auto secs = floor<seconds>(when);
-  const auto day = floor<days>(secs);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss<seconds> time{secs - day};
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02dZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
-  return buffer;
-}
 
 }  // namespace
 
@@ -69,7 +54,7 @@ std::string EncodeExecCredential(const std::string& api_version, const std::stri
   out.Set("kind", kExecCredentialKind);
   value::Value& status = out.Set("status", value::Value::MakeObject());
   status.Set("token", token);
-  if (expiry) status.Set("expirationTimestamp", FormatRfc3339Utc(*expiry));
+  if (expiry) status.Set("expirationTimestamp", codec::FormatRfc3339Utc(*expiry));
   return value::ToJson(out);
 }
 

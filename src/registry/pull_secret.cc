@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -82,7 +82,7 @@ Result<std::string> BuildDockerConfigJson(const PullSecretSpec& spec) {
   out += ",\"password\":";
   value::AppendJsonString(out, spec.secret);
   out += ",\"auth\":";
-  value::AppendJsonString(out, EncodeBase64(spec.username + ":" + spec.secret));
+  value::AppendJsonString(out, codec::EncodeBase64(spec.username + ":" + spec.secret));
   out += "}}}";
   return out;
 }
@@ -96,7 +96,7 @@ Result<std::string> BuildPullSecretYaml(const PullSecretSpec& spec) {
   out += "\n  namespace: ";
   value::AppendJsonString(out, spec.namespace_);
   out += "\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ";
-  out += EncodeBase64(*config);
+  out += codec::EncodeBase64(*config);
   out += '\n';
   return out;
 }

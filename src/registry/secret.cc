@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 
 namespace gatehouse::registry {
 namespace {
@@ -99,9 +99,9 @@ Result<std::string> HashSecret(std::string_view secret, const SecretHashOptions&
   out += '$';
   out += std::to_string(options.iterations);
   out += '$';
-  out += EncodeBase64(salt);
+  out += codec::EncodeBase64(salt);
   out += '$';
-  out += EncodeBase64(hash);
+  out += codec::EncodeBase64(hash);
   return out;
 }
 
@@ -129,8 +129,8 @@ Result<SecretHash> ParseSecretHash(std::string_view stored) {
       out.iterations < kMinPbkdf2Iterations || out.iterations > kMaxPbkdf2Iterations) {
     return BadHash("stored secret hash has an invalid iteration count");
   }
-  std::optional<std::string> salt = DecodeBase64(parts[2]);
-  std::optional<std::string> hash = DecodeBase64(parts[3]);
+  std::optional<std::string> salt = codec::DecodeBase64Strict(parts[2]);
+  std::optional<std::string> hash = codec::DecodeBase64Strict(parts[3]);
   if (!salt || salt->size() < 8 || salt->size() > 64) {
     return BadHash("stored secret hash has an invalid salt");
   }

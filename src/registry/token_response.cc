@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/codec/rfc3339.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -26,18 +27,6 @@ void AppendJsonToken(std::string& out, std::string_view token) {
 
 }  // namespace
 
-std::string FormatRfc3339Utc(std::int64_t unix_seconds) {
-  const std::chrono::sys_seconds time{std::chrono::seconds(unix_seconds)};
-  const auto day = std::chrono::floor<std::chrono::days>(time);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss<std::chrono::seconds> clock(time - day);
-  char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02dZ", int(date.year()),
-                unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
-                int(clock.minutes().count()), int(clock.seconds().count()));
-  return buffer;
-}
-
 std::string TokenResponseJson(std::string_view token, std::chrono::seconds expires_in,
                               std::int64_t issued_at_unix) {
   std::string out;
@@ -49,7 +38,7 @@ std::string TokenResponseJson(std::string_view token, std::chrono::seconds expir
   out += ",\"expires_in\":";
   out += std::to_string(std::max<std::int64_t>(expires_in.count(), 60));
   out += ",\"issued_at\":\"";
-  out += FormatRfc3339Utc(issued_at_unix);
+  out += codec::FormatRfc3339Utc(issued_at_unix);
   out += "\"}";
   return out;
 }

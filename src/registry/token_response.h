@@ -23,9 +23,6 @@ inline constexpr std::string_view kErrorInvalidRequest = "INVALID_REQUEST";   //
 inline constexpr std::string_view kErrorUnknown = "UNKNOWN";                  // internal failure
 inline constexpr std::string_view kErrorTooManyRequests = "TOOMANYREQUESTS";  // throttled, busy
 
-// `2026-11-24T11:08:29Z` (whole seconds, UTC).
-std::string FormatRfc3339Utc(std::int64_t unix_seconds);
-
 // The success body; `expires_in` is raised to 60 s if shorter.
 std::string TokenResponseJson(std::string_view token, std::chrono::seconds expires_in,
                               std::int64_t issued_at_unix);

@@ -13,8 +13,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "authn/jwt/base64url.h"
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -199,7 +198,7 @@ Result<SigningKey> SigningKey::FromParts(std::shared_ptr<EVP_PKEY> pkey,
   unsigned char* der = nullptr;
   const int der_size = i2d_X509(cert.get(), &der);
   if (der_size <= 0 || der == nullptr) return InvalidKey("cannot encode the certificate");
-  key.x5c_ = EncodeBase64(
+  key.x5c_ = codec::EncodeBase64(
       std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(der_size)));
   OPENSSL_free(der);
   Result<std::string> kid = LibtrustKeyId(pkey.get());
@@ -213,7 +212,7 @@ Result<SigningKey> SigningKey::FromParts(std::shared_ptr<EVP_PKEY> pkey,
   header += ",\"x5c\":[";
   AppendQuoted(header, key.x5c_);
   header += "]}";
-  key.header_b64_ = authn::jwt::EncodeBase64Url(header);
+  key.header_b64_ = codec::EncodeBase64Url(header);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (ctx == nullptr || EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey.get()) != 1) {
     EVP_MD_CTX_free(ctx);
@@ -397,8 +396,8 @@ Result<SignedToken> SignToken(const SigningKeyRing& ring, const TokenClaims& cla
     return MakeError("random_failed", "the random number generator failed");
   }
   SignedToken out;
-  out.jti = authn::jwt::EncodeBase64Url(
-      std::string_view(reinterpret_cast<char*>(random), sizeof(random)));
+  out.jti =
+      codec::EncodeBase64Url(std::string_view(reinterpret_cast<char*>(random), sizeof(random)));
   out.kid = key->kid();
   out.issued_at =
       std::chrono::duration_cast<std::chrono::seconds>(claims.issued_at.time_since_epoch()).count();
@@ -407,11 +406,11 @@ Result<SignedToken> SignToken(const SigningKeyRing& ring, const TokenClaims& cla
   std::string& token = out.token;
   token = key->header_b64();
   token += '.';
-  token += authn::jwt::EncodeBase64Url(TokenClaimsJson(claims, out.jti));
+  token += codec::EncodeBase64Url(TokenClaimsJson(claims, out.jti));
   Result<std::string> signature = key->Sign(token);
   if (!signature) return signature.error();
   token += '.';
-  token += authn::jwt::EncodeBase64Url(*signature);
+  token += codec::EncodeBase64Url(*signature);
   return out;
 }
 

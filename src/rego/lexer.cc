@@ -3,17 +3,14 @@
 #include <cstdint>
 #include <string>
 
+#include "common/codec/hex.h"
+#include "common/codec/utf8.h"
+
 namespace gatehouse::rego {
 namespace {
 
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 struct Keyword {
   std::string_view text;
@@ -44,49 +41,6 @@ TokenKind IdentKind(std::string_view word) {
   return TokenKind::kIdent;
 }
 
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is malformed (overlong forms,
-// surrogates and code points above U+10FFFF are malformed too, as in Go).
-std::size_t Utf8Length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) -> unsigned {
-    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
-  };
-  unsigned c = byte(i);
-  auto cont = [&](std::size_t k) { return (byte(k) & 0xC0u) == 0x80u; };
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    unsigned c1 = byte(i + 1);
-    if (c == 0xE0 && c1 < 0xA0) return 0;
-    if (c == 0xED && c1 >= 0xA0) return 0;
-    return cont(i + 1) && cont(i + 2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    unsigned c1 = byte(i + 1);
-    if (c == 0xF0 && c1 < 0x90) return 0;
-    if (c == 0xF4 && c1 >= 0x90) return 0;
-    return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-  }
-  return 0;
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 class Lexer {
  public:
   Lexer(std::string_view filename, std::string_view text) : filename_(filename), text_(text) {}
@@ -114,7 +68,7 @@ class Lexer {
           Comment comment{static_cast<std::uint32_t>(pos_ + 1), 0, row_, Col()};
           ++pos_;
           while (pos_ < text_.size() && text_[pos_] != '\n') {
-            std::size_t n = Utf8Length(text_, pos_);
+            std::size_t n = codec::Utf8SequenceLength(text_, pos_);
             if (n == 0) return Fail("illegal utf-8 character");
             pos_ += n;
           }
@@ -221,7 +175,7 @@ class Lexer {
           continue;
         }
       }
-      std::size_t n = Utf8Length(text_, pos_);
+      std::size_t n = codec::Utf8SequenceLength(text_, pos_);
       if (n == 0) return Fail("illegal utf-8 character");
       pos_ += n;
     }
@@ -252,7 +206,7 @@ class Lexer {
         return Ok();
       case 'u':
         for (std::size_t k = 2; k < 6; ++k) {
-          if (HexValue(Peek(k)) < 0) return Fail("illegal escape sequence");
+          if (codec::HexDigitValue(Peek(k)) < 0) return Fail("illegal escape sequence");
         }
         pos_ += 6;
         return Ok();
@@ -333,7 +287,7 @@ class Lexer {
       default:
         break;
     }
-    if (static_cast<unsigned char>(c) >= 0x80 && Utf8Length(text_, pos_) == 0) {
+    if (static_cast<unsigned char>(c) >= 0x80 && codec::Utf8SequenceLength(text_, pos_) == 0) {
       return Fail("illegal utf-8 character");
     }
     return Fail("illegal token");
@@ -374,7 +328,7 @@ class Lexer {
         if (!escape) return escape;
         continue;
       }
-      std::size_t n = Utf8Length(text_, pos_);
+      std::size_t n = codec::Utf8SequenceLength(text_, pos_);
       if (n == 0) return Fail("illegal utf-8 character");
       pos_ += n;
     }
@@ -401,7 +355,7 @@ class Lexer {
         col_base_ = pos_;
         continue;
       }
-      std::size_t n = Utf8Length(text_, pos_);
+      std::size_t n = codec::Utf8SequenceLength(text_, pos_);
       if (n == 0) return Fail("illegal utf-8 character");
       pos_ += n;
     }
@@ -512,7 +466,7 @@ std::string DecodeEscapes(std::string_view body) {
   auto hex4 = [&](std::size_t at) -> std::uint32_t {
     std::uint32_t v = 0;
     for (std::size_t k = 0; k < 4; ++k) {
-      v = v * 16 + static_cast<std::uint32_t>(HexValue(body[at + k]));
+      v = v * 16 + static_cast<std::uint32_t>(codec::HexDigitValue(body[at + k]));
     }
     return v;
   };
@@ -548,7 +502,7 @@ std::string DecodeEscapes(std::string_view body) {
           if (body.substr(i + 1, 2) == "\\u") {
             std::uint32_t lo = hex4(i + 3);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
-              AppendUtf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+              codec::AppendUtf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
               i += 6;
               break;
             }
@@ -557,7 +511,7 @@ std::string DecodeEscapes(std::string_view body) {
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           cp = 0xFFFD;
         }
-        AppendUtf8(out, cp);
+        codec::AppendUtf8(out, cp);
         break;
       }
       default:  // " \ /

@@ -2,12 +2,16 @@
 // every template (v0 Rego with its libs) is compiled with the case's inventory as data.inventory,
 // `data.<package>.violation` is evaluated on the case's input, and each assertion (`violations:
 // yes|no|N`, optionally only violations whose message matches `message`, a regex) is checked.
-// Usage: gatekeeper_suites LIBRARY_DIR. Prints failures and ends with
-// "N passed, N failed, N skipped" (one case = all its assertions); exit 0 when none failed.
+// Usage: gatekeeper_suites [LIBRARY_DIR]; without it,
+// $GATEHOUSE_CONFORMANCE_DIR/gatekeeper-library/ library (default
+// <repo>/../shared/conformance/...), and exit 77 (ctest: skipped) when absent. Prints failures and
+// ends with "N passed, N failed, N skipped" (one case = all its assertions); exit 0 when none
+// failed.
 #include <cstdio>
 #include <regex>
 #include <string>
 
+#include "conformance_dir.h"
 #include "gatekeeper_suite.h"
 
 namespace {
@@ -63,11 +67,22 @@ std::string Check(const gk::Assertion& a, const std::vector<std::string>& messag
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s GATEKEEPER_LIBRARY_DIR\n", argv[0]);
+  if (argc > 2) {
+    std::fprintf(stderr, "usage: %s [GATEKEEPER_LIBRARY_DIR]\n", argv[0]);
     return 2;
   }
-  auto tests = gk::LoadLibrary(argv[1]);
+  std::string dir;
+  if (argc == 2) {
+    dir = argv[1];
+  } else {  // $GATEHOUSE_CONFORMANCE_DIR/gatekeeper-library/library, or the default; skip if absent
+    const std::string missing = gatehouse::conformance::GatekeeperLibraryMissing();
+    if (!missing.empty()) {
+      std::printf("SKIPPED: %s\n", missing.c_str());
+      return gatehouse::conformance::kSkipExitCode;
+    }
+    dir = gatehouse::conformance::GatekeeperLibraryDir().string();
+  }
+  auto tests = gk::LoadLibrary(dir);
   if (!tests) {
     std::fprintf(stderr, "cannot load the library: %s\n", tests.error().ToString().c_str());
     return 2;

@@ -1,4 +1,8 @@
-// OPA conformance runner: `rego_conformance [--skip-list FILE] [--filter TEXT] [-v] DIR...`.
+// OPA conformance runner: `rego_conformance [--skip-list FILE] [--filter TEXT] [-v] [DIR...]`.
+//
+// Without DIR it runs $GATEHOUSE_CONFORMANCE_DIR/opa-v1/cases (default
+// <repo>/../shared/conformance/opa-v1/cases); when that folder is absent it says so and exits
+// with 77, which ctest reports as skipped. A DIR that is named and absent is an error (exit 2).
 //
 // Runs every case of every *.json file under the directories the way OPA's test/cases runner
 // does: modules are named test-<i>.rego and parsed as Rego v1; `data`, `input` (JSON) or
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance_dir.h"
 #include "rego/engine.h"
 #include "rego/parser.h"
 #include "rego/value.h"
@@ -162,6 +167,21 @@ int main(int argc, char** argv) {
       verbose = true;
     } else {
       dirs.push_back(a);
+    }
+  }
+  if (dirs.empty()) {
+    const std::string missing = gatehouse::conformance::OpaCasesMissing();
+    if (!missing.empty()) {
+      std::printf("SKIPPED: %s\n", missing.c_str());
+      return gatehouse::conformance::kSkipExitCode;
+    }
+    dirs.push_back(gatehouse::conformance::OpaCasesDir().string());
+  }
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      std::fprintf(stderr, "rego_conformance: no such directory: %s\n", dir.c_str());
+      return 2;
     }
   }
   std::set<std::pair<std::string, std::string>> skips;

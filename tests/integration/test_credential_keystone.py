@@ -2,7 +2,7 @@
 """`gatehouse credential keystone` against a real Keystone on 127.0.0.1.
 
 Run by ctest as:
-    python3 test_credential_keystone.py --gatehouse PATH_TO_BINARY --shared /work/shared
+    python3 test_credential_keystone.py --gatehouse PATH_TO_BINARY
 Prints one line per case and a final `N passed, N failed`; exits non-zero on any failure.
 """
 
@@ -22,6 +22,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.keystone import Keystone, is_available  # noqa: E402
 
+# Requests a real kube-apiserver 1.26 sent, kept in the repository (tests/data/*/README.md).
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                       "kube-apiserver-1.26")
+
 V1 = "client.authentication.k8s.io/v1"
 V1BETA1 = "client.authentication.k8s.io/v1beta1"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -40,9 +44,8 @@ def check(cond, message):
 
 
 class Context:
-    def __init__(self, gatehouse, shared, ks, scratch):
+    def __init__(self, gatehouse, ks, scratch):
         self.gatehouse = gatehouse
-        self.shared = shared
         self.ks = ks
         self.scratch = scratch
         self.secrets = [PASSWORD]
@@ -117,8 +120,7 @@ def case_password_v1beta1(ctx):
 
 
 def case_password_v1_from_env(ctx):
-    with open(os.path.join(ctx.shared, "samples", "kube-apiserver-1.26",
-                           "raw-exec-KUBERNETES_EXEC_INFO.json")) as f:
+    with open(os.path.join(SAMPLES, "raw-exec-KUBERNETES_EXEC_INFO.json")) as f:
         exec_info = f.read()
     env = {"OS_AUTH_URL": ctx.ks.base_url, "OS_USER_DOMAIN_NAME": "Default",
            "OS_PROJECT_DOMAIN_NAME": "Default", "OS_USERNAME": USER,
@@ -326,7 +328,7 @@ CASES = [case_password_v1beta1, case_password_v1_from_env, case_second_run_serve
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gatehouse", required=True)
-    parser.add_argument("--shared", required=True)
+    parser.add_argument("--shared", default="", help="unused (test data is in tests/data)")
     parser.add_argument("-k", default="", help="run only cases whose name contains this")
     args = parser.parse_args()
     if not is_available():
@@ -340,7 +342,7 @@ def main():
         uid = ks.create_user(USER, PASSWORD, default_project_id=pid)
         ks.assign_project_role(pid, uid, "member")
         ks.assign_project_role(other, uid, "member")
-        ctx = Context(os.path.abspath(args.gatehouse), args.shared, ks, scratch)
+        ctx = Context(os.path.abspath(args.gatehouse), ks, scratch)
         user_token = ks.issue_project_token(USER, PASSWORD, PROJECT)
         ctx.app_cred = ks.create_application_credential(uid, user_token, "kubectl")
         for case in CASES:

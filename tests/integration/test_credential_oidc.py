@@ -2,7 +2,7 @@
 """`gatehouse credential oidc` (device authorization grant, refresh, cache) on 127.0.0.1.
 
 Run by ctest as:
-    python3 test_credential_oidc.py --gatehouse PATH_TO_BINARY --shared /work/shared
+    python3 test_credential_oidc.py --gatehouse PATH_TO_BINARY
 Prints one line per case and a final `N passed, N failed`; exits non-zero on any failure.
 
 The provider is a small stdlib fake (FakeProvider below) that speaks RFC 8628 and RFC 6749

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "authn/keystone/credential_request.h"
+#include "common/codec/rfc3339.h"
 #include "value/json.h"
 #include "value/value.h"
 
@@ -138,7 +139,7 @@ std::optional<CachedToken> TokenFileCache::Find(std::string_view key) const {
     return std::nullopt;
   }
   Result<std::chrono::system_clock::time_point> expires_at =
-      authn::ParseRfc3339(*expires->AsString());
+      codec::ParseRfc3339(*expires->AsString());
   if (!expires_at) return std::nullopt;
   return CachedToken{*token->AsString(), *expires_at};
 }
@@ -151,7 +152,7 @@ Status TokenFileCache::Store(std::string_view key, const CachedToken& entry) con
   value::Value record = value::Value::MakeObject();
   record.Set("version", kEntryFormatVersion);
   record.Set("token", entry.token);
-  record.Set("expires_at", authn::FormatRfc3339(entry.expires_at));
+  record.Set("expires_at", codec::FormatRfc3339NanoUtc(entry.expires_at));
   std::string data = value::ToJson(record);
 
   static std::atomic<unsigned> counter{0};

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "common/codec/hex.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -60,13 +62,6 @@ bool SplitHostPort(std::string_view authority, std::string& host, std::string_vi
     if (!IsHostNameChar(c)) return false;
   }
   return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -135,8 +130,8 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%') {
-      int hi = i + 1 < in.size() ? HexValue(in[i + 1]) : -1;
-      int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
+      int hi = i + 1 < in.size() ? codec::HexDigitValue(in[i + 1]) : -1;
+      int lo = i + 2 < in.size() ? codec::HexDigitValue(in[i + 2]) : -1;
       if (hi < 0 || lo < 0) return false;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "common/codec/rfc3339.h"
 #include "registry/token_response.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -90,9 +91,7 @@ bool IsPrintable(std::string_view text) {
   return true;
 }
 
-Value TimeValue(std::int64_t unix_seconds) {
-  return Value(registry::FormatRfc3339Utc(unix_seconds));
-}
+Value TimeValue(std::int64_t unix_seconds) { return Value(codec::FormatRfc3339Utc(unix_seconds)); }
 
 Value UserJson(const registry::User& user) {
   Value out = Value::MakeObject();

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <optional>
 
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 
 namespace gatehouse::adapters::registry_service {
 namespace {
@@ -49,7 +49,7 @@ Result<Credentials> ParseAuthorization(const std::string* header) {
   }
   if (StartsWithScheme(*header, "basic")) {
     const std::string_view encoded = TrimSpaces(std::string_view(*header).substr(6));
-    std::optional<std::string> decoded = registry::DecodeBase64(encoded);
+    std::optional<std::string> decoded = codec::DecodeBase64Strict(encoded);
     if (!decoded) return Invalid("the Basic credentials are not valid base64");
     const std::size_t colon = decoded->find(':');
     if (colon == std::string::npos) return Invalid("the Basic credentials lack a ':'");

@@ -9,7 +9,7 @@
 #include <array>
 #include <utility>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::authn::jwt {
@@ -48,7 +48,7 @@ Result<std::string> DecodeMember(const Value& jwk, std::string_view name) {
   const std::string* text = member->AsString();
   if (text == nullptr) return Skip("\"" + std::string(name) + "\" is not a string");
   std::string bytes;
-  if (!DecodeBase64UrlTo(*text, bytes) || bytes.empty()) {
+  if (!codec::DecodeBase64UrlTo(*text, bytes) || bytes.empty()) {
     return Skip("\"" + std::string(name) + "\" is not non-empty base64url");
   }
   return bytes;

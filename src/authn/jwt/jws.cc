@@ -3,7 +3,7 @@
 #include <cctype>
 #include <utility>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::authn::jwt {
@@ -20,13 +20,17 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool IsUrlAlphabet(std::string_view in) {
+  return codec::IsBase64Alphabet(in, codec::Base64Alphabet::kUrl);
+}
+
 Error Malformed(std::string message) { return MakeError("jwt_malformed", std::move(message)); }
 
 // Decodes and parses one base64url JSON part; `what` names it in errors.
 Result<value::Value> ParsePart(std::string_view encoded, std::string_view what,
                                const JwsLimits& limits, std::string& scratch) {
   scratch.clear();
-  if (!DecodeBase64UrlTo(encoded, scratch)) {
+  if (!codec::DecodeBase64UrlTo(encoded, scratch)) {
     return Malformed(std::string(what) + " is not base64url");
   }
   value::JsonLimits json_limits;
@@ -110,7 +114,7 @@ Result<ParsedJws> ParseJwsCompact(std::string_view token, const JwsLimits& limit
   jws.claims = std::move(*claims);
 
   if (signature_part.empty()) return Malformed("empty signature");
-  if (!DecodeBase64UrlTo(signature_part, jws.signature)) {
+  if (!codec::DecodeBase64UrlTo(signature_part, jws.signature)) {
     return Malformed("signature is not base64url");
   }
   jws.signing_input.assign(token.data(), second);
@@ -126,13 +130,13 @@ bool LooksLikeJws(std::string_view token) {
   const std::size_t second = token.find('.', first + 1);
   if (second == std::string_view::npos) return false;
   if (token.find('.', second + 1) != std::string_view::npos) return false;
-  if (!IsBase64UrlAlphabet(token.substr(0, first)) ||
-      !IsBase64UrlAlphabet(token.substr(first + 1, second - first - 1)) ||
-      !IsBase64UrlAlphabet(token.substr(second + 1))) {
+  if (!IsUrlAlphabet(token.substr(0, first)) ||
+      !IsUrlAlphabet(token.substr(first + 1, second - first - 1)) ||
+      !IsUrlAlphabet(token.substr(second + 1))) {
     return false;
   }
   std::string header;
-  if (!DecodeBase64UrlTo(token.substr(0, first), header)) return false;
+  if (!codec::DecodeBase64UrlTo(token.substr(0, first), header)) return false;
   value::JsonLimits json_limits;
   json_limits.max_bytes = limits.max_token_bytes;
   json_limits.max_depth = limits.max_json_depth;

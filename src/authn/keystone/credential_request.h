@@ -68,13 +68,6 @@ struct IssuedKeystoneToken {
 Result<IssuedKeystoneToken> ParseKeystoneTokenResponse(int status, const std::string* subject_token,
                                                        std::string_view body);
 
-// RFC 3339 timestamps as Keystone writes them (`2015-11-09T01:42:57.527363Z`; any fraction up to
-// nanoseconds, `Z` or a numeric offset). Errors: "invalid_timestamp".
-Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
-// UTC, fraction trimmed of trailing zeros as Go's time.RFC3339Nano does
-// (`2015-11-09T01:42:57.527363Z`, `2015-11-09T01:42:57Z`).
-std::string FormatRfc3339(std::chrono::system_clock::time_point time);
-
 // Lower-case hex SHA-256 over the identity a token is issued for: normalised token URL, user,
 // user domain, project name and id, project domain, application credential id and name. Never
 // over the password or secrets, so the key (a file name) reveals nothing and a changed password

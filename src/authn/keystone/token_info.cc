@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "authn/keystone/credential_request.h"
+#include "common/codec/rfc3339.h"
 
 namespace gatehouse::authn {
 namespace {
@@ -51,7 +52,8 @@ Result<KeystoneTokenInfo> ParseKeystoneTokenInfo(const value::Value& body) {
   if (expires == nullptr || !expires->is_string()) {
     return Bad("token.expires_at is missing or not a string");
   }
-  Result<std::chrono::system_clock::time_point> expires_at = ParseRfc3339(*expires->AsString());
+  Result<std::chrono::system_clock::time_point> expires_at =
+      codec::ParseRfc3339(*expires->AsString());
   if (!expires_at) return Bad("token.expires_at is not an RFC 3339 timestamp");
   info.expires_at = *expires_at;
 

@@ -1,12 +1,10 @@
 #include "authn/oidc/device_flow.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "authn/cache_key.h"
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 #include "value/value.h"
 
@@ -73,12 +71,7 @@ std::string BasicAuthorization(const OidcClient& client) {
   std::string pass = FormEncode({{client.client_secret, ""}});
   pass.pop_back();
   std::string plain = user + ":" + pass;
-  std::string out((plain.size() + 2) / 3 * 4 + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(plain.data()),
-                          static_cast<int>(plain.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
+  return "Basic " + codec::EncodeBase64(plain);
 }
 
 FormRequest MakeRequest(const std::string& url, const OidcClient& client,
@@ -303,7 +296,7 @@ Result<system_clock::time_point> ParseJwtExpiry(std::string_view jwt) {
   if (second == std::string_view::npos || jwt.find('.', second + 1) != std::string_view::npos) {
     return MakeError("jwt_malformed", "the token is not a compact JWT");
   }
-  Result<std::string> payload = jwt::DecodeBase64Url(jwt.substr(first + 1, second - first - 1));
+  Result<std::string> payload = codec::DecodeBase64Url(jwt.substr(first + 1, second - first - 1));
   if (!payload) return MakeError("jwt_malformed", "the JWT payload is not base64url");
   Result<value::Value> claims = ParseObject(*payload);
   if (!claims) return MakeError("jwt_malformed", "the JWT payload is not a JSON object");

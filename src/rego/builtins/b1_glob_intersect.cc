@@ -28,7 +28,7 @@ Error Invalid(std::string_view input, std::size_t pos, std::string_view what) {
 
 Result<std::vector<Token>> Parse(std::string_view input) {
   std::vector<char32_t> runes;
-  for (std::size_t i = 0; i < input.size();) runes.push_back(b1::DecodeRune(input, i));
+  for (std::size_t i = 0; i < input.size();) runes.push_back(codec::DecodeUtf8(input, i));
   std::vector<Token> tokens;
   std::vector<bool> plus;  // tokens that carried `+`, expanded below
   bool last_flagged = true;

@@ -14,8 +14,8 @@
 #include "authn/jwt/alg.h"
 #include "authn/jwt/jwk.h"
 #include "authn/jwt/signature.h"
+#include "common/codec/base64.h"
 #include "rego/builtins/b2_pem.h"
-#include "rego/builtins/b2_text.h"
 #include "value/json.h"
 
 namespace gatehouse::rego::b2 {
@@ -65,7 +65,8 @@ Result<std::optional<std::string>> Member(const value::Value& jwk, std::string_v
     return KeyError("JWK member " + std::string(name) + " is not a string");
   std::string_view text = *v->AsString();
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  auto decoded = Base64Decode(text, true, false);
+  auto decoded =
+      codec::DecodeBase64Go(text, codec::Base64Alphabet::kUrl, codec::Base64Padding::kRaw);
   if (!decoded) return KeyError("JWK member " + std::string(name) + " is not base64url");
   return std::optional<std::string>(std::move(*decoded));
 }

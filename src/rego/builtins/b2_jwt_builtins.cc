@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
+#include "common/codec/hex.h"
 #include "rego/builtins/b2_jose.h"
 #include "rego/builtins/b2_register.h"
 #include "rego/builtins/b2_text.h"
@@ -45,7 +46,7 @@ Result<JwtParts> SplitJwt(std::string_view name, std::string_view token) {
 // Base64url with or without padding, as OPA's decoder accepts.
 Result<std::string> DecodeSegment(std::string_view text) {
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  return Base64Decode(text, true, false);
+  return codec::DecodeBase64Go(text, codec::Base64Alphabet::kUrl, codec::Base64Padding::kRaw);
 }
 
 struct DecodedJwt {
@@ -119,8 +120,8 @@ BuiltinResult Decode(BuiltinContext&, std::span<const Value> args) {
     if (!payload || !payload->is_object()) {
       return BuiltinError(kName, "JWT payload could not be unmarshaled");
     }
-    return Done(
-        Value::Array({jwt->header, std::move(*payload), Value::String(HexEncode(jwt->signature))}));
+    return Done(Value::Array(
+        {jwt->header, std::move(*payload), Value::String(codec::EncodeHex(jwt->signature))}));
   }
   return BuiltinError(kName, "JWT nesting is too deep");
 }
@@ -353,10 +354,10 @@ Result<std::string> EncodeSignRaw(std::string_view name, std::string_view header
     return BuiltinError(name, "type is JWT but payload is not JSON");
   }
   std::string signing_input =
-      authn::jwt::EncodeBase64Url(header) + "." + authn::jwt::EncodeBase64Url(payload);
+      codec::EncodeBase64Url(header) + "." + codec::EncodeBase64Url(payload);
   auto sig = SignJose(alg, keys->front(), signing_input);
   if (!sig) return BuiltinError(name, sig.error().message);
-  return signing_input + "." + authn::jwt::EncodeBase64Url(*sig);
+  return signing_input + "." + codec::EncodeBase64Url(*sig);
 }
 
 BuiltinResult EncodeSignRawBuiltin(BuiltinContext&, std::span<const Value> args) {

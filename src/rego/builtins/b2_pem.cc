@@ -1,6 +1,6 @@
 #include "rego/builtins/b2_pem.h"
 
-#include "rego/builtins/b2_text.h"
+#include "common/codec/base64.h"
 
 namespace gatehouse::rego::b2 {
 
@@ -42,7 +42,8 @@ std::optional<PemBlock> DecodePem(std::string_view in, std::string_view* rest) {
     for (char c : body) {
       if (c != '\n' && c != '\r' && c != ' ' && c != '\t') b64 += c;
     }
-    auto decoded = Base64Decode(b64, false, true);
+    auto decoded =
+        codec::DecodeBase64Go(b64, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded);
     if (!decoded) continue;
     block.bytes = std::move(*decoded);
     std::size_t after = end + end_marker.size();

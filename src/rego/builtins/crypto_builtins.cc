@@ -2,9 +2,9 @@
 // files.
 #include <openssl/crypto.h>
 
+#include "common/codec/hex.h"
 #include "rego/builtins/b2_jose.h"
 #include "rego/builtins/b2_register.h"
-#include "rego/builtins/b2_text.h"
 #include "rego/builtins/b2_util.h"
 #include "rego/builtins/builtin.h"
 
@@ -19,7 +19,7 @@ BuiltinResult HashBuiltin(BuiltinContext&, std::span<const Value> args) {
   if (!s) return s.error();
   auto digest = b2::Digest(kHash, *s);
   if (!digest) return BuiltinError(kName, "digest unavailable");
-  return Done(Value::String(b2::HexEncode(*digest)));
+  return Done(Value::String(codec::EncodeHex(*digest)));
 }
 
 template <const char* kName, const char* kHash>
@@ -30,7 +30,7 @@ BuiltinResult HmacBuiltin(BuiltinContext&, std::span<const Value> args) {
   if (!key) return key.error();
   auto mac = b2::Hmac(kHash, *key, *msg);
   if (!mac) return BuiltinError(kName, "digest unavailable");
-  return Done(Value::String(b2::HexEncode(*mac)));
+  return Done(Value::String(codec::EncodeHex(*mac)));
 }
 
 BuiltinResult HmacEqual(BuiltinContext&, std::span<const Value> args) {

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/codec/base64.h"
+#include "common/codec/hex.h"
 #include "rego/builtins/b2_text.h"
 #include "rego/builtins/b2_util.h"
 #include "rego/builtins/b2_yaml.h"
@@ -20,13 +22,14 @@ using b2::StringArg;
 BuiltinResult Base64Encode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(b2::Base64Encode(*s, false, true)));
+  return Done(Value::String(codec::EncodeBase64(*s)));
 }
 
 BuiltinResult Base64Decode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64.decode", args, 1);
   if (!s) return s.error();
-  auto out = b2::Base64Decode(*s, false, true);
+  auto out =
+      codec::DecodeBase64Go(*s, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded);
   if (!out) return BuiltinError("base64.decode", out.error().message);
   return Done(Value::String(std::move(*out)));
 }
@@ -34,19 +37,22 @@ BuiltinResult Base64Decode(BuiltinContext&, std::span<const Value> args) {
 BuiltinResult Base64IsValid(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64.is_valid", args, 1);
   if (!s) return s.error();
-  return Done(Value::Bool(b2::Base64Decode(*s, false, true).has_value()));
+  return Done(Value::Bool(
+      codec::DecodeBase64Go(*s, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded)
+          .has_value()));
 }
 
 BuiltinResult Base64UrlEncode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64url.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(b2::Base64Encode(*s, true, true)));
+  return Done(Value::String(
+      codec::EncodeBase64(*s, codec::Base64Alphabet::kUrl, codec::Base64Padding::kPadded)));
 }
 
 BuiltinResult Base64UrlEncodeNoPad(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64url.encode_no_pad", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(b2::Base64Encode(*s, true, false)));
+  return Done(Value::String(codec::EncodeBase64Url(*s)));
 }
 
 BuiltinResult Base64UrlDecode(BuiltinContext&, std::span<const Value> args) {
@@ -69,7 +75,8 @@ BuiltinResult Base64UrlDecode(BuiltinContext&, std::span<const Value> args) {
         return BuiltinError("base64url.decode", "illegal base64url string");
     }
   }
-  auto out = b2::Base64Decode(text, true, true);
+  auto out =
+      codec::DecodeBase64Go(text, codec::Base64Alphabet::kUrl, codec::Base64Padding::kPadded);
   if (!out) return BuiltinError("base64url.decode", out.error().message);
   return Done(Value::String(std::move(*out)));
 }
@@ -77,13 +84,13 @@ BuiltinResult Base64UrlDecode(BuiltinContext&, std::span<const Value> args) {
 BuiltinResult HexEncode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("hex.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(b2::HexEncode(*s)));
+  return Done(Value::String(codec::EncodeHex(*s)));
 }
 
 BuiltinResult HexDecode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("hex.decode", args, 1);
   if (!s) return s.error();
-  auto out = b2::HexDecode(*s);
+  auto out = codec::DecodeHex(*s);
   if (!out) return BuiltinError("hex.decode", out.error().message);
   return Done(Value::String(std::move(*out)));
 }

@@ -34,11 +34,11 @@ Result<std::string> GlobToRegex(std::string_view p, const std::vector<char32_t>&
   int depth = 0;
   std::size_t i = 0;
   while (i < p.size()) {
-    char32_t r = b1::DecodeRune(p, i);
+    char32_t r = codec::DecodeUtf8(p, i);
     switch (r) {
       case '\\': {
         if (i >= p.size()) return MakeError("", "unexpected end of input after escape");
-        AppendLiteral(re, b1::DecodeRune(p, i));
+        AppendLiteral(re, codec::DecodeUtf8(p, i));
         break;
       }
       case '*':
@@ -61,17 +61,17 @@ Result<std::string> GlobToRegex(std::string_view p, const std::vector<char32_t>&
         bool closed = false;
         bool any = false;
         while (i < p.size()) {
-          char32_t c = b1::DecodeRune(p, i);
+          char32_t c = codec::DecodeUtf8(p, i);
           if (c == ']') {
             closed = true;
             break;
           }
-          if (c == '\\' && i < p.size()) c = b1::DecodeRune(p, i);
+          if (c == '\\' && i < p.size()) c = codec::DecodeUtf8(p, i);
           AppendLiteral(cls, c);
           any = true;
           if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {
             ++i;
-            char32_t hi = b1::DecodeRune(p, i);
+            char32_t hi = codec::DecodeUtf8(p, i);
             if (hi < c) return MakeError("", "invalid character range in glob");
             cls += '-';
             AppendLiteral(cls, hi);

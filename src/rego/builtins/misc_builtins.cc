@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "rego/builtins/b2_text.h"
+#include "common/codec/hex.h"
 #include "rego/builtins/b2_util.h"
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/json_schema.h"
@@ -63,7 +63,7 @@ BuiltinResult UuidRfc4122(BuiltinContext& ctx, std::span<const Value> args) {
     }
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-    std::string hex = b2::HexEncode(std::string_view(reinterpret_cast<char*>(b), 16));
+    std::string hex = codec::EncodeHex(std::string_view(reinterpret_cast<char*>(b), 16));
     return Value::String(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
                          hex.substr(16, 4) + "-" + hex.substr(20));
   }));
@@ -91,7 +91,7 @@ std::optional<std::string> UuidBytes(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  auto bytes = b2::HexDecode(hex);
+  auto bytes = codec::DecodeHex(hex);
   if (!bytes) return std::nullopt;
   return *bytes;
 }

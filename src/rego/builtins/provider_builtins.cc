@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/codec/hex.h"
 #include "rego/builtins/b2_text.h"
 #include "rego/builtins/builtin.h"
 
@@ -27,22 +28,11 @@ namespace {
 
 constexpr std::string_view kName = "providers.aws.sign_req";
 
-std::string Hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xF];
-  }
-  return out;
-}
-
 std::string Sha256Hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return Hex(digest.data(), size);
+  return codec::EncodeHex(digest.data(), size);
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
@@ -207,7 +197,7 @@ BuiltinResult SignRequest(BuiltinContext&, std::span<const Value> args) {
   key = HmacSha256(key, service);
   key = HmacSha256(key, "aws4_request");
   const std::string mac = HmacSha256(key, to_sign);
-  const std::string signature = Hex(reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
+  const std::string signature = codec::EncodeHex(mac);
 
   std::vector<Member> headers;
   if (user_headers != nullptr && user_headers->is_object()) {

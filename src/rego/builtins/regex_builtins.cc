@@ -57,7 +57,7 @@ void ForEachMatch(const re2::RE2& re, std::string_view text, std::int64_t n, F d
     if (end == pos) {
       if (spans[0] == prev_end) accept = false;
       if (pos < text.size()) {
-        b1::DecodeRune(text, pos);
+        codec::DecodeUtf8(text, pos);
       } else {
         pos = text.size() + 1;
       }
@@ -266,7 +266,7 @@ BuiltinResult RegexReplace(BuiltinContext& ctx, std::span<const Value> a) {
     last_end = m1;
     std::size_t next = pos;
     if (next < text->size()) {
-      b1::DecodeRune(*text, next);
+      codec::DecodeUtf8(*text, next);
     } else {
       next = pos + 1;
     }
@@ -336,7 +336,7 @@ BuiltinResult GlobMatch(BuiltinContext& ctx, std::span<const Value> a) {
       if (!d.is_string()) return b1::ElementTypeError(kName, 2, a[1], "string", d);
       std::string_view s = d.AsString();
       std::size_t i = 0;
-      char32_t r = s.empty() ? 0 : b1::DecodeRune(s, i);
+      char32_t r = s.empty() ? 0 : codec::DecodeUtf8(s, i);
       if (s.empty() || i != s.size()) return b1::ElementTypeError(kName, 2, a[1], "rune", d);
       delimiters.push_back(r);
     }

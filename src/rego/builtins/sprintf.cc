@@ -168,7 +168,7 @@ void AppendQuotedRune(std::string& out, char32_t r, char quote) {
     std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(r));
     out += buf;
   } else {
-    b1::AppendRune(out, r);
+    codec::AppendUtf8(out, r);
   }
 }
 
@@ -177,7 +177,7 @@ std::string GoQuote(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     std::size_t start = i;
-    char32_t r = b1::DecodeRune(s, i);
+    char32_t r = codec::DecodeUtf8(s, i);
     if (r == 0xFFFD && i - start == 1 && static_cast<unsigned char>(s[start]) >= 0x80) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(s[start]));
@@ -305,7 +305,7 @@ std::string DefaultText(const Arg& a) {
 
 void BadVerb(std::string& out, char32_t verb, const Arg& a) {
   out += "%!";
-  b1::AppendRune(out, verb);
+  codec::AppendUtf8(out, verb);
   out += '(';
   out += GoType(a);
   out += '=';
@@ -338,7 +338,7 @@ void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
           return FormatInteger(out, neg, ToBase(u, 16, true), f, 'X');
         case 'c': {
           std::string s;
-          b1::AppendRune(s, a.i < 0 || a.i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(a.i));
+          codec::AppendUtf8(s, a.i < 0 || a.i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(a.i));
           return Pad(out, s, f, true);
         }
         case 'q': {
@@ -354,7 +354,7 @@ void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
           std::string s = neg ? std::string("-") + buf : std::string(buf);
           if (f.sharp && !neg && a.i <= 0x10FFFF && a.i >= 0x20) {
             s += " '";
-            b1::AppendRune(s, static_cast<char32_t>(a.i));
+            codec::AppendUtf8(s, static_cast<char32_t>(a.i));
             s += "'";
           }
           return Pad(out, s, f, false);
@@ -566,20 +566,20 @@ Result<std::string> GoSprintf(std::string_view format, std::span<const Value> va
       out += "%!(NOVERB)";
       break;
     }
-    char32_t verb = b1::DecodeRune(format, i);
+    char32_t verb = codec::DecodeUtf8(format, i);
     if (verb == '%') {
       out += '%';
       continue;
     }
     if (!good_arg) {
       out += "%!";
-      b1::AppendRune(out, verb);
+      codec::AppendUtf8(out, verb);
       out += "(BADINDEX)";
       continue;
     }
     if (arg_num >= args.size()) {
       out += "%!";
-      b1::AppendRune(out, verb);
+      codec::AppendUtf8(out, verb);
       out += "(MISSING)";
       continue;
     }

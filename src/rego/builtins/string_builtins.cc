@@ -126,7 +126,7 @@ std::vector<std::int64_t> RuneIndexes(std::string_view s, std::string_view t, bo
       out.push_back(rune);
       if (!all) break;
     }
-    b1::DecodeRune(s, i);
+    codec::DecodeUtf8(s, i);
     ++rune;
   }
   return out;
@@ -197,11 +197,11 @@ BuiltinResult MapRunes(std::string_view name, std::span<const Value> a, char32_t
   std::size_t i = 0;
   while (i < s->size()) {
     std::size_t start = i;
-    char32_t r = b1::DecodeRune(*s, i);
+    char32_t r = codec::DecodeUtf8(*s, i);
     if (r == 0xFFFD && i - start == 1) {
       out += (*s)[start];  // keep invalid bytes as they are
     } else {
-      b1::AppendRune(out, f(r));
+      codec::AppendUtf8(out, f(r));
     }
   }
   return Return(Value::String(std::move(out)));
@@ -229,7 +229,7 @@ Result<std::string> ReplaceAll(
         matched = true;
         if (i < s.size()) {
           std::size_t start = i;
-          b1::DecodeRune(s, i);
+          codec::DecodeUtf8(s, i);
           out.append(s.substr(start, i - start));
         } else {
           i = s.size() + 1;
@@ -295,7 +295,7 @@ BuiltinResult Split(BuiltinContext&, std::span<const Value> a) {
     std::size_t i = 0;
     while (i < s->size()) {
       std::size_t start = i;
-      b1::DecodeRune(*s, i);
+      codec::DecodeUtf8(*s, i);
       out.push_back(Value::String(s->substr(start, i - start)));
     }
   } else {
@@ -354,7 +354,7 @@ BuiltinResult Substring(BuiltinContext&, std::span<const Value> a) {
 bool InCutset(char32_t r, std::string_view cutset) {
   std::size_t i = 0;
   while (i < cutset.size()) {
-    if (b1::DecodeRune(cutset, i) == r) return true;
+    if (codec::DecodeUtf8(cutset, i) == r) return true;
   }
   return false;
 }
@@ -388,7 +388,7 @@ std::string_view TrimRunes(std::string_view s, bool left, bool right, Pred pred)
     std::size_t i = 0;
     while (i < s.size()) {
       std::size_t start = i;
-      if (!pred(b1::DecodeRune(s, i))) {
+      if (!pred(codec::DecodeUtf8(s, i))) {
         i = start;
         break;
       }
@@ -400,7 +400,7 @@ std::string_view TrimRunes(std::string_view s, bool left, bool right, Pred pred)
     std::size_t end = s.size();
     for (std::size_t k = offsets.size() - 1; k > 0; --k) {
       std::size_t i = offsets[k - 1];
-      if (!pred(b1::DecodeRune(s, i))) break;
+      if (!pred(codec::DecodeUtf8(s, i))) break;
       end = offsets[k - 1];
     }
     s = s.substr(0, end);
@@ -454,9 +454,9 @@ std::string ReverseRunes(std::string_view s) {
   for (std::size_t k = offsets.size() - 1; k > 0; --k) {
     std::size_t i = offsets[k - 1];
     std::size_t start = i;
-    char32_t r = b1::DecodeRune(s, i);
+    char32_t r = codec::DecodeUtf8(s, i);
     if (r == 0xFFFD && i - start == 1) {
-      b1::AppendRune(out, 0xFFFD);
+      codec::AppendUtf8(out, 0xFFFD);
     } else {
       out.append(s.substr(start, i - start));
     }

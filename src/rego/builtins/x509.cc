@@ -11,8 +11,8 @@
 
 #include <ctime>
 
+#include "common/codec/base64.h"
 #include "rego/builtins/b2_pem.h"
-#include "rego/builtins/b2_text.h"
 
 namespace gatehouse::rego::b2 {
 
@@ -43,8 +43,7 @@ Value Str(std::string_view s) { return Value::String(s); }
 Value Key(std::string_view s) { return Value::String(s); }
 
 Value Bytes64(const unsigned char* p, std::size_t n) {
-  return Value::String(
-      Base64Encode(std::string_view(reinterpret_cast<const char*>(p), n), false, true));
+  return Value::String(codec::EncodeBase64(std::string_view(reinterpret_cast<const char*>(p), n)));
 }
 
 Value StringsOrNull(const std::vector<std::string>& v) {
@@ -316,7 +315,8 @@ int GoExtKeyUsage(int nid) {
 Result<std::string> DecodeInput(std::string_view input, bool& is_pem) {
   is_pem = input.starts_with("-----BEGIN");
   if (is_pem) return std::string(input);
-  auto decoded = Base64Decode(input, false, true);
+  auto decoded =
+      codec::DecodeBase64Go(input, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded);
   if (!decoded) return decoded.error();
   is_pem = decoded->starts_with("-----BEGIN");
   return decoded;
@@ -325,7 +325,7 @@ Result<std::string> DecodeInput(std::string_view input, bool& is_pem) {
 std::string B64Url(const BIGNUM* bn) {
   std::string bytes(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
   BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
-  return Base64Encode(bytes, true, false);
+  return codec::EncodeBase64Url(bytes);
 }
 
 std::optional<std::string> BnParam(EVP_PKEY* key, const char* name) {
@@ -377,13 +377,15 @@ std::optional<Value> PrivateKeyJwk(EVP_PKEY* key) {
       m.emplace_back(Key("kty"), Str("OKP"));
       m.emplace_back(Key("crv"), Str("Ed25519"));
       if (EVP_PKEY_get_raw_public_key(key, buf, &n) == 1) {
-        m.emplace_back(Key("x"), Str(Base64Encode(std::string_view(reinterpret_cast<char*>(buf), n),
-                                                  true, false)));
+        m.emplace_back(
+            Key("x"),
+            Str(codec::EncodeBase64Url(std::string_view(reinterpret_cast<char*>(buf), n))));
       }
       n = sizeof(buf);
       if (EVP_PKEY_get_raw_private_key(key, buf, &n) == 1) {
-        m.emplace_back(Key("d"), Str(Base64Encode(std::string_view(reinterpret_cast<char*>(buf), n),
-                                                  true, false)));
+        m.emplace_back(
+            Key("d"),
+            Str(codec::EncodeBase64Url(std::string_view(reinterpret_cast<char*>(buf), n))));
       }
       break;
     }
@@ -446,7 +448,7 @@ Result<std::vector<X509Ptr>> ParseCertificates(std::string_view input) {
 Value CertificateToValue(X509* cert) {
   std::vector<Member> m;
   const std::string der = Der(cert);
-  m.emplace_back(Key("Raw"), Str(Base64Encode(der, false, true)));
+  m.emplace_back(Key("Raw"), Str(codec::EncodeBase64(der)));
   m.emplace_back(Key("Version"), Value::Int(X509_get_version(cert) + 1));
   m.emplace_back(Key("SerialNumber"), SerialValue(X509_get0_serialNumber(cert)));
   m.emplace_back(Key("Issuer"), NameValue(X509_get_issuer_name(cert)));
@@ -648,7 +650,7 @@ Result<Value> ParseCertificateRequest(std::string_view input) {
     return MakeError("x509", "asn1: structure error: not a certificate request");
   }
   std::vector<Member> m;
-  m.emplace_back(Key("Raw"), Str(Base64Encode(der, false, true)));
+  m.emplace_back(Key("Raw"), Str(codec::EncodeBase64(der)));
   m.emplace_back(Key("Version"), Value::Int(X509_REQ_get_version(req.get())));
   m.emplace_back(Key("Subject"), NameValue(X509_REQ_get_subject_name(req.get())));
   m.emplace_back(Key("SignatureAlgorithm"),
@@ -728,7 +730,7 @@ Result<Value> ParseKeyPair(std::string_view cert_input, std::string_view key_inp
     return MakeError("x509", "tls: private key does not match public key");
   }
   std::vector<Value> ders;
-  for (const auto& c : *certs) ders.push_back(Str(Base64Encode(Der(c.get()), false, true)));
+  for (const auto& c : *certs) ders.push_back(Str(codec::EncodeBase64(Der(c.get()))));
   return Value::Object({
       {Key("Certificate"), Value::Array(std::move(ders))},
       {Key("Leaf"), CertificateToValue(certs->front().get())},

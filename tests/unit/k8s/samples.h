@@ -1,5 +1,6 @@
-// Test helper: the requests a real kube-apiserver 1.26 sent (GATEHOUSE_SHARED_DIR/samples/...),
-// read at run time so new captures are covered without touching the tests.
+// Test helper: the requests a real kube-apiserver 1.26 sent (tests/data/kube-apiserver-1.26,
+// through GATEHOUSE_TEST_DATA_DIR), read at run time so new captures are covered without
+// touching the tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@
 namespace gatehouse::k8s::samples {
 
 inline std::filesystem::path SampleDir() {
-  return std::filesystem::path(GATEHOUSE_SHARED_DIR) / "samples" / "kube-apiserver-1.26";
+  return std::filesystem::path(GATEHOUSE_TEST_DATA_DIR) / "kube-apiserver-1.26";
 }
 
 inline std::string ReadFile(const std::filesystem::path& path) {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 #include "value/yaml.h"
 
@@ -36,7 +36,7 @@ TEST(PullSecretTest, YamlIsAKubernetesSecret) {
   EXPECT_EQ(*doc->Find("metadata")->Find("name")->AsString(), "registry-pull");
   EXPECT_EQ(*doc->Find("metadata")->Find("namespace")->AsString(), "team-demo");
   std::optional<std::string> config =
-      DecodeBase64(*doc->Find("data")->Find(".dockerconfigjson")->AsString());
+      codec::DecodeBase64Strict(*doc->Find("data")->Find(".dockerconfigjson")->AsString());
   ASSERT_TRUE(config.has_value());
   Result<value::Value> json = value::ParseJson(*config);
   ASSERT_TRUE(json.has_value());
@@ -44,7 +44,8 @@ TEST(PullSecretTest, YamlIsAKubernetesSecret) {
   ASSERT_TRUE(auth != nullptr);
   EXPECT_EQ(*auth->Find("username")->AsString(), "robot+team-demo+pull");
   EXPECT_EQ(*auth->Find("password")->AsString(), "S3cret");
-  EXPECT_EQ(DecodeBase64(*auth->Find("auth")->AsString()), "robot+team-demo+pull:S3cret");
+  EXPECT_EQ(codec::DecodeBase64Strict(*auth->Find("auth")->AsString()),
+            "robot+team-demo+pull:S3cret");
 }
 
 TEST(PullSecretTest, NumericNamespaceStaysAString) {

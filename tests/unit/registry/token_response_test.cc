@@ -7,12 +7,6 @@
 namespace gatehouse::registry {
 namespace {
 
-TEST(TokenResponseTest, Rfc3339) {
-  EXPECT_EQ(FormatRfc3339Utc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(FormatRfc3339Utc(1795518509), "2026-11-24T11:08:29Z");
-  EXPECT_EQ(FormatRfc3339Utc(951782400), "2000-02-29T00:00:00Z");
-}
-
 TEST(TokenResponseTest, SuccessBody) {
   const std::string body = TokenResponseJson("a.b.c", std::chrono::seconds(300), 1795518509);
   Result<value::Value> parsed = value::ParseJson(body);

@@ -13,11 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "authn/jwt/base64url.h"
 #include "authn/jwt/jws.h"
 #include "authn/jwt/signature.h"
 #include "authn/jwt/verifier.h"
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -182,7 +181,8 @@ TEST(TokenSignerTest, Es256TokenHasRegistryShapeAndVerifies) {
   const value::Array* x5c = header.Find("x5c")->AsArray();
   ASSERT_TRUE(x5c != nullptr);
   ASSERT_EQ(x5c->size(), 1u);
-  EXPECT_EQ(DecodeBase64(*(*x5c)[0].AsString()), CertificateDer(key.certificate_pem()));
+  EXPECT_EQ(codec::DecodeBase64Strict(*(*x5c)[0].AsString()),
+            CertificateDer(key.certificate_pem()));
 
   const value::Value& claims = parsed->claims;
   EXPECT_EQ(*claims.Find("iss")->AsString(), "gatehouse");
@@ -212,7 +212,7 @@ TEST(TokenSignerTest, TamperedTokenFailsVerification) {
   TokenClaims other = Claims();
   other.access[0].actions.push_back("delete");
   std::string forged = token.substr(0, dot + 1) +
-                       jwt::EncodeBase64Url(TokenClaimsJson(other, signed_token->jti)) +
+                       codec::EncodeBase64Url(TokenClaimsJson(other, signed_token->jti)) +
                        token.substr(token.rfind('.'));
   Result<jwt::VerifiedToken> verified = VerifyWithProjectVerifier(forged, key, kNow);
   ASSERT_FALSE(verified.has_value());

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/conformance_dir.h"
 #include "rego/format.h"
 #include "rego/parser.h"
 #include "value/json.h"
@@ -107,7 +108,8 @@ std::vector<std::string> TemplateModules(const value::Value& doc) {
 }
 
 TEST(CorpusParseTest, EveryGatekeeperLibraryModuleParsesAsV0) {
-  fs::path root = fs::path(GATEHOUSE_SHARED_DIR) / "conformance/gatekeeper-library/library";
+  GATEHOUSE_REQUIRE_GATEKEEPER_LIBRARY();
+  fs::path root = conformance::GatekeeperLibraryDir();
   std::vector<fs::path> templates = FindFiles(root, "template.yaml");
   ASSERT_GE(templates.size(), 30u) << "missing Gatekeeper library under " << root;
   std::size_t modules = 0;
@@ -135,7 +137,8 @@ TEST(CorpusParseTest, EveryGatekeeperLibraryModuleParsesAsV0) {
 }
 
 TEST(CorpusParseTest, OpaConformanceModulesAndQueriesParseAsV1) {
-  fs::path root = fs::path(GATEHOUSE_SHARED_DIR) / "conformance/opa-v1/cases";
+  GATEHOUSE_REQUIRE_OPA_CASES();
+  fs::path root = conformance::OpaCasesDir();
   std::vector<fs::path> files = FindFiles(root, ".json");
   ASSERT_GE(files.size(), 900u) << "missing OPA conformance cases under " << root;
   const char* env = std::getenv("REGO_PARSE_FAILURES");

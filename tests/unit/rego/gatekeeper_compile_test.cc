@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "conformance/conformance_dir.h"
 #include "rego/engine.h"
 #include "rego/parser.h"
 #include "value/yaml.h"
@@ -23,7 +24,8 @@ std::string ReadAll(const fs::path& p) {
 }
 
 TEST(GatekeeperCompileTest, EveryTemplateCompiles) {
-  fs::path root = fs::path(GATEHOUSE_SHARED_DIR) / "conformance/gatekeeper-library/library";
+  GATEHOUSE_REQUIRE_GATEKEEPER_LIBRARY();
+  fs::path root = conformance::GatekeeperLibraryDir();
   ASSERT_TRUE(fs::exists(root)) << root;
   int templates = 0, modules = 0;
   for (const auto& e : fs::recursive_directory_iterator(root)) {

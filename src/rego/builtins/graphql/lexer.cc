@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/codec/utf8.h"
+
 namespace gatehouse::rego::graphql {
 namespace {
 
@@ -22,20 +24,6 @@ std::size_t RuneWidth(std::string_view s) {
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 1;
   }
   return n;
-}
-
-void AppendUtf8(std::string& out, unsigned cp) {
-  if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // Go writes surrogates as U+FFFD
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool IsNameStart(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -350,7 +338,7 @@ Token Lexer::ReadString() {
                            std::string(input_.substr(end_, 5)) + ".");
         }
       }
-      AppendUtf8(buf, cp);
+      codec::AppendUtf8(buf, cp);
       end_ += 6;
       end_runes_ += 6;
       continue;

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -44,8 +44,8 @@ class Recorder final : public authn::TokenAuthenticator {
 };
 
 std::string UnsignedJws(const std::string& header_json, const std::string& claims_json) {
-  return authn::jwt::EncodeBase64Url(header_json) + "." + authn::jwt::EncodeBase64Url(claims_json) +
-         "." + authn::jwt::EncodeBase64Url("sig");
+  return codec::EncodeBase64Url(header_json) + "." + codec::EncodeBase64Url(claims_json) + "." +
+         codec::EncodeBase64Url("sig");
 }
 
 class IdentityChainTest : public ::testing::Test {

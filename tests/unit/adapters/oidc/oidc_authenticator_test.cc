@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "fake_oidc_http.h"
 #include "oidc_test_support.h"
 
@@ -121,7 +121,7 @@ TEST_F(OidcAuthenticatorTest, RefusesWrongAudienceIssuerAndTamperedTokens) {
   const std::string good = TokenA();
   claims = testing::BaseClaims(clock_);
   claims.Set("preferred_username", "admin");
-  const std::string forged_payload = authn::jwt::EncodeBase64Url(value::ToJson(claims));
+  const std::string forged_payload = codec::EncodeBase64Url(value::ToJson(claims));
   const std::size_t dot1 = good.find('.');
   const std::size_t dot2 = good.find('.', dot1 + 1);
   const std::string tampered = good.substr(0, dot1 + 1) + forged_payload + good.substr(dot2);

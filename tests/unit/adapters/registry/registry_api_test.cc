@@ -501,7 +501,7 @@ TEST_F(RegistryRobotRaceTest, RobotUpdateDoesNotUndoAConcurrentChange) {
 }
 
 TEST(BasicAuthTest, ParsesBasicAndBearerStrictly) {
-  const std::string basic = "Basic " + registry::EncodeBase64("robot+team-a+ci:pa:ss");
+  const std::string basic = "Basic " + codec::EncodeBase64("robot+team-a+ci:pa:ss");
   auto parsed = ParseAuthorization(&basic);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->username, "robot+team-a+ci");
@@ -515,10 +515,9 @@ TEST(BasicAuthTest, ParsesBasicAndBearerStrictly) {
   ASSERT_TRUE(none);
   EXPECT_EQ(none->kind, Credentials::Kind::kNone);
   for (const std::string& bad :
-       {std::string("Basic"), std::string("Basic @@@"),
-        "Basic " + registry::EncodeBase64("nocolon"), "Basic " + registry::EncodeBase64(":x"),
-        "Basic " + registry::EncodeBase64("a:b\nc"), std::string("Bearer "),
-        std::string("Negotiate abc")}) {
+       {std::string("Basic"), std::string("Basic @@@"), "Basic " + codec::EncodeBase64("nocolon"),
+        "Basic " + codec::EncodeBase64(":x"), "Basic " + codec::EncodeBase64("a:b\nc"),
+        std::string("Bearer "), std::string("Negotiate abc")}) {
     EXPECT_FALSE(ParseAuthorization(&bad)) << bad;
   }
   auto decoded = DecodeFormComponent("robot%2Bteam+a%3A");

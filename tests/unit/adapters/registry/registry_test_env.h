@@ -16,9 +16,8 @@
 #include "adapters/registry/registry_service.h"
 #include "adapters/registry/robot_accounts.h"
 #include "adapters/registry_store/open_store.h"
-#include "authn/jwt/base64url.h"
 #include "authn/oidc/claim_mapping.h"
-#include "registry/base64.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters::registry_service::testing_env {
@@ -87,7 +86,7 @@ class RegistryFixture : public ::testing::Test {
   registry::RegistryStore& store() { return service_->store(); }
 
   static std::string Basic(const std::string& user, const std::string& password) {
-    return "Basic " + registry::EncodeBase64(user + ":" + password);
+    return "Basic " + codec::EncodeBase64(user + ":" + password);
   }
 
   ServerRequest Request(std::string method, std::string path,
@@ -127,7 +126,7 @@ class RegistryFixture : public ::testing::Test {
     if (token == nullptr) return {};
     const std::size_t first = token->find('.');
     const std::size_t second = token->find('.', first + 1);
-    auto payload = authn::jwt::DecodeBase64Url(token->substr(first + 1, second - first - 1));
+    auto payload = codec::DecodeBase64Url(token->substr(first + 1, second - first - 1));
     EXPECT_TRUE(payload);
     auto claims = value::ParseJson(*payload);
     EXPECT_TRUE(claims);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "common/codec/rfc3339.h"
 #include "value/json.h"
 
 namespace gatehouse::authn {
@@ -168,7 +169,7 @@ TEST(KeystoneTokenResponseTest, ParsesTokenAndExpiry) {
   Result<IssuedKeystoneToken> issued = ParseKeystoneTokenResponse(201, &header, kTokenBody);
   ASSERT_TRUE(issued) << issued.error().ToString();
   EXPECT_EQ(issued->token, "0123456789");
-  EXPECT_EQ(FormatRfc3339(issued->expires_at), "2015-11-09T01:42:57.527363Z");
+  EXPECT_EQ(codec::FormatRfc3339NanoUtc(issued->expires_at), "2015-11-09T01:42:57.527363Z");
   EXPECT_EQ(issued->expires_at.time_since_epoch(),
             seconds(1447033377) + std::chrono::microseconds(527363));
 }
@@ -214,35 +215,6 @@ TEST(KeystoneTokenResponseTest, RefusesIncompleteSuccess) {
     ASSERT_FALSE(issued) << body;
     EXPECT_EQ(issued.error().code, "keystone_bad_response") << body;
   }
-}
-
-TEST(Rfc3339Test, ParsesKeystoneAndOffsetForms) {
-  EXPECT_EQ(ParseRfc3339("1970-01-01T00:00:00Z")->time_since_epoch(), seconds(0));
-  EXPECT_EQ(ParseRfc3339("2015-11-09T01:42:57.000000Z")->time_since_epoch(), seconds(1447033377));
-  EXPECT_EQ(*ParseRfc3339("2015-11-09T03:42:57.5+02:00"),
-            *ParseRfc3339("2015-11-09T01:42:57.500Z"));
-  EXPECT_EQ(*ParseRfc3339("2015-11-08T23:12:57-02:30"), *ParseRfc3339("2015-11-09T01:42:57Z"));
-  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2024-02-29T23:59:59.123456789Z")),
-            "2024-02-29T23:59:59.123456789Z");
-}
-
-TEST(Rfc3339Test, RefusesMalformedTimestamps) {
-  for (const char* text :
-       {"", "2015-11-09", "2015-11-09 01:42:57Z", "2015-11-09T01:42:57", "2015-13-09T01:42:57Z",
-        "2015-02-29T01:42:57Z", "2015-11-09T24:00:00Z", "2015-11-09T01:60:00Z",
-        "2015-11-09T01:42:57.Z", "2015-11-09T01:42:57Zjunk", "2015-11-09T01:42:57+0200",
-        "2015-11-09T01:42:57+02:00:00", "20x5-11-09T01:42:57Z"}) {
-    Result<system_clock::time_point> parsed = ParseRfc3339(text);
-    ASSERT_FALSE(parsed) << text;
-    EXPECT_EQ(parsed.error().code, "invalid_timestamp");
-  }
-}
-
-TEST(Rfc3339Test, FormatsLikeGoRfc3339Nano) {
-  system_clock::time_point t{seconds(1447033377)};
-  EXPECT_EQ(FormatRfc3339(t), "2015-11-09T01:42:57Z");
-  EXPECT_EQ(FormatRfc3339(t + std::chrono::milliseconds(500)), "2015-11-09T01:42:57.5Z");
-  EXPECT_EQ(FormatRfc3339(system_clock::time_point{}), "1970-01-01T00:00:00Z");
 }
 
 TEST(KeystoneCacheKeyTest, KeyedByIdentityNotBySecret) {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "test_signer.h"
 
 namespace gatehouse::authn::jwt {
@@ -99,9 +99,9 @@ TEST(JwkTest, RefusesWeakRsaKeys) {
 
 TEST(JwkTest, RefusesEcPointNotOnCurve) {
   Value jwk = PublicJwk(Key("p256", "P-256"), "bad");
-  std::string y = *DecodeBase64Url(*jwk.Find("y")->AsString());
+  std::string y = *codec::DecodeBase64Url(*jwk.Find("y")->AsString());
   y.back() = static_cast<char>(y.back() ^ 1);
-  jwk.Set("y", EncodeBase64Url(y));
+  jwk.Set("y", codec::EncodeBase64Url(y));
   Result<JsonWebKeySet> set = ParseJwks(JwksJson({jwk, PublicJwk(Key("ed", "Ed25519"), "ok")}));
   ASSERT_TRUE(set.has_value());
   ASSERT_EQ(set->keys.size(), 1u);
@@ -111,9 +111,9 @@ TEST(JwkTest, RefusesEcPointNotOnCurve) {
 
 TEST(JwkTest, RefusesShortenedCoordinatesAndBadLengths) {
   Value ec = PublicJwk(Key("p256", "P-256"), "short");
-  ec.Set("x", EncodeBase64Url(DecodeBase64Url(*ec.Find("x")->AsString())->substr(1)));
+  ec.Set("x", codec::EncodeBase64Url(codec::DecodeBase64Url(*ec.Find("x")->AsString())->substr(1)));
   Value ed = PublicJwk(Key("ed", "Ed25519"), "ed-short");
-  ed.Set("x", EncodeBase64Url(std::string(31, 'a')));
+  ed.Set("x", codec::EncodeBase64Url(std::string(31, 'a')));
   Result<JsonWebKeySet> set =
       ParseJwks(JwksJson({ec, ed, PublicJwk(Key("p384", "P-384"), "good")}));
   ASSERT_TRUE(set.has_value());

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "test_signer.h"
 
 namespace gatehouse::authn::jwt {
@@ -12,11 +12,11 @@ namespace {
 
 using value::Value;
 
-std::string Part(std::string_view json) { return EncodeBase64Url(json); }
+std::string Part(std::string_view json) { return codec::EncodeBase64Url(json); }
 
 std::string Token(std::string_view header, std::string_view claims,
                   std::string_view signature = "sig") {
-  return Part(header) + "." + Part(claims) + "." + EncodeBase64Url(signature);
+  return Part(header) + "." + Part(claims) + "." + codec::EncodeBase64Url(signature);
 }
 
 constexpr char kHeader[] = R"({"alg":"RS256","typ":"JWT","kid":"k1"})";

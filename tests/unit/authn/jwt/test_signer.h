@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "authn/jwt/alg.h"
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "value/json.h"
 #include "value/value.h"
 
@@ -75,8 +75,8 @@ inline value::Value PublicJwk(const EVP_PKEY* key) {
   value::Value jwk = value::Value::MakeObject();
   if (EVP_PKEY_is_a(key, "RSA")) {
     jwk.Set("kty", "RSA");
-    jwk.Set("n", EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_RSA_N)));
-    jwk.Set("e", EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_RSA_E)));
+    jwk.Set("n", codec::EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_RSA_N)));
+    jwk.Set("e", codec::EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_RSA_E)));
   } else if (EVP_PKEY_is_a(key, "EC")) {
     char group[64] = {};
     std::size_t group_length = 0;
@@ -87,15 +87,15 @@ inline value::Value PublicJwk(const EVP_PKEY* key) {
     jwk.Set("kty", "EC");
     jwk.Set("crv", name == "prime256v1" ? "P-256" : name == "secp384r1" ? "P-384" : "P-521");
     const std::size_t size = EcFieldBytes(key);
-    jwk.Set("x", EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_EC_PUB_X, size)));
-    jwk.Set("y", EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_EC_PUB_Y, size)));
+    jwk.Set("x", codec::EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_EC_PUB_X, size)));
+    jwk.Set("y", codec::EncodeBase64Url(BnBytes(key, OSSL_PKEY_PARAM_EC_PUB_Y, size)));
   } else {
     unsigned char raw[32];
     std::size_t length = sizeof(raw);
     Check(EVP_PKEY_get_raw_public_key(key, raw, &length) == 1, "raw public key");
     jwk.Set("kty", "OKP");
     jwk.Set("crv", "Ed25519");
-    jwk.Set("x", EncodeBase64Url(std::string_view(reinterpret_cast<char*>(raw), length)));
+    jwk.Set("x", codec::EncodeBase64Url(std::string_view(reinterpret_cast<char*>(raw), length)));
   }
   return jwk;
 }
@@ -183,11 +183,12 @@ inline std::string SignJws(JwsAlg alg, const PkeyPtr& key, std::string_view inpu
 }
 
 inline std::string SigningInput(const value::Value& header, const value::Value& claims) {
-  return EncodeBase64Url(value::ToJson(header)) + "." + EncodeBase64Url(value::ToJson(claims));
+  return codec::EncodeBase64Url(value::ToJson(header)) + "." +
+         codec::EncodeBase64Url(value::ToJson(claims));
 }
 
 inline std::string Assemble(std::string_view signing_input, std::string_view signature) {
-  return std::string(signing_input) + "." + EncodeBase64Url(signature);
+  return std::string(signing_input) + "." + codec::EncodeBase64Url(signature);
 }
 
 inline value::Value Header(std::string_view alg, std::string_view kid = "") {

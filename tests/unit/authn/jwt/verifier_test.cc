@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 #include "test_signer.h"
 
 namespace gatehouse::authn::jwt {
@@ -116,7 +116,7 @@ TEST_F(VerifierTest, VerifiesEveryAlgorithm) {
     Value other = Claims();
     other.Set("sub", "mallory");
     const std::string forged_payload = token.substr(0, token.find('.') + 1) +
-                                       EncodeBase64Url(value::ToJson(other)) +
+                                       codec::EncodeBase64Url(value::ToJson(other)) +
                                        token.substr(token.rfind('.'));
     EXPECT_EQ(Verify(forged_payload, Options({alg})), "jwt_bad_signature");
     ++i;
@@ -140,7 +140,7 @@ TEST_F(VerifierTest, KeyConfusionHs256WithRsaPublicKeyIsRefused) {
   // the secret, hoping the verifier feeds the public key to HMAC.
   for (const std::string& secret :
        {testing::PublicKeyPem(Key("rsa-a", "")),
-        *DecodeBase64Url(*PublicJwk(Key("rsa-a", ""), "").Find("n")->AsString())}) {
+        *codec::DecodeBase64Url(*PublicJwk(Key("rsa-a", ""), "").Find("n")->AsString())}) {
     const std::string input = testing::SigningInput(testing::Header("HS256", "rsa-a"), Claims());
     const std::string token = testing::Assemble(input, testing::HmacSha256(secret, input));
     EXPECT_EQ(Verify(token, Options({"HS256", "RS256"})), "parse:jwt_alg_not_allowed");

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "authn/jwt/base64url.h"
+#include "common/codec/base64.h"
 
 namespace gatehouse::authn::oidc {
 namespace {
@@ -20,7 +20,8 @@ OidcClient PublicClient() {
 }
 
 std::string Jwt(const std::string& payload) {
-  return jwt::EncodeBase64Url(R"({"alg":"RS256"})") + "." + jwt::EncodeBase64Url(payload) + ".c2ln";
+  return codec::EncodeBase64Url(R"({"alg":"RS256"})") + "." + codec::EncodeBase64Url(payload) +
+         ".c2ln";
 }
 
 TEST(FormEncodeTest, EscapesReservedBytesAndSpaces) {

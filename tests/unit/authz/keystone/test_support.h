@@ -1,5 +1,5 @@
 // Test support for the keystone policy tests: file reading, the upstream vector loader
-// (/work/shared/compat/keystone-auth/vectors_upstream.json) and small builders.
+// (tests/data/keystone-auth/vectors_upstream.json) and small builders.
 // Test-only; a loading problem is described in the `error` out-parameter.
 #pragma once
 
@@ -17,7 +17,7 @@
 
 namespace gatehouse::authz::keystone::test_support {
 
-inline const std::string kCompatDir = std::string(GATEHOUSE_SHARED_DIR) + "/compat/keystone-auth";
+inline const std::string kCompatDir = std::string(GATEHOUSE_TEST_DATA_DIR) + "/keystone-auth";
 
 inline std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

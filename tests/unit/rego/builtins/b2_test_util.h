@@ -48,15 +48,18 @@ inline std::string ErrorOf(const BuiltinResult& r) {
 #include <fstream>
 #include <sstream>
 
+#include "conformance/conformance_dir.h"
+
 namespace gatehouse::rego::b2test {
 
-// The string literals ("..." with JSON escapes, or `raw`) of the first module of the
-// conformance case `note` in folder `folder`, in source order; empty when not found.
+// The string literals ("..." with JSON escapes, or `raw`) of the first module of the OPA
+// conformance case `note` in folder `folder`, in source order; empty when not found. A test
+// that calls it starts with GATEHOUSE_REQUIRE_OPA_CASES() so that it is skipped, not failed,
+// when $GATEHOUSE_CONFORMANCE_DIR has no OPA cases.
 inline std::vector<std::string> CaseStrings(std::string_view folder, std::string_view note,
                                             int nth = 0) {
   std::vector<std::string> out;
-  const std::filesystem::path dir =
-      std::filesystem::path(GATEHOUSE_SHARED_DIR) / "conformance/opa-v1/cases" / folder;
+  const std::filesystem::path dir = gatehouse::conformance::OpaCasesDir() / folder;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::ifstream in(entry.path());
