@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The registry store's unit tests against a real PostgreSQL (Debian `postgresql`).
 
-`unit_adapters` skips its PostgreSQL cases unless GATEHOUSE_TEST_POSTGRES_URL names a server;
+`unit_adapters_registry_store` skips its PostgreSQL cases unless GATEHOUSE_TEST_POSTGRES_URL
+names a server;
 this suite starts a private cluster on 127.0.0.1 (harness/postgres.py), runs exactly those
 cases with the URL set, and stops the server by PID. The contract cases are the same ones the
 SQLite store passes, so both back ends are held to one behaviour.
@@ -27,9 +28,10 @@ def main():
     parser.add_argument("--gatehouse", required=True)
     parser.add_argument("--shared", default="", help="unused")
     args = parser.parse_args()
-    unit = os.path.join(os.path.dirname(os.path.abspath(args.gatehouse)), "tests", "unit_adapters")
+    unit = os.path.join(os.path.dirname(os.path.abspath(args.gatehouse)), "tests",
+                        "unit_adapters_registry_store")
     if not os.path.exists(unit):
-        print("unit_adapters not found next to the gatehouse binary: %s" % unit)
+        print("unit_adapters_registry_store not found next to the gatehouse binary: %s" % unit)
         print("0 passed, 1 failed")
         return 1
     if not postgres.is_available():

@@ -22,10 +22,10 @@ Usage::
 
         # gatehouse serve --registry-database <url> ...
         # or the store unit tests against this server:
-        #   GATEHOUSE_TEST_POSTGRES_URL=<pg.url> unit_adapters --gtest_filter=...
+        #   GATEHOUSE_TEST_POSTGRES_URL=<pg.url> unit_adapters_registry_store --gtest_filter=...
 
 Self-check: ``python3 tests/integration/harness/postgres.py`` starts and stops a server;
-``--run-unit build/<dir>/tests/unit_adapters`` also runs the registry store unit tests
+``--run-unit build/<dir>/tests/unit_adapters_registry_store`` also runs the registry store unit tests
 against it (PostgreSQL and SQLite, none skipped); ``--serve`` keeps it running.
 Errors raise PostgresError; messages never contain passwords (there are none: trust auth
 on loopback only).
