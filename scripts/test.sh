@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, builds, and runs every test suite: unit, conformance and
 # integration (real Keystone and nginx on 127.0.0.1, started and stopped by the tests) in the
-# release build, then the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# release build, then the unit tests of the parsers, caches and concurrent parts again under
+# AddressSanitizer + UndefinedBehaviorSanitizer (ctest label `sanitize`, tests/CMakeLists.txt),
 # then the unit tests of the concurrent parts under ThreadSanitizer.
 # Lists the skipped tests with their reasons, then ends with one line
 # "N passed, N failed, N skipped". The third-party conformance suites are found through GATEHOUSE_CONFORMANCE_DIR
@@ -64,10 +65,10 @@ echo "== release build"
 cmake --preset release >/dev/null && cmake --build --preset release || exit 1
 run_ctest release "$logs/release.log" -j2
 
-echo "== asan+ubsan build (unit tests)"
-if cmake --preset asan >/dev/null && cmake --build --preset asan --target unit_test_binaries; then
+echo "== asan+ubsan build (unit tests of the parsers, caches and concurrent parts)"
+if cmake --preset asan >/dev/null && cmake --build --preset asan --target sanitizer_test_binaries; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    run_ctest asan "$logs/asan.log" -j2 -L unit
+    run_ctest asan "$logs/asan.log" -j2 -L sanitize
 else
   failed=$((failed + 1))
 fi
