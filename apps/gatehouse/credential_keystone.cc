@@ -1,8 +1,9 @@
 // `gatehouse credential keystone`: a kubectl exec credential plugin, drop-in for OpenStack's
-// client-keystone-auth (SPEC.md §7): same flags and OS_* defaults, same prompts, same output
-// and exit codes. Unlike the reference it keeps issued tokens in an on-disk cache (0700 dir,
-// 0600 files, keyed by identity, never by secret) so each kubectl run does not cost a new
-// Keystone token. `credential` is the parent of every plugin; `oidc` will be a sibling.
+// client-keystone-auth (cmd/client-keystone-auth in kubernetes/cloud-provider-openstack): same
+// flags and OS_* defaults, same prompts, same output and exit codes. Unlike the reference it keeps
+// issued tokens in an on-disk cache (0700 dir, 0600 files, keyed by identity, never by secret) so
+// each kubectl run does not cost a new Keystone token. `credential` is the parent of every plugin;
+// `oidc` will be a sibling.
 #include <termios.h>
 #include <unistd.h>
 

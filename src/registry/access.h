@@ -2,7 +2,7 @@
 // principal, the projects its scopes name (resolved by the caller from the store) and the
 // requested scopes.
 //
-// Rules (FACTS.md §2.3, §2.4, Harbor's rbac_role.go and robot/context.go):
+// Rules (Harbor's src/common/rbac/project/rbac_role.go and src/common/security/robot/context.go):
 //   projectAdmin, maintainer  pull, push, delete       developer       pull, push
 //   guest, limitedGuest       pull                     public project  pull, for everyone
 //                                                                      (anonymous and robots too)

@@ -2,10 +2,11 @@
 // certificates, the key ring whose certificates the registry trusts (`auth.token.rootcertbundle`),
 // and the signed JWT itself.
 //
-// What distribution 2.8 and 3.x accept (FACTS.md §1.3): header {typ:"JWT", alg, kid, x5c:[leaf]}
-// where x5c (std base64 DER) works on both versions and kid is the libtrust key id (2.8); claims
-// iss, sub, aud (a JSON string, never an array: 2.8 refuses arrays), exp, nbf, iat, jti, access;
-// ES256 signatures as raw r||s (64 bytes, converted from OpenSSL's DER); RS256 PKCS#1 v1.5.
+// What distribution 2.8 and 3.x accept (registry/auth/token/token.go in distribution/distribution):
+// header {typ:"JWT", alg, kid, x5c:[leaf]} where x5c (std base64 DER) works on both versions and
+// kid is the libtrust key id (2.8); claims iss, sub, aud (a JSON string, never an array: 2.8
+// refuses arrays), exp, nbf, iat, jti, access; ES256 signatures as raw r||s (64 bytes, converted
+// from OpenSSL's DER); RS256 PKCS#1 v1.5.
 //
 // Keys: ES256 (P-256) by default, RS256 (≥ 2048-bit RSA) as an option. A certificate's validity
 // is the key's: the ring signs with the newest key (latest notBefore) whose certificate is valid

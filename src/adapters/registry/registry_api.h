@@ -1,5 +1,6 @@
 // RegistryApi: the projects, members, robots, users and access-token endpoints under `/api/v2.0/`,
-// shaped like Harbor's REST API v2.0 (FACTS.md §2.6) so its tools and habits carry over.
+// shaped like Harbor's REST API v2.0 (api/v2.0/swagger.yaml in goharbor/harbor) so its tools and
+// habits carry over.
 //
 //   GET|HEAD|POST          /projects                      (?name= ?public= ?page= ?page_size=)
 //   GET|PUT|DELETE         /projects/{name_or_id}         (X-Is-Resource-Name: true = by name)

@@ -1,5 +1,5 @@
 // TokenEndpoint: the Docker Registry v2 token service (`/service/token`), as distribution's
-// docs/spec/auth/token.md and FACTS.md §1.2 describe it.
+// docs/spec/auth/token.md describes it.
 //
 //   GET  ?service=<svc>&scope=<s>[&scope=<s>...][&account=<user>]   credentials in Authorization
 //   POST (OAuth2 form: grant_type=password, username, password, service, scope, client_id)

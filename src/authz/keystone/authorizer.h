@@ -1,5 +1,5 @@
 // AuthorizeKeystone: evaluates a k8s-keystone-auth policy (policy.h) for one SubjectAccessReview,
-// with the reference's semantics (SPEC.md §4.2-4.4):
+// with the reference's semantics (cloud-provider-openstack, pkg/identity/keystone/authorizer.go):
 //  - the user's Keystone identity is read from `extra`: roles
 //    (alpha.kubernetes.io/identity/roles) and projects (…/project/name ∪ …/project/id);
 //    a request without `extra` is never allowed ("No auth info found.");

@@ -1,5 +1,7 @@
 // Keystone policy: the authorization policy of OpenStack's k8s-keystone-auth (versions 1 and 2),
-// decoded and precompiled for fast evaluation (see authorizer.h; behaviour: SPEC.md §4).
+// decoded and precompiled for fast evaluation (see authorizer.h; behaviour: k8s-keystone-auth's
+// docs/keystone-auth/using-keystone-webhook-authenticator-and-authorizer.md and
+// pkg/identity/keystone/authorizer.go in kubernetes/cloud-provider-openstack).
 //
 // The text is the JSON list kept in the ConfigMap key `policies` or in a policy file. Decoding
 // follows Go's encoding/json as the reference does: object field names match case-insensitively

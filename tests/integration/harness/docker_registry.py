@@ -1,6 +1,7 @@
 """A real CNCF distribution registry (Debian `docker-registry` 2.8) on 127.0.0.1 for tests.
 
-The registry trusts a token service (FACTS.md section 1.4): filesystem storage in a scratch
+The registry trusts a token service (distribution's docs/configuration.md, `auth.token`):
+filesystem storage in a scratch
 folder made with ``tempfile``, ``auth.token`` with the given realm (the URL of gatehouse's
 ``/service/token``), service, issuer and a ``rootcertbundle`` file holding the PEM
 certificates given (what ``gatehouse registry signing-certs`` prints). The registry reads the
@@ -275,7 +276,7 @@ class V2Client:
 # --------------------------------------------------------------------------------------
 # Self-check: python3 tests/integration/harness/docker_registry.py
 # A hand-made token service stand-in: an RSA certificate made with the openssl CLI, tokens
-# signed with `openssl dgst` (RS256, x5c header), as FACTS.md section 4 did.
+# signed with `openssl dgst` (RS256, x5c header), as distribution's token auth accepts them.
 
 
 def _self_check():

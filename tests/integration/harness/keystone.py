@@ -1,7 +1,7 @@
 """A real OpenStack Keystone on 127.0.0.1 for integration tests (stdlib only).
 
 Starts Keystone (Debian ``python3-keystone`` served by ``uwsgi``) exactly as
-/work/shared/compat/keystone-auth/SPEC.md section 8 describes: a scratch folder made
+Keystone's install guide describes it, for a test: a scratch folder made
 with ``tempfile``, fernet tokens, sqlite, in-memory cache, ``password_hash_rounds = 4``,
 one uwsgi process with one thread (sqlite locks otherwise), a pidfile, readiness by
 polling ``GET /v3/``. The server is stopped by its PID in ``stop()``, ``__exit__``, at
