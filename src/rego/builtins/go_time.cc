@@ -4,7 +4,7 @@
 #include <cctype>
 #include <limits>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 constexpr std::array<const char*, 12> kMonths = {"January",   "February", "March",    "April",
@@ -895,4 +895,4 @@ Result<std::int64_t> ParseGoDuration(std::string_view text) {
   return static_cast<std::int64_t>(neg ? -signed_total : signed_total);
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -7,13 +7,14 @@
 #include <cstdlib>
 #include <string>
 
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 
 Result<bool> CheckNumbers(std::string_view name, std::span<const Value> args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -82,7 +83,7 @@ BuiltinResult Div(BuiltinContext&, std::span<const Value> a) {
 
 BuiltinResult Rem(BuiltinContext&, std::span<const Value> a) {
   if (auto ok = CheckNumbers("rem", a); !ok) return ok.error();
-  if (!b1::IsIntegral(a[0]) || !b1::IsIntegral(a[1])) {
+  if (!builtins::IsIntegral(a[0]) || !builtins::IsIntegral(a[1])) {
     return BuiltinError("rem", "modulo on floating-point number");
   }
   if (*a[1].AsDouble() == 0) return BuiltinError("rem", "modulo by zero");
@@ -143,9 +144,9 @@ Result<std::int64_t> IntOperand(std::string_view name, std::span<const Value> a,
   int n = static_cast<int>(i + 1);
   if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
   if (!a[i].is_int()) {
-    if (b1::IsIntegral(a[i])) return BuiltinError(name, "integer out of range");
-    return b1::TypeError(name, "operand " + std::to_string(n) +
-                                   " must be integer number but got floating-point number");
+    if (builtins::IsIntegral(a[i])) return BuiltinError(name, "integer out of range");
+    return builtins::TypeError(name, "operand " + std::to_string(n) +
+                                         " must be integer number but got floating-point number");
   }
   return *a[i].AsInt();
 }
@@ -180,8 +181,8 @@ BuiltinResult Shift(std::string_view name, std::span<const Value> a, bool left) 
   auto y = IntOperand(name, a, 1);
   if (!y) return y.error();
   if (*y < 0) {
-    return b1::TypeError(name,
-                         "operand 2 must be an unsigned integer number but got a negative integer");
+    return builtins::TypeError(
+        name, "operand 2 must be an unsigned integer number but got a negative integer");
   }
   if (!left) {
     // Arithmetic shift, as big.Int.Rsh: rounds towards negative infinity.
@@ -453,27 +454,27 @@ BuiltinResult UnitsParseBytes(BuiltinContext&, std::span<const Value> a) {
 
 void RegisterNumberBuiltins(BuiltinRegistry& r) {
   constexpr TypeMask kN = kTNumber;
-  b1::Add(r, "plus", {kN, kN}, kN, Plus);
-  b1::Add(r, "minus", {kN | kTSet, kN | kTSet}, kN | kTSet, Minus);
-  b1::Add(r, "mul", {kN, kN}, kN, Mul);
-  b1::Add(r, "div", {kN, kN}, kN, Div);
-  b1::Add(r, "rem", {kN, kN}, kN, Rem);
-  b1::Add(r, "abs", {kN}, kN, AbsFn);
-  b1::Add(r, "round", {kN}, kN, RoundFn);
-  b1::Add(r, "ceil", {kN}, kN, CeilFn);
-  b1::Add(r, "floor", {kN}, kN, FloorFn);
-  b1::Add(r, "and", {kTSet, kTSet}, kTSet, SetAnd);
-  b1::Add(r, "or", {kTSet, kTSet}, kTSet, SetOr);
-  b1::Add(r, "bits.and", {kN, kN}, kN, BitsAnd);
-  b1::Add(r, "bits.or", {kN, kN}, kN, BitsOr);
-  b1::Add(r, "bits.xor", {kN, kN}, kN, BitsXor);
-  b1::Add(r, "bits.negate", {kN}, kN, BitsNegate);
-  b1::Add(r, "bits.lsh", {kN, kN}, kN, BitsLsh);
-  b1::Add(r, "bits.rsh", {kN, kN}, kN, BitsRsh);
-  b1::Add(r, "numbers.range", {kN, kN}, kTArray, NumbersRange);
-  b1::Add(r, "numbers.range_step", {kN, kN, kN}, kTArray, NumbersRangeStep);
-  b1::Add(r, "units.parse", {kTString}, kN, UnitsParse);
-  b1::Add(r, "units.parse_bytes", {kTString}, kN, UnitsParseBytes);
+  builtins::Add(r, "plus", {kN, kN}, kN, Plus);
+  builtins::Add(r, "minus", {kN | kTSet, kN | kTSet}, kN | kTSet, Minus);
+  builtins::Add(r, "mul", {kN, kN}, kN, Mul);
+  builtins::Add(r, "div", {kN, kN}, kN, Div);
+  builtins::Add(r, "rem", {kN, kN}, kN, Rem);
+  builtins::Add(r, "abs", {kN}, kN, AbsFn);
+  builtins::Add(r, "round", {kN}, kN, RoundFn);
+  builtins::Add(r, "ceil", {kN}, kN, CeilFn);
+  builtins::Add(r, "floor", {kN}, kN, FloorFn);
+  builtins::Add(r, "and", {kTSet, kTSet}, kTSet, SetAnd);
+  builtins::Add(r, "or", {kTSet, kTSet}, kTSet, SetOr);
+  builtins::Add(r, "bits.and", {kN, kN}, kN, BitsAnd);
+  builtins::Add(r, "bits.or", {kN, kN}, kN, BitsOr);
+  builtins::Add(r, "bits.xor", {kN, kN}, kN, BitsXor);
+  builtins::Add(r, "bits.negate", {kN}, kN, BitsNegate);
+  builtins::Add(r, "bits.lsh", {kN, kN}, kN, BitsLsh);
+  builtins::Add(r, "bits.rsh", {kN, kN}, kN, BitsRsh);
+  builtins::Add(r, "numbers.range", {kN, kN}, kTArray, NumbersRange);
+  builtins::Add(r, "numbers.range_step", {kN, kN, kN}, kTArray, NumbersRangeStep);
+  builtins::Add(r, "units.parse", {kTString}, kN, UnitsParse);
+  builtins::Add(r, "units.parse_bytes", {kTString}, kN, UnitsParseBytes);
 }
 
 }  // namespace gatehouse::rego

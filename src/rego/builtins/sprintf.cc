@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "rego/builtins/b1_util.h"
+#include "rego/builtins/builtin_helpers.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -65,7 +65,7 @@ std::string BigIntDigits(double d) {
 
 // Pads `s` to the width (in runes) with spaces, or zeros when `zero_ok`.
 void Pad(std::string& out, std::string_view s, const Flags& f, bool zero_ok) {
-  std::size_t n = b1::RuneCount(s);
+  std::size_t n = builtins::RuneCount(s);
   std::size_t width = f.width < 0 ? 0 : static_cast<std::size_t>(f.width);
   if (n >= width) {
     out += s;
@@ -397,7 +397,7 @@ void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
         case 's': {
           std::string_view s = a.s;
           if (f.prec >= 0) {
-            auto offsets = b1::RuneOffsets(s);
+            auto offsets = builtins::RuneOffsets(s);
             std::size_t runes = offsets.size() - 1;
             if (static_cast<std::size_t>(f.prec) < runes) {
               s = s.substr(0, offsets[static_cast<std::size_t>(f.prec)]);

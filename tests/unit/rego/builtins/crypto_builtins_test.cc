@@ -1,16 +1,16 @@
 #include <gtest/gtest.h>
 
-#include "b2_test_util.h"
+#include "builtin_test_util.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2test::Call;
-using b2test::CaseStrings;
-using b2test::ErrorOf;
-using b2test::J;
-using b2test::S;
-using b2test::Text;
+using builtin_test::Call;
+using builtin_test::CaseStrings;
+using builtin_test::ErrorOf;
+using builtin_test::J;
+using builtin_test::S;
+using builtin_test::Text;
 
 TEST(CryptoBuiltins, Digests) {
   EXPECT_EQ(Text(Call("crypto.md5", {S("")})), "\"d41d8cd98f00b204e9800998ecf8427e\"");
