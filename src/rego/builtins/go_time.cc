@@ -797,18 +797,32 @@ Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layou
     hour = 0;
   }
   if (yday >= 0) {
-    const int max = IsLeap(year) ? 366 : 365;
-    if (yday < 1 || yday > max) return range_err("day-of-year");
-    if (month < 0) {
-      int m = 1, d = yday;
-      while (d > DaysIn(m, year)) {
-        d -= DaysIn(m, year);
-        ++m;
+    // Go: the month and day of the day of the year, which must agree with any given.
+    static constexpr int kDaysBefore[] = {0,   31,  59,  90,  120, 151, 181,
+                                          212, 243, 273, 304, 334, 365};
+    int y = yday, m = 0, d = 0;
+    if (IsLeap(year)) {
+      if (y == 31 + 29) {
+        m = 2;
+        d = 29;
+      } else if (y > 31 + 29) {
+        --y;
       }
-      month = m;
-      if (day >= 0 && day != d) return range_err("day-of-year");
-      day = d;
     }
+    if (y < 1 || y > 365) return range_err("day-of-year");
+    if (m == 0) {
+      m = (y - 1) / 31 + 1;
+      if (kDaysBefore[m] < y) ++m;
+      d = y - kDaysBefore[m - 1];
+    }
+    if (month >= 0 && month != m) {
+      return ParseError(layout_in, value_in, "", "", ": day-of-year does not match month");
+    }
+    month = m;
+    if (day >= 0 && day != d) {
+      return ParseError(layout_in, value_in, "", "", ": day-of-year does not match day");
+    }
+    day = d;
   }
   if (month < 0) month = 1;
   if (day < 0) day = 1;

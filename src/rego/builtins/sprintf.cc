@@ -53,8 +53,9 @@ std::string_view GoType(const Arg& a) {
 
 struct Flags {
   bool minus = false, plus = false, sharp = false, zero = false, space = false;
-  int width = -1;  // -1: none
-  int prec = -1;   // -1: none
+  bool sharp_v = false;  // %#v: Go moves '#' here (Go syntax: quoted strings)
+  int width = -1;        // -1: none
+  int prec = -1;         // -1: none
 };
 
 std::string BigIntDigits(double d) {
@@ -403,17 +404,27 @@ void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
               s = s.substr(0, offsets[static_cast<std::size_t>(f.prec)]);
             }
           }
-          if (verb == 'v' && f.sharp) return Pad(out, GoQuote(s), f, true);
+          if (verb == 'v' && f.sharp_v) return Pad(out, GoQuote(s), f, true);
           return Pad(out, s, f, true);
         }
         case 'q':
           return Pad(out, GoQuote(a.s), f, true);
         case 'x':
         case 'X': {
-          std::string s;
-          if (f.sharp) s += verb == 'x' ? "0x" : "0X";
+          // Go's fmtSbx: the precision limits the bytes encoded; ' ' separates them, and with
+          // '#' each one (with ' ') or the whole string (without) gets a 0x prefix.
+          std::string_view bytes = a.s;
+          if (f.prec >= 0 && static_cast<std::size_t>(f.prec) < bytes.size()) {
+            bytes = bytes.substr(0, static_cast<std::size_t>(f.prec));
+          }
+          const char* prefix = verb == 'x' ? "0x" : "0X";
           const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
-          for (unsigned char c : a.s) {
+          std::string s;
+          if (f.sharp && !f.space && !bytes.empty()) s += prefix;
+          for (std::size_t k = 0; k < bytes.size(); ++k) {
+            if (f.space && k > 0) s += ' ';
+            if (f.space && f.sharp) s += prefix;
+            const auto c = static_cast<unsigned char>(bytes[k]);
             s += digits[c >> 4];
             s += digits[c & 15];
           }
@@ -585,6 +596,12 @@ Result<std::string> GoSprintf(std::string_view format, std::span<const Value> va
     }
     if (f.width > 0 && static_cast<std::size_t>(f.width) > max_output_bytes) {
       return MakeError("eval_builtin_error", "sprintf: output too large");
+    }
+    if (verb == 'v') {
+      // Go: for %v, '#' means Go syntax and '+' struct field names; neither is a number flag.
+      f.sharp_v = f.sharp;
+      f.sharp = false;
+      f.plus = false;
     }
     PrintArg(out, args[arg_num], verb, f);
     ++arg_num;
