@@ -304,13 +304,16 @@ std::string DefaultText(const Arg& a) {
   return a.s;
 }
 
-void BadVerb(std::string& out, char32_t verb, const Arg& a) {
+void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f);
+
+// Go's badVerb: "%!<verb>(<type>=<the argument as %v under the same flags and width>)".
+void BadVerb(std::string& out, char32_t verb, const Arg& a, const Flags& f) {
   out += "%!";
   codec::AppendUtf8(out, verb);
   out += '(';
   out += GoType(a);
   out += '=';
-  out += DefaultText(a);
+  PrintArg(out, a, 'v', f);
   out += ')';
 }
 
@@ -355,7 +358,7 @@ void PrintInt(std::string& out, std::int64_t i, char32_t verb, const Flags& f, c
       return Pad(out, s, f, false);
     }
     default:
-      return BadVerb(out, verb, a);
+      return BadVerb(out, verb, a, f);
   }
 }
 
@@ -367,7 +370,7 @@ void PrintBigInt(std::string& out, double d, char32_t verb, const Flags& f, cons
     case 's':
       return FormatInteger(out, d < 0, BigIntDigits(d), f, 'd');
     default:
-      return BadVerb(out, verb, a);
+      return BadVerb(out, verb, a, f);
   }
 }
 
@@ -383,7 +386,7 @@ void PrintFloat(std::string& out, double d, char32_t verb, const Flags& f, const
     case 'G':
       return FormatFloat(out, d, f, static_cast<char>(verb));
     default:
-      return BadVerb(out, verb, a);
+      return BadVerb(out, verb, a, f);
   }
 }
 
@@ -429,7 +432,7 @@ void PrintString(std::string& out, std::string_view s, char32_t verb, const Flag
     case 'X':
       return PrintStringHex(out, s, verb, f);
     default:
-      return BadVerb(out, verb, a);
+      return BadVerb(out, verb, a, f);
   }
 }
 
@@ -512,109 +515,124 @@ class Printer {
     return f;
   }
 
+  // Go's tooLarge: numbers in a verb spec are limited to +-1e6.
+  static bool TooLarge(std::int64_t x) { return x > 1000000 || x < -1000000; }
+
+  // Go's parsenum over format_[start, end): the digits there (at least one), and where they
+  // stop. A number that grows too large reads as none and jumps to `end`.
+  struct Number {
+    int value = 0;
+    bool present = false;
+    std::size_t next = 0;
+  };
+  Number ParseNumber(std::size_t start, std::size_t end) const {
+    Number n{0, false, start};
+    if (start >= end) return {0, false, end};
+    for (; n.next < end && IsDigit(format_[n.next]); ++n.next) {
+      if (TooLarge(n.value)) return {0, false, end};
+      n.value = n.value * 10 + (format_[n.next] - '0');
+      n.present = true;
+    }
+    return n;
+  }
+
   // Go's argNumber: an explicit argument index "[n]" at the cursor (1-based) selects argument
-  // n-1 and sets `after_index`. No bracket: true, nothing read. A bad or unclosed index: false
-  // (the cursor skips past the closing bracket, if any).
-  bool ReadArgIndex(bool& after_index) {
-    after_index = false;
-    if (AtEnd() || Peek() != '[') return true;
+  // n-1; returns whether a well-formed index was read (even one out of range). A malformed or
+  // out-of-range index marks the verb's argument bad (good_arg_) and leaves the argument as it
+  // was; the cursor skips "[" alone when no "]" follows, else through the "]".
+  bool ReadArgIndex() {
+    if (AtEnd() || Peek() != '[') return false;
     reordered_ = true;
-    std::size_t j = i_ + 1;
-    std::size_t n = 0;
+    std::size_t width = 1;
     bool ok = false;
-    while (j < format_.size() && IsDigit(format_[j]) && n < 1000000) {
-      n = n * 10 + static_cast<std::size_t>(format_[j] - '0');
-      ok = true;
-      ++j;
+    int index = 0;
+    if (format_.size() - i_ >= 3) {
+      for (std::size_t k = i_ + 1; k < format_.size(); ++k) {
+        if (format_[k] != ']') continue;
+        const Number n = ParseNumber(i_ + 1, k);
+        width = k + 1 - i_;
+        ok = n.present && n.next == k;
+        index = ok ? n.value - 1 : 0;
+        break;
+      }
     }
-    if (j >= format_.size() || format_[j] != ']') {
-      while (j < format_.size() && format_[j] != ']') ++j;
-      i_ = j < format_.size() ? j + 1 : j;
-      return false;
+    i_ += width;
+    if (ok && index >= 0 && static_cast<std::size_t>(index) < args_.size()) {
+      arg_num_ = static_cast<std::size_t>(index);
+      return true;
     }
-    i_ = j + 1;
-    if (!ok || n < 1 || n > args_.size()) return false;
-    arg_num_ = n - 1;
-    after_index = true;
-    return true;
+    good_arg_ = false;
+    return ok;
   }
 
-  // A run of digits at the cursor (capped at 1,000,000); nullopt when there is none.
-  std::optional<int> ReadNumber() {
-    int v = 0;
-    bool any = false;
-    while (!AtEnd() && IsDigit(Peek())) {
-      v = v * 10 + (Peek() - '0');
-      if (v > 1000000) v = 1000000;
-      any = true;
-      ++i_;
-    }
-    return any ? std::optional<int>(v) : std::nullopt;
+  // Go's intFromArg for '*': the current argument when it is an int within +-1e6 (nullopt
+  // otherwise), consuming it when there is one.
+  std::optional<std::int64_t> StarArgument() {
+    if (arg_num_ >= args_.size()) return std::nullopt;
+    const Arg& a = args_[arg_num_++];
+    if (a.kind != Arg::kInt || TooLarge(a.i)) return std::nullopt;
+    return a.i;
   }
 
-  // The int argument a '*' takes, when it is a usable one (|v| < 1,000,000 for widths, v <
-  // 1,000,000 for precisions); consumes the argument either way.
-  std::optional<std::int64_t> StarArgument(bool good_arg, bool is_width) {
-    std::optional<std::int64_t> v;
-    if (good_arg && arg_num_ < args_.size() && args_[arg_num_].kind == Arg::kInt) {
-      const std::int64_t x = args_[arg_num_].i;
-      if (x < 1000000 && (!is_width || x > -1000000)) v = x;
-    }
-    ++arg_num_;
-    return v;
-  }
-
-  // Width: digits, or '*' (a negative one means '-'); %!(BADWIDTH) when '*' has no usable int.
-  void ReadWidth(Flags& f, bool& good_arg, bool& after_index) {
+  // Width: '*' (a negative one means '-'; %!(BADWIDTH) without a usable int) or digits (after
+  // an explicit index, "%[3]2d", digits make the index bad).
+  void ReadWidth(Flags& f, bool& after_index) {
     if (!AtEnd() && Peek() == '*') {
       ++i_;
-      if (auto w = StarArgument(good_arg, /*is_width=*/true)) {
-        if (*w < 0) {
-          f.minus = true;
-          f.zero = false;
-          *w = -*w;
-        }
-        f.width = static_cast<int>(*w);
-      } else {
+      const auto w = StarArgument();
+      if (!w) {
         out_ += "%!(BADWIDTH)";
+      } else if (*w < 0) {
+        f.minus = true;
+        f.zero = false;
+        f.width = static_cast<int>(-*w);
+      } else {
+        f.width = static_cast<int>(*w);
       }
       after_index = false;
-    } else if (auto w = ReadNumber()) {
-      f.width = *w;
-      if (after_index) good_arg = false;  // Go: "%[3]2d" is a bad index
+      return;
+    }
+    const Number n = ParseNumber(i_, format_.size());
+    i_ = n.next;
+    if (n.present) {
+      f.width = n.value;
+      if (after_index) good_arg_ = false;
     }
   }
 
-  // Precision: '.' then digits (none: 0), an index, or '*' (negative: none);
-  // %!(BADPREC) when '*' has no usable int.
-  void ReadPrecision(Flags& f, bool& good_arg, bool& after_index) {
-    if (AtEnd() || Peek() != '.') return;
+  // Precision: '.' (not last in the format) then an optional index and '*' (negative or not a
+  // usable int: %!(BADPREC)) or digits (none: 0). After an explicit index, "%[3].2d", the index
+  // is bad.
+  void ReadPrecision(Flags& f, bool& after_index) {
+    if (i_ + 1 >= format_.size() || Peek() != '.') return;
     ++i_;
-    if (after_index) good_arg = false;
-    bool index_after_dot = false;
-    if (!ReadArgIndex(index_after_dot)) good_arg = false;
+    if (after_index) good_arg_ = false;
+    after_index = ReadArgIndex();
     if (!AtEnd() && Peek() == '*') {
       ++i_;
-      if (auto p = StarArgument(good_arg, /*is_width=*/false)) {
-        f.prec = *p < 0 ? -1 : static_cast<int>(*p);
-      } else {
+      const auto p = StarArgument();
+      if (!p || *p < 0) {
         out_ += "%!(BADPREC)";
+      } else {
+        f.prec = static_cast<int>(*p);
       }
       after_index = false;
-    } else {
-      f.prec = ReadNumber().value_or(0);
+      return;
     }
+    const Number n = ParseNumber(i_, format_.size());
+    i_ = n.next;
+    f.prec = n.present ? n.value : 0;
   }
 
   // One verb spec after its '%', printed. False when the format ends before the verb
   // (%!(NOVERB) printed); an error when the output would be too large.
   Result<bool> PrintOneVerb() {
+    good_arg_ = true;
     Flags f = ReadFlags();
-    bool after_index = false;
-    bool good_arg = ReadArgIndex(after_index);
-    ReadWidth(f, good_arg, after_index);
-    ReadPrecision(f, good_arg, after_index);
-    if (!after_index && !ReadArgIndex(after_index)) good_arg = false;
+    bool after_index = ReadArgIndex();
+    ReadWidth(f, after_index);
+    ReadPrecision(f, after_index);
+    if (!after_index) after_index = ReadArgIndex();
 
     if (AtEnd()) {
       out_ += "%!(NOVERB)";
@@ -622,10 +640,10 @@ class Printer {
     }
     const char32_t verb = codec::DecodeUtf8(format_, i_);
     if (verb == '%') {
-      out_ += '%';
+      out_ += '%';  // consumes no argument, ignores width and precision
       return true;
     }
-    if (!good_arg) return AppendVerbNote(verb, "BADINDEX");
+    if (!good_arg_) return AppendVerbNote(verb, "BADINDEX");
     if (arg_num_ >= args_.size()) return AppendVerbNote(verb, "MISSING");
     if (f.width > 0 && static_cast<std::size_t>(f.width) > max_output_bytes_) {
       return OutputTooLarge();
@@ -672,6 +690,7 @@ class Printer {
   std::size_t i_ = 0;        // cursor in format_
   std::size_t arg_num_ = 0;  // the next argument
   bool reordered_ = false;   // an explicit index was seen
+  bool good_arg_ = true;     // the current verb's argument index is usable
 };
 
 }  // namespace

@@ -110,6 +110,7 @@ TEST(Sprintf, MissingAndExtraArguments) {
   EXPECT_EQ(Sprintf("%d", {I(1), S("a"), I(2)}), "1%!(EXTRA string=a, int=2)");
   EXPECT_EQ(Sprintf("hi", {I(1)}), "hi%!(EXTRA int=1)");
   EXPECT_EQ(Sprintf("%"), "%!(NOVERB)");
+  EXPECT_EQ(Sprintf("%."), "%!.(MISSING)");  // a final '.' is the verb, not a precision
 }
 
 TEST(Sprintf, ArgumentIndexesAndStarWidths) {
@@ -121,6 +122,76 @@ TEST(Sprintf, ArgumentIndexesAndStarWidths) {
   EXPECT_EQ(Sprintf("%.*f", {I(2), D(3.14159)}), "3.14");
   EXPECT_EQ(Sprintf("%*d", {S("x"), I(1)}), "%!(BADWIDTH)1");
   EXPECT_EQ(Sprintf("%.*d", {S("x"), I(1)}), "%!(BADPREC)1");
+}
+
+// Go's own reorder cases (fmt_test.go, TestReorder), with 12.5 for Go's 12.0: an integral
+// number reaches Go from OPA as an int, not a float64.
+TEST(Sprintf, GosReorderCases) {
+  struct Case {
+    std::string_view format;
+    std::vector<Value> args;
+    std::string_view want;
+  };
+  const Case cases[] = {
+      {"%[1]d", {I(1)}, "1"},
+      {"%[2]d", {I(2), I(1)}, "1"},
+      {"%[2]d %[1]d", {I(1), I(2)}, "2 1"},
+      {"%[2]*[1]d", {I(2), I(5)}, "    2"},
+      {"%[3]*.[2]*[1]f", {D(12.5), I(2), I(6)}, " 12.50"},
+      {"%[1]*.[2]*[3]f", {I(6), I(2), D(12.5)}, " 12.50"},
+      {"%[1]*[3]f", {I(10), I(99), D(12.5)}, " 12.500000"},
+      {"%.[1]*[3]f", {I(6), I(99), D(12.5)}, "12.500000"},
+      {"%[1]*.[3]f", {I(6), I(3), D(12.5)}, "    12"},
+      {"%d %d %d %#[1]o %#o %#o", {I(11), I(12), I(13)}, "11 12 13 013 014 015"},
+      {"%[d", {I(2), I(1)}, "%!d(BADINDEX)"},
+      {"%]d", {I(2), I(1)}, "%!](int=2)d%!(EXTRA int=1)"},
+      {"%[]d", {I(2), I(1)}, "%!d(BADINDEX)"},
+      {"%[-3]d", {I(2), I(1)}, "%!d(BADINDEX)"},
+      {"%[99]d", {I(2), I(1)}, "%!d(BADINDEX)"},
+      {"%[3]", {I(2), I(1)}, "%!(NOVERB)"},
+      {"%[1].2d", {I(5), I(6)}, "%!d(BADINDEX)"},
+      {"%[1]2d", {I(2), I(1)}, "%!d(BADINDEX)"},
+      {"%3.[2]d", {I(7)}, "%!d(BADINDEX)"},
+      {"%.[2]d", {I(7)}, "%!d(BADINDEX)"},
+      {"%d %d %d %#[1]o %#o %#o %#o", {I(11), I(12), I(13)}, "11 12 13 013 014 015 %!o(MISSING)"},
+      {"%[5]d %[2]d %d", {I(1), I(2), I(3)}, "%!d(BADINDEX) 2 3"},
+      {"%d %[3]d %d", {I(1), I(2)}, "1 %!d(BADINDEX) 2"},
+      {"%.[]", {}, "%!](BADINDEX)"},
+      {"%.-3d", {I(42)}, "%!-(int=42)3d"},
+      {"%2147483648d", {I(42)}, "%!(NOVERB)%!(EXTRA int=42)"},
+      {"%-2147483648d", {I(42)}, "%!(NOVERB)%!(EXTRA int=42)"},
+      {"%.2147483648d", {I(42)}, "%!(NOVERB)%!(EXTRA int=42)"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Sprintf(c.format, c.args), c.want) << c.format;
+}
+
+// Go's own width and precision cases (fmt_test.go, TestWidthAndPrecision) that OPA's argument
+// types can reach.
+TEST(Sprintf, GosWidthAndPrecisionCases) {
+  struct Case {
+    std::string_view format;
+    std::vector<Value> args;
+    std::string_view want;
+  };
+  const Case cases[] = {
+      {"%*d", {I(4), I(42)}, "  42"},
+      {"%-*d", {I(4), I(42)}, "42  "},
+      {"%*d", {I(-4), I(42)}, "42  "},
+      {"%-*d", {I(-4), I(42)}, "42  "},
+      {"%.*d", {I(4), I(42)}, "0042"},
+      {"%*.*d", {I(8), I(4), I(42)}, "    0042"},
+      {"%0*d", {I(4), I(42)}, "0042"},
+      {"%*d", {S("x"), I(42)}, "%!(BADWIDTH)42"},
+      {"%*d", {I(10000000), I(42)}, "%!(BADWIDTH)42"},
+      {"%*d", {I(-10000000), I(42)}, "%!(BADWIDTH)42"},
+      {"%.*d", {S("x"), I(42)}, "%!(BADPREC)42"},
+      {"%.*d", {I(-1), I(42)}, "%!(BADPREC)42"},
+      {"%.*d", {I(10000000), I(42)}, "%!(BADPREC)42"},
+      {"%*d", {I(5), S("foo")}, "%!d(string=  foo)"},
+      {"%*% %d", {I(20), I(5)}, "% 5"},
+      {"%*", {I(4)}, "%!(NOVERB)"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Sprintf(c.format, c.args), c.want) << c.format;
 }
 
 TEST(Sprintf, OutputLargerThanTheLimitFails) {
