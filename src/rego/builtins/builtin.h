@@ -97,7 +97,8 @@ class BuiltinRegistry {
   std::unordered_map<std::string, Builtin> by_name_;
 };
 
-// Every builtin gatehouse implements.
+// Every builtin gatehouse implements, registered once by the per-namespace functions of
+// builtin_namespaces.h; helpers for writing builtins are in builtin_helpers.h.
 const BuiltinRegistry& StandardBuiltins();
 
 // "<name>: operand <n> must be <expected> but got <actual>" with code eval_type_error; `n` is
