@@ -11,7 +11,8 @@
 namespace gatehouse::rego {
 
 void RegisterAggregateBuiltins(BuiltinRegistry& r);   // count, sum, max, sort, any, ...
-void RegisterNumberBuiltins(BuiltinRegistry& r);      // arithmetic, bits, numbers.*, units.*
+void RegisterNumberBuiltins(BuiltinRegistry& r);      // arithmetic, bits.*, numbers.*
+void RegisterUnitsBuiltins(BuiltinRegistry& r);       // units.parse, units.parse_bytes
 void RegisterComparisonBuiltins(BuiltinRegistry& r);  // equal, lt, ... (operators)
 void RegisterStringBuiltins(BuiltinRegistry& r);      // strings.*, sprintf, format_int, ...
 void RegisterRegexBuiltins(BuiltinRegistry& r);       // regex.*, glob.*

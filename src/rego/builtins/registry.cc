@@ -29,6 +29,7 @@ const BuiltinRegistry& StandardBuiltins() {
     BuiltinRegistry r;
     RegisterAggregateBuiltins(r);
     RegisterNumberBuiltins(r);
+    RegisterUnitsBuiltins(r);
     RegisterComparisonBuiltins(r);
     RegisterStringBuiltins(r);
     RegisterRegexBuiltins(r);
