@@ -1,3 +1,4 @@
+// crypto.x509.* and crypto.parse_private_keys, with certificates from OPA's conformance cases.
 #include <gtest/gtest.h>
 
 #include "builtin_test_util.h"
