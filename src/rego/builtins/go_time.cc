@@ -175,6 +175,53 @@ void AppendInt(std::string& out, std::int64_t v, int width) {
 bool IsTzStd(Std s) { return s >= kISO8601TZ && s <= kNumColonSecondsTZ; }
 bool IsIsoStd(Std s) { return s >= kISO8601TZ && s <= kISO8601ColonSecondsTZ; }
 
+// .000 / .999 (and their ',' forms) of `nanos`: .000 prints exactly that many digits; .999 at
+// most that many, trailing zeros cut (nothing at all, not even the dot, when they are all zero).
+void AppendFraction(std::string& out, std::int32_t nanos, const Chunk& c) {
+  std::string digits = std::to_string(nanos);
+  digits.insert(0, 9 - digits.size(), '0');
+  const std::size_t n = c.std_text.size() - 1;
+  if (c.std == kFrac0) {
+    out += c.std_text[0];
+    out += digits.substr(0, n);
+  } else {
+    digits = digits.substr(0, n);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    if (!digits.empty()) {
+      out += c.std_text[0];
+      out += digits;
+    }
+  }
+}
+
+// The numeric zones (-0700, -07:00, -07, -070000, -07:00:00 and their Z forms, which print "Z"
+// for UTC) of `offset` seconds east of UTC.
+void AppendZoneOffset(std::string& out, std::int32_t offset, Std std) {
+  if (offset == 0 && IsIsoStd(std)) {
+    out += 'Z';
+    return;
+  }
+  int zone = offset / 60;
+  int abs = offset;
+  if (zone < 0) {
+    out += '-';
+    zone = -zone;
+    abs = -abs;
+  } else {
+    out += '+';
+  }
+  AppendInt(out, zone / 60, 2);
+  const bool colon = std == kISO8601ColonTZ || std == kNumColonTZ ||
+                     std == kISO8601ColonSecondsTZ || std == kNumColonSecondsTZ;
+  if (colon) out += ':';
+  if (std != kNumShortTZ && std != kISO8601ShortTZ) AppendInt(out, zone % 60, 2);
+  if (std == kISO8601SecondsTZ || std == kNumSecondsTz || std == kNumColonSecondsTZ ||
+      std == kISO8601ColonSecondsTZ) {
+    if (colon) out += ':';
+    AppendInt(out, abs % 60, 2);
+  }
+}
+
 Error ParseError(std::string_view layout, std::string_view value, std::string_view elem,
                  std::string_view elem_value, std::string_view message) {
   std::string m = "parsing time \"" + std::string(value) + "\"";
@@ -779,49 +826,11 @@ std::string FormatGoTime(const Civil& t, std::string_view layout) {
         }
         break;
       case kFrac0:
-      case kFrac9: {
-        std::string digits = std::to_string(t.nanos);
-        digits.insert(0, 9 - digits.size(), '0');
-        const std::size_t n = c.std_text.size() - 1;
-        if (c.std == kFrac0) {
-          out += c.std_text[0];
-          out += digits.substr(0, n);
-        } else {
-          digits = digits.substr(0, n);
-          while (!digits.empty() && digits.back() == '0') digits.pop_back();
-          if (!digits.empty()) {
-            out += c.std_text[0];
-            out += digits;
-          }
-        }
+      case kFrac9:
+        AppendFraction(out, t.nanos, c);
         break;
-      }
       default:
-        if (IsTzStd(c.std)) {
-          if (t.zone.offset == 0 && IsIsoStd(c.std)) {
-            out += 'Z';
-            break;
-          }
-          int zone = t.zone.offset / 60;
-          int abs = t.zone.offset;
-          if (zone < 0) {
-            out += '-';
-            zone = -zone;
-            abs = -abs;
-          } else {
-            out += '+';
-          }
-          AppendInt(out, zone / 60, 2);
-          const bool colon = c.std == kISO8601ColonTZ || c.std == kNumColonTZ ||
-                             c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
-          if (colon) out += ':';
-          if (c.std != kNumShortTZ && c.std != kISO8601ShortTZ) AppendInt(out, zone % 60, 2);
-          if (c.std == kISO8601SecondsTZ || c.std == kNumSecondsTz || c.std == kNumColonSecondsTZ ||
-              c.std == kISO8601ColonSecondsTZ) {
-            if (colon) out += ':';
-            AppendInt(out, abs % 60, 2);
-          }
-        }
+        if (IsTzStd(c.std)) AppendZoneOffset(out, t.zone.offset, c.std);
         break;
     }
   }
