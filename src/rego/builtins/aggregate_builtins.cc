@@ -2,19 +2,20 @@
 #include <algorithm>
 #include <cmath>
 
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 
 BuiltinResult Count(BuiltinContext&, std::span<const Value> args) {
   const Value& a = args[0];
   switch (a.kind()) {
     case ValueKind::kString:
-      return Return(Value::Int(static_cast<std::int64_t>(b1::RuneCount(a.AsString()))));
+      return Return(Value::Int(static_cast<std::int64_t>(builtins::RuneCount(a.AsString()))));
     case ValueKind::kArray:
     case ValueKind::kSet:
     case ValueKind::kObject:
@@ -29,7 +30,7 @@ BuiltinResult Accumulate(std::string_view name, std::span<const Value> args, boo
   const Value& a = args[0];
   if (!a.is_array() && !a.is_set()) return OperandTypeError(name, 1, "one of {set, array}", a);
   for (const auto& x : a.Items()) {
-    if (!x.is_number()) return b1::ElementTypeError(name, 1, a, "number", x);
+    if (!x.is_number()) return builtins::ElementTypeError(name, 1, a, "number", x);
   }
   std::int64_t acc_i = product ? 1 : 0;
   bool exact = true;
@@ -65,7 +66,7 @@ BuiltinResult Extreme(std::string_view name, std::span<const Value> args, bool w
   const Value& a = args[0];
   if (!a.is_array() && !a.is_set()) return OperandTypeError(name, 1, "one of {set, array}", a);
   auto items = a.Items();
-  if (items.empty()) return b1::Undefined();
+  if (items.empty()) return builtins::Undefined();
   auto it = want_max ? std::max_element(items.begin(), items.end())
                      : std::min_element(items.begin(), items.end());
   return Return(*it);
@@ -92,10 +93,10 @@ BuiltinResult AllOrAny(std::string_view name, std::span<const Value> args, bool 
   const Value t = Value::Bool(true);
   for (const auto& x : a.Items()) {
     bool is_true = x == t;
-    if (all && !is_true) return b1::ReturnBool(false);
-    if (!all && is_true) return b1::ReturnBool(true);
+    if (all && !is_true) return builtins::ReturnBool(false);
+    if (!all && is_true) return builtins::ReturnBool(true);
   }
-  return b1::ReturnBool(all);
+  return builtins::ReturnBool(all);
 }
 
 BuiltinResult All(BuiltinContext&, std::span<const Value> args) {
@@ -109,14 +110,14 @@ BuiltinResult Any(BuiltinContext&, std::span<const Value> args) {
 
 void RegisterAggregateBuiltins(BuiltinRegistry& r) {
   constexpr TypeMask kColl = kTArray | kTSet;
-  b1::Add(r, "count", {kTArray | kTObject | kTSet | kTString}, kTNumber, Count);
-  b1::Add(r, "sum", {kColl}, kTNumber, Sum);
-  b1::Add(r, "product", {kColl}, kTNumber, Product);
-  b1::Add(r, "max", {kColl}, kTAny, Max);
-  b1::Add(r, "min", {kColl}, kTAny, Min);
-  b1::Add(r, "sort", {kColl}, kTArray, Sort);
-  b1::Add(r, "all", {kColl}, kTBool, All);
-  b1::Add(r, "any", {kColl}, kTBool, Any);
+  builtins::Add(r, "count", {kTArray | kTObject | kTSet | kTString}, kTNumber, Count);
+  builtins::Add(r, "sum", {kColl}, kTNumber, Sum);
+  builtins::Add(r, "product", {kColl}, kTNumber, Product);
+  builtins::Add(r, "max", {kColl}, kTAny, Max);
+  builtins::Add(r, "min", {kColl}, kTAny, Min);
+  builtins::Add(r, "sort", {kColl}, kTArray, Sort);
+  builtins::Add(r, "all", {kColl}, kTBool, All);
+  builtins::Add(r, "any", {kColl}, kTBool, Any);
 }
 
 }  // namespace gatehouse::rego

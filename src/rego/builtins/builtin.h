@@ -97,7 +97,8 @@ class BuiltinRegistry {
   std::unordered_map<std::string, Builtin> by_name_;
 };
 
-// Every builtin gatehouse implements.
+// Every builtin gatehouse implements, registered once by the per-namespace functions of
+// builtin_namespaces.h; helpers for writing builtins are in builtin_helpers.h.
 const BuiltinRegistry& StandardBuiltins();
 
 // "<name>: operand <n> must be <expected> but got <actual>" with code eval_type_error; `n` is
@@ -106,23 +107,5 @@ Error OperandTypeError(std::string_view name, int n, std::string_view expected,
                        const Value& actual);
 // "<name>: <message>" with code eval_builtin_error.
 Error BuiltinError(std::string_view name, std::string_view message);
-
-// Registration, one function per namespace group; each lives in its own file.
-void RegisterAggregateBuiltins(BuiltinRegistry& r);   // count, sum, max, sort, any, ...
-void RegisterNumberBuiltins(BuiltinRegistry& r);      // arithmetic, bits, numbers.*, units.*
-void RegisterComparisonBuiltins(BuiltinRegistry& r);  // equal, lt, ... (operators)
-void RegisterStringBuiltins(BuiltinRegistry& r);      // strings, sprintf, format_int, ...
-void RegisterRegexBuiltins(BuiltinRegistry& r);       // regex.*, glob.*
-void RegisterCollectionBuiltins(BuiltinRegistry& r);  // array.*, sets, object.*, walk, ...
-void RegisterTypeBuiltins(BuiltinRegistry& r);        // is_*, type_name, to_number, cast_*
-void RegisterEncodingBuiltins(BuiltinRegistry& r);    // base64, hex, json.*, yaml.*, urlquery
-void RegisterTimeBuiltins(BuiltinRegistry& r);        // time.*
-void RegisterNetBuiltins(BuiltinRegistry& r);         // net.cidr_*
-void RegisterCryptoBuiltins(BuiltinRegistry& r);      // crypto.*, io.jwt.*
-void RegisterMiscBuiltins(BuiltinRegistry& r);        // semver, uuid, rand, opa.runtime, ...
-void RegisterGraphqlBuiltins(BuiltinRegistry& r);     // graphql.*
-void RegisterProviderBuiltins(BuiltinRegistry& r);    // providers.aws.sign_req
-void RegisterHttpBuiltins(BuiltinRegistry& r);        // http.send (checked, never sent)
-void RegisterDebugBuiltins(BuiltinRegistry& r);       // trace
 
 }  // namespace gatehouse::rego

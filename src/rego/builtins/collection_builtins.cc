@@ -4,13 +4,14 @@
 #include <algorithm>
 #include <set>
 
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 
 BuiltinResult ArrayConcat(BuiltinContext&, std::span<const Value> a) {
   if (!a[0].is_array()) return OperandTypeError("array.concat", 1, "array", a[0]);
@@ -24,8 +25,8 @@ Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std
   int n = static_cast<int>(i + 1);
   if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
   if (!a[i].is_int()) {
-    return b1::TypeError(name, "operand " + std::to_string(n) +
-                                   " must be integer number but got floating-point number");
+    return builtins::TypeError(name, "operand " + std::to_string(n) +
+                                         " must be integer number but got floating-point number");
   }
   return *a[i].AsInt();
 }
@@ -174,7 +175,7 @@ BuiltinResult ObjectUnion(BuiltinContext&, std::span<const Value> a) {
 BuiltinResult ObjectUnionN(BuiltinContext&, std::span<const Value> a) {
   if (!a[0].is_array()) return OperandTypeError("object.union_n", 1, "array", a[0]);
   for (const auto& x : a[0].Items()) {
-    if (!x.is_object()) return b1::ElementTypeError("object.union_n", 1, a[0], "object", x);
+    if (!x.is_object()) return builtins::ElementTypeError("object.union_n", 1, a[0], "object", x);
   }
   Value acc = Value::EmptyObject();
   for (const auto& x : a[0].Items()) acc = MergeObjects(acc, x);
@@ -218,20 +219,20 @@ bool ObjectSubset(const Value& super, const Value& sub) {
 BuiltinResult ObjectSubsetFn(BuiltinContext&, std::span<const Value> a) {
   const Value& super = a[0];
   const Value& sub = a[1];
-  if (super.is_object() && sub.is_object()) return b1::ReturnBool(ObjectSubset(super, sub));
-  if (super.is_set() && sub.is_set()) return b1::ReturnBool(SetSubset(super, sub));
-  if (super.is_array() && sub.is_array()) return b1::ReturnBool(ArraySubset(super, sub));
+  if (super.is_object() && sub.is_object()) return builtins::ReturnBool(ObjectSubset(super, sub));
+  if (super.is_set() && sub.is_set()) return builtins::ReturnBool(SetSubset(super, sub));
+  if (super.is_array() && sub.is_array()) return builtins::ReturnBool(ArraySubset(super, sub));
   if (super.is_array() && sub.is_set()) {
     // As OPA: true once every element of `sub` was seen (an empty `sub` needs one element).
     std::size_t unmatched = sub.size();
     for (const auto& x : super.Items()) {
       if (sub.Contains(x)) --unmatched;
-      if (unmatched == 0) return b1::ReturnBool(true);
+      if (unmatched == 0) return builtins::ReturnBool(true);
     }
-    return b1::ReturnBool(false);
+    return builtins::ReturnBool(false);
   }
-  return b1::TypeError("object.subset",
-                       "both arguments object.subset must be of the same type or array and set");
+  return builtins::TypeError(
+      "object.subset", "both arguments object.subset must be of the same type or array and set");
 }
 
 // Vertices of a graph node's edge list (an array or a set; anything else has none).
@@ -364,22 +365,23 @@ BuiltinResult WalkFunction(BuiltinContext&, std::span<const Value>) {
 }  // namespace
 
 void RegisterCollectionBuiltins(BuiltinRegistry& r) {
-  b1::Add(r, "array.concat", {kTArray, kTArray}, kTArray, ArrayConcat);
-  b1::Add(r, "array.slice", {kTArray, kTNumber, kTNumber}, kTArray, ArraySlice);
-  b1::Add(r, "array.reverse", {kTArray}, kTArray, ArrayReverse);
-  b1::Add(r, "array.flatten", {kTArray}, kTArray, ArrayFlatten);
-  b1::Add(r, "intersection", {kTSet}, kTSet, Intersection);
-  b1::Add(r, "union", {kTSet}, kTSet, Union);
-  b1::Add(r, "object.get", {kTObject, kTAny, kTAny}, kTAny, ObjectGet);
-  b1::Add(r, "object.keys", {kTObject}, kTSet, ObjectKeys);
-  b1::Add(r, "object.remove", {kTObject, kTArray | kTSet | kTObject}, kTObject, ObjectRemove);
-  b1::Add(r, "object.filter", {kTObject, kTArray | kTSet | kTObject}, kTObject, ObjectFilter);
-  b1::Add(r, "object.union", {kTObject, kTObject}, kTObject, ObjectUnion);
-  b1::Add(r, "object.union_n", {kTArray}, kTObject, ObjectUnionN);
-  b1::Add(r, "object.subset", {kTObject | kTArray | kTSet, kTObject | kTArray | kTSet}, kTBool,
-          ObjectSubsetFn);
-  b1::Add(r, "graph.reachable", {kTObject, kTArray | kTSet}, kTSet, GraphReachable);
-  b1::Add(r, "graph.reachable_paths", {kTObject, kTArray | kTSet}, kTSet, GraphReachablePaths);
+  builtins::Add(r, "array.concat", {kTArray, kTArray}, kTArray, ArrayConcat);
+  builtins::Add(r, "array.slice", {kTArray, kTNumber, kTNumber}, kTArray, ArraySlice);
+  builtins::Add(r, "array.reverse", {kTArray}, kTArray, ArrayReverse);
+  builtins::Add(r, "array.flatten", {kTArray}, kTArray, ArrayFlatten);
+  builtins::Add(r, "intersection", {kTSet}, kTSet, Intersection);
+  builtins::Add(r, "union", {kTSet}, kTSet, Union);
+  builtins::Add(r, "object.get", {kTObject, kTAny, kTAny}, kTAny, ObjectGet);
+  builtins::Add(r, "object.keys", {kTObject}, kTSet, ObjectKeys);
+  builtins::Add(r, "object.remove", {kTObject, kTArray | kTSet | kTObject}, kTObject, ObjectRemove);
+  builtins::Add(r, "object.filter", {kTObject, kTArray | kTSet | kTObject}, kTObject, ObjectFilter);
+  builtins::Add(r, "object.union", {kTObject, kTObject}, kTObject, ObjectUnion);
+  builtins::Add(r, "object.union_n", {kTArray}, kTObject, ObjectUnionN);
+  builtins::Add(r, "object.subset", {kTObject | kTArray | kTSet, kTObject | kTArray | kTSet},
+                kTBool, ObjectSubsetFn);
+  builtins::Add(r, "graph.reachable", {kTObject, kTArray | kTSet}, kTSet, GraphReachable);
+  builtins::Add(r, "graph.reachable_paths", {kTObject, kTArray | kTSet}, kTSet,
+                GraphReachablePaths);
   Builtin walk;
   walk.name = "walk";
   walk.params = {kTAny};

@@ -2,6 +2,7 @@
 // no explanation (tracing) output yet, so the note goes nowhere; the call still type-checks its
 // argument and is true, so policies that use it evaluate as under OPA.
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {

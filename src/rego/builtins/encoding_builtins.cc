@@ -6,23 +6,25 @@
 
 #include "common/codec/base64.h"
 #include "common/codec/hex.h"
-#include "rego/builtins/b2_text.h"
-#include "rego/builtins/b2_util.h"
-#include "rego/builtins/b2_yaml.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/go_json.h"
 #include "rego/builtins/json_patch.h"
+#include "rego/builtins/url_query.h"
+#include "rego/builtins/yaml_writer.h"
 #include "value/yaml.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2::Done;
-using b2::StringArg;
+using builtins::Return;
+using builtins::StringArg;
 
 BuiltinResult Base64Encode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(codec::EncodeBase64(*s)));
+  return Return(Value::String(codec::EncodeBase64(*s)));
 }
 
 BuiltinResult Base64Decode(BuiltinContext&, std::span<const Value> args) {
@@ -31,13 +33,13 @@ BuiltinResult Base64Decode(BuiltinContext&, std::span<const Value> args) {
   auto out =
       codec::DecodeBase64Go(*s, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded);
   if (!out) return BuiltinError("base64.decode", out.error().message);
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 BuiltinResult Base64IsValid(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64.is_valid", args, 1);
   if (!s) return s.error();
-  return Done(Value::Bool(
+  return Return(Value::Bool(
       codec::DecodeBase64Go(*s, codec::Base64Alphabet::kStandard, codec::Base64Padding::kPadded)
           .has_value()));
 }
@@ -45,14 +47,14 @@ BuiltinResult Base64IsValid(BuiltinContext&, std::span<const Value> args) {
 BuiltinResult Base64UrlEncode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64url.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(
+  return Return(Value::String(
       codec::EncodeBase64(*s, codec::Base64Alphabet::kUrl, codec::Base64Padding::kPadded)));
 }
 
 BuiltinResult Base64UrlEncodeNoPad(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("base64url.encode_no_pad", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(codec::EncodeBase64Url(*s)));
+  return Return(Value::String(codec::EncodeBase64Url(*s)));
 }
 
 BuiltinResult Base64UrlDecode(BuiltinContext&, std::span<const Value> args) {
@@ -78,13 +80,13 @@ BuiltinResult Base64UrlDecode(BuiltinContext&, std::span<const Value> args) {
   auto out =
       codec::DecodeBase64Go(text, codec::Base64Alphabet::kUrl, codec::Base64Padding::kPadded);
   if (!out) return BuiltinError("base64url.decode", out.error().message);
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 BuiltinResult HexEncode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("hex.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(codec::EncodeHex(*s)));
+  return Return(Value::String(codec::EncodeHex(*s)));
 }
 
 BuiltinResult HexDecode(BuiltinContext&, std::span<const Value> args) {
@@ -92,11 +94,11 @@ BuiltinResult HexDecode(BuiltinContext&, std::span<const Value> args) {
   if (!s) return s.error();
   auto out = codec::DecodeHex(*s);
   if (!out) return BuiltinError("hex.decode", out.error().message);
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 BuiltinResult JsonMarshal(BuiltinContext&, std::span<const Value> args) {
-  return Done(Value::String(b2::GoJson(args[0])));
+  return Return(Value::String(builtins::GoJson(args[0])));
 }
 
 BuiltinResult JsonMarshalWithOptions(BuiltinContext&, std::span<const Value> args) {
@@ -111,28 +113,29 @@ BuiltinResult JsonMarshalWithOptions(BuiltinContext&, std::span<const Value> arg
     const std::string_view key = k.AsString();
     if (key == "prefix" || key == "indent") {
       if (!v.is_string()) {
-        return b2::TypeError(std::string(kName) + ": operand 2 \"" + std::string(key) +
-                             "\" must be string but got " + std::string(TypeName(v.kind())));
+        return builtins::TypeError(std::string(kName) + ": operand 2 \"" + std::string(key) +
+                                   "\" must be string but got " + std::string(TypeName(v.kind())));
       }
       (key == "prefix" ? prefix : indent) = std::string(v.AsString());
       pretty = true;
     } else if (key == "pretty") {
       if (!v.is_bool()) {
-        return b2::TypeError(std::string(kName) +
-                             ": operand 2 \"pretty\" must be boolean but got " +
-                             std::string(TypeName(v.kind())));
+        return builtins::TypeError(std::string(kName) +
+                                   ": operand 2 \"pretty\" must be boolean but got " +
+                                   std::string(TypeName(v.kind())));
       }
       pretty_explicit = true;
       pretty = *v.AsBool();
     } else {
-      return b2::TypeError(std::string(kName) + ": operand 2 object contained unknown key \"" +
-                           std::string(key) + "\"");
+      return builtins::TypeError(std::string(kName) +
+                                 ": operand 2 object contained unknown key \"" + std::string(key) +
+                                 "\"");
     }
   }
   if (pretty_explicit && !pretty) pretty = false;
-  std::string compact = b2::GoJson(args[0]);
-  if (!pretty) return Done(Value::String(std::move(compact)));
-  return Done(Value::String(prefix + b2::IndentJson(compact, prefix, indent)));
+  std::string compact = builtins::GoJson(args[0]);
+  if (!pretty) return Return(Value::String(std::move(compact)));
+  return Return(Value::String(prefix + builtins::IndentJson(compact, prefix, indent)));
 }
 
 BuiltinResult JsonUnmarshal(BuiltinContext&, std::span<const Value> args) {
@@ -140,12 +143,12 @@ BuiltinResult JsonUnmarshal(BuiltinContext&, std::span<const Value> args) {
   if (!s) return s.error();
   auto parsed = ParseJsonText(*s);
   if (!parsed) return BuiltinError("json.unmarshal", parsed.error().message);
-  return Done(std::move(*parsed));
+  return Return(std::move(*parsed));
 }
 
 BuiltinResult JsonIsValid(BuiltinContext&, std::span<const Value> args) {
-  if (!args[0].is_string()) return Done(Value::Bool(false));
-  return Done(Value::Bool(ParseJsonText(args[0].AsString()).has_value()));
+  if (!args[0].is_string()) return Return(Value::Bool(false));
+  return Return(Value::Bool(ParseJsonText(args[0].AsString()).has_value()));
 }
 
 // Go's yaml (yaml.v2) error wording for the yaml-cpp messages OPA's cases look at.
@@ -172,7 +175,7 @@ std::string YamlErrorText(const Error& e) {
 }
 
 BuiltinResult YamlMarshal(BuiltinContext&, std::span<const Value> args) {
-  return Done(Value::String(b2::ToYamlText(args[0])));
+  return Return(Value::String(builtins::ToYamlText(args[0])));
 }
 
 BuiltinResult YamlUnmarshal(BuiltinContext&, std::span<const Value> args) {
@@ -180,26 +183,26 @@ BuiltinResult YamlUnmarshal(BuiltinContext&, std::span<const Value> args) {
   if (!s) return s.error();
   auto parsed = value::ParseYaml(*s);
   if (!parsed) return BuiltinError("yaml.unmarshal", YamlErrorText(parsed.error()));
-  return Done(FromJson(*parsed));
+  return Return(FromJson(*parsed));
 }
 
 BuiltinResult YamlIsValid(BuiltinContext&, std::span<const Value> args) {
-  if (!args[0].is_string()) return Done(Value::Bool(false));
-  return Done(Value::Bool(value::ParseYaml(args[0].AsString()).has_value()));
+  if (!args[0].is_string()) return Return(Value::Bool(false));
+  return Return(Value::Bool(value::ParseYaml(args[0].AsString()).has_value()));
 }
 
 BuiltinResult UrlQueryEncode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("urlquery.encode", args, 1);
   if (!s) return s.error();
-  return Done(Value::String(b2::QueryEscape(*s)));
+  return Return(Value::String(builtins::QueryEscape(*s)));
 }
 
 BuiltinResult UrlQueryDecode(BuiltinContext&, std::span<const Value> args) {
   auto s = StringArg("urlquery.decode", args, 1);
   if (!s) return s.error();
-  auto out = b2::QueryUnescape(*s);
+  auto out = builtins::QueryUnescape(*s);
   if (!out) return BuiltinError("urlquery.decode", out.error().message);
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 BuiltinResult UrlQueryEncodeObject(BuiltinContext&, std::span<const Value> args) {
@@ -227,12 +230,12 @@ BuiltinResult UrlQueryEncodeObject(BuiltinContext&, std::span<const Value> args)
   for (const auto& [key, items] : values) {  // already sorted by key
     for (const auto& item : items) {
       if (!out.empty()) out += '&';
-      out += b2::QueryEscape(key);
+      out += builtins::QueryEscape(key);
       out += '=';
-      out += b2::QueryEscape(item);
+      out += builtins::QueryEscape(item);
     }
   }
-  return Done(Value::String(std::move(out)));
+  return Return(Value::String(std::move(out)));
 }
 
 BuiltinResult UrlQueryDecodeObject(BuiltinContext&, std::span<const Value> args) {
@@ -250,9 +253,9 @@ BuiltinResult UrlQueryDecodeObject(BuiltinContext&, std::span<const Value> args)
     }
     if (part.empty()) continue;
     const auto eq = part.find('=');
-    auto key = b2::QueryUnescape(part.substr(0, eq));
+    auto key = builtins::QueryUnescape(part.substr(0, eq));
     if (!key) return BuiltinError(kName, key.error().message);
-    auto val = b2::QueryUnescape(eq == std::string_view::npos ? "" : part.substr(eq + 1));
+    auto val = builtins::QueryUnescape(eq == std::string_view::npos ? "" : part.substr(eq + 1));
     if (!val) return BuiltinError(kName, val.error().message);
     bool found = false;
     for (auto& [k, list] : values) {
@@ -268,22 +271,23 @@ BuiltinResult UrlQueryDecodeObject(BuiltinContext&, std::span<const Value> args)
   for (auto& [k, list] : values) {
     members.emplace_back(Value::String(k), Value::Array(std::move(list)));
   }
-  return Done(Value::Object(std::move(members)));
+  return Return(Value::Object(std::move(members)));
 }
 
 // Paths operand of json.filter / json.remove.
-Result<std::vector<b2::JsonPath>> PathsArg(std::string_view name, const Value& paths) {
+Result<std::vector<builtins::JsonPath>> PathsArg(std::string_view name, const Value& paths) {
   if (!paths.is_array() && !paths.is_set()) {
     return OperandTypeError(name, 2, "one of {set, array}", paths);
   }
-  std::vector<b2::JsonPath> out;
+  std::vector<builtins::JsonPath> out;
   for (const auto& p : paths.Items()) {
-    auto parsed = b2::ParseJsonPath(p);
+    auto parsed = builtins::ParseJsonPath(p);
     if (!parsed) {
-      return b2::TypeError(std::string(name) +
-                           ": operand 2 must be one of {set, array} containing string paths or "
-                           "array of path segments but got " +
-                           std::string(TypeName(p.kind())));
+      return builtins::TypeError(
+          std::string(name) +
+          ": operand 2 must be one of {set, array} containing string paths or "
+          "array of path segments but got " +
+          std::string(TypeName(p.kind())));
     }
     out.push_back(std::move(*parsed));
   }
@@ -294,27 +298,27 @@ BuiltinResult JsonFilter(BuiltinContext&, std::span<const Value> args) {
   if (!args[0].is_object()) return OperandTypeError("json.filter", 1, "object", args[0]);
   auto paths = PathsArg("json.filter", args[1]);
   if (!paths) return paths.error();
-  return Done(b2::FilterPaths(args[0], *paths));
+  return Return(builtins::FilterPaths(args[0], *paths));
 }
 
 BuiltinResult JsonRemove(BuiltinContext&, std::span<const Value> args) {
   if (!args[0].is_object()) return OperandTypeError("json.remove", 1, "object", args[0]);
   auto paths = PathsArg("json.remove", args[1]);
   if (!paths) return paths.error();
-  return Done(b2::RemovePaths(args[0], *paths));
+  return Return(builtins::RemovePaths(args[0], *paths));
 }
 
 BuiltinResult JsonPatch(BuiltinContext&, std::span<const Value> args) {
   if (!args[1].is_array()) return OperandTypeError("json.patch", 2, "array", args[1]);
-  auto out = b2::ApplyJsonPatch(args[0], args[1].Items());
-  if (!out) return b2::Undefined();
-  return Done(std::move(*out));
+  auto out = builtins::ApplyJsonPatch(args[0], args[1].Items());
+  if (!out) return builtins::Undefined();
+  return Return(std::move(*out));
 }
 
 }  // namespace
 
 void RegisterEncodingBuiltins(BuiltinRegistry& r) {
-  using b2::Add;
+  using builtins::Add;
   Add(r, "base64.encode", {kTString}, kTString, Base64Encode);
   Add(r, "base64.decode", {kTString}, kTString, Base64Decode);
   Add(r, "base64.is_valid", {kTString}, kTBool, Base64IsValid);

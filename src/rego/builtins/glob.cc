@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "rego/builtins/b1_util.h"
+#include "rego/builtins/builtin_helpers.h"
 
 namespace gatehouse::rego {
 namespace {

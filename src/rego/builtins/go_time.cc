@@ -4,7 +4,7 @@
 #include <cctype>
 #include <limits>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 constexpr std::array<const char*, 12> kMonths = {"January",   "February", "March",    "April",
@@ -175,6 +175,53 @@ void AppendInt(std::string& out, std::int64_t v, int width) {
 bool IsTzStd(Std s) { return s >= kISO8601TZ && s <= kNumColonSecondsTZ; }
 bool IsIsoStd(Std s) { return s >= kISO8601TZ && s <= kISO8601ColonSecondsTZ; }
 
+// .000 / .999 (and their ',' forms) of `nanos`: .000 prints exactly that many digits; .999 at
+// most that many, trailing zeros cut (nothing at all, not even the dot, when they are all zero).
+void AppendFraction(std::string& out, std::int32_t nanos, const Chunk& c) {
+  std::string digits = std::to_string(nanos);
+  digits.insert(0, 9 - digits.size(), '0');
+  const std::size_t n = c.std_text.size() - 1;
+  if (c.std == kFrac0) {
+    out += c.std_text[0];
+    out += digits.substr(0, n);
+  } else {
+    digits = digits.substr(0, n);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    if (!digits.empty()) {
+      out += c.std_text[0];
+      out += digits;
+    }
+  }
+}
+
+// The numeric zones (-0700, -07:00, -07, -070000, -07:00:00 and their Z forms, which print "Z"
+// for UTC) of `offset` seconds east of UTC.
+void AppendZoneOffset(std::string& out, std::int32_t offset, Std std) {
+  if (offset == 0 && IsIsoStd(std)) {
+    out += 'Z';
+    return;
+  }
+  int zone = offset / 60;
+  int abs = offset;
+  if (zone < 0) {
+    out += '-';
+    zone = -zone;
+    abs = -abs;
+  } else {
+    out += '+';
+  }
+  AppendInt(out, zone / 60, 2);
+  const bool colon = std == kISO8601ColonTZ || std == kNumColonTZ ||
+                     std == kISO8601ColonSecondsTZ || std == kNumColonSecondsTZ;
+  if (colon) out += ':';
+  if (std != kNumShortTZ && std != kISO8601ShortTZ) AppendInt(out, zone % 60, 2);
+  if (std == kISO8601SecondsTZ || std == kNumSecondsTz || std == kNumColonSecondsTZ ||
+      std == kISO8601ColonSecondsTZ) {
+    if (colon) out += ':';
+    AppendInt(out, abs % 60, 2);
+  }
+}
+
 Error ParseError(std::string_view layout, std::string_view value, std::string_view elem,
                  std::string_view elem_value, std::string_view message) {
   std::string m = "parsing time \"" + std::string(value) + "\"";
@@ -284,6 +331,315 @@ std::size_t ZoneNameLength(std::string_view v) {
   if (n == 3) return 3;
   if (v[n - 1] == 'T' || n == 4) return n;
   return 0;
+}
+
+// --- time.Parse, one layout element at a time (Go's Parse, split into its steps) ---
+
+// What Parse has read so far (Go's Parse locals); -1: not given.
+struct ParsedFields {
+  std::int64_t year = 0;
+  int month = -1, day = -1, yday = -1, hour = 0, minute = 0, second = 0;
+  std::int32_t nsec = 0;
+  bool pm_set = false, am_set = false;
+  bool utc = false;                         // "UTC" or "Z"
+  std::optional<std::int32_t> zone_offset;  // a numeric zone, seconds east of UTC
+  std::string zone_name;                    // another abbreviation ("MST", "GMT+3")
+};
+
+// How reading one layout element went: it matched; the value does not hold that element (Go's
+// errBad, reported as `cannot parse "<rest>" as "<element>"`); or it read a number outside the
+// element's range (`out_of_range` names the field: "month", "hour", ...).
+struct ElementOutcome {
+  bool matched = true;
+  std::string_view out_of_range;
+};
+constexpr ElementOutcome kMatched{};
+constexpr ElementOutcome kNoMatch{false, {}};
+constexpr ElementOutcome OutOfRange(std::string_view field) { return {true, field}; }
+
+// "parsing time "<value>": <field> out of range".
+Error OutOfRangeError(std::string_view layout, std::string_view value, std::string_view field) {
+  return ParseError(layout, value, "", "", ": " + std::string(field) + " out of range");
+}
+
+// 06 (two digits: 69..99 are 19xx, 00..68 20xx) and 2006 (four digits).
+ElementOutcome ReadYear(Std std, std::string_view& value, ParsedFields& f) {
+  if (std == kYear) {
+    if (value.size() < 2 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1)) return kNoMatch;
+    const int v = (value[0] - '0') * 10 + (value[1] - '0');
+    value.remove_prefix(2);
+    f.year = v >= 69 ? 1900 + v : 2000 + v;
+    return kMatched;
+  }
+  if (value.size() < 4 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1) || !IsDigitAt(value, 2) ||
+      !IsDigitAt(value, 3)) {
+    return kNoMatch;
+  }
+  f.year = std::stoll(std::string(value.substr(0, 4)));
+  value.remove_prefix(4);
+  return kMatched;
+}
+
+// Jan / January (any case), 1 / 01 (1..12).
+ElementOutcome ReadMonth(Std std, std::string_view& value, ParsedFields& f) {
+  if (std == kMonth || std == kLongMonth) {
+    auto m = Lookup(value, true, std == kLongMonth);
+    if (!m) return kNoMatch;
+    f.month = *m + 1;
+    return kMatched;
+  }
+  auto m = GetNum(value, std == kZeroMonth);
+  if (!m) return kNoMatch;
+  if (*m <= 0 || *m > 12) return OutOfRange("month");
+  f.month = *m;
+  return kMatched;
+}
+
+// Mon / Monday (any case): checked, then ignored, as in Go.
+ElementOutcome ReadWeekday(Std std, std::string_view& value) {
+  return Lookup(value, false, std == kLongWeekDay) ? kMatched : kNoMatch;
+}
+
+// 2, _2 (a leading space allowed), 02. The range is checked once the month is known.
+ElementOutcome ReadDay(Std std, std::string_view& value, ParsedFields& f) {
+  if (std == kUnderDay && !value.empty() && value[0] == ' ') value.remove_prefix(1);
+  auto d = GetNum(value, std == kZeroDay);
+  if (!d) return kNoMatch;
+  f.day = *d;
+  return kMatched;
+}
+
+// __2 (up to two leading spaces), 002.
+ElementOutcome ReadYearDay(Std std, std::string_view& value, ParsedFields& f) {
+  for (int k = 0; k < 2 && std == kUnderYearDay && !value.empty() && value[0] == ' '; ++k) {
+    value.remove_prefix(1);
+  }
+  auto d = GetNum3(value, std == kZeroYearDay);
+  if (!d) return kNoMatch;
+  f.yday = *d;
+  return kMatched;
+}
+
+// 15 (0..23), 3 / 03 (0..12; PM/AM adjusts it later).
+ElementOutcome ReadHour(Std std, std::string_view& value, ParsedFields& f) {
+  auto h = GetNum(value, std == kZeroHour12);
+  if (!h) return kNoMatch;
+  if (*h < 0 || *h > (std == kHour ? 23 : 12)) return OutOfRange("hour");
+  f.hour = *h;
+  return kMatched;
+}
+
+// 4 / 04 (0..59).
+ElementOutcome ReadMinute(Std std, std::string_view& value, ParsedFields& f) {
+  auto m = GetNum(value, std == kZeroMinute);
+  if (!m) return kNoMatch;
+  if (*m < 0 || *m > 59) return OutOfRange("minute");
+  f.minute = *m;
+  return kMatched;
+}
+
+// 5 / 05 (0..59), then a fraction the layout does not mention (Go accepts one after the
+// seconds unless the next layout element is itself a fraction). `layout_rest`: the layout
+// after this element.
+ElementOutcome ReadSecond(Std std, std::string_view layout_rest, std::string_view& value,
+                          ParsedFields& f) {
+  auto s = GetNum(value, std == kZeroSecond);
+  if (!s) return kNoMatch;
+  if (*s < 0 || *s > 59) return OutOfRange("second");
+  f.second = *s;
+  if (value.size() >= 2 && (value[0] == '.' || value[0] == ',') && IsDigitAt(value, 1)) {
+    const Chunk next = NextChunk(layout_rest);
+    if (next.std == kFrac0 || next.std == kFrac9) return kMatched;
+    std::size_t n = 2;
+    while (IsDigitAt(value, n)) ++n;
+    auto ns = ParseNanos(value.substr(0, n));
+    if (!ns) return kNoMatch;
+    f.nsec = *ns;
+    value.remove_prefix(n);
+  }
+  return kMatched;
+}
+
+// PM / pm: exactly "PM" or "AM" in the layout's case.
+ElementOutcome ReadAmPm(Std std, std::string_view& value, ParsedFields& f) {
+  if (value.size() < 2) return kNoMatch;
+  const std::string_view p = value.substr(0, 2);
+  if (p == (std == kPM ? "PM" : "pm")) {
+    f.pm_set = true;
+  } else if (p == (std == kPM ? "AM" : "am")) {
+    f.am_set = true;
+  } else {
+    return kNoMatch;
+  }
+  value.remove_prefix(2);
+  return kMatched;
+}
+
+// MST: "UTC", or an abbreviation Go's parseTimeZone accepts (kept by name).
+ElementOutcome ReadZoneName(std::string_view& value, ParsedFields& f) {
+  if (value.size() >= 3 && value.substr(0, 3) == "UTC") {
+    f.utc = true;
+    value.remove_prefix(3);
+    return kMatched;
+  }
+  const std::size_t n = ZoneNameLength(value);
+  if (n == 0) return kNoMatch;
+  f.zone_name = std::string(value.substr(0, n));
+  value.remove_prefix(n);
+  return kMatched;
+}
+
+// .000 (exactly that many digits) and .999 (optional, any number of digits); ',' works too.
+ElementOutcome ReadFraction(const Chunk& c, std::string_view& value, ParsedFields& f) {
+  std::size_t n = c.std_text.size();
+  if (c.std == kFrac0) {
+    if (value.size() < n || (value[0] != '.' && value[0] != ',')) return kNoMatch;
+  } else {
+    if (value.size() < 2 || (value[0] != '.' && value[0] != ',') || !IsDigitAt(value, 1)) {
+      return kMatched;  // the fraction is optional
+    }
+    std::size_t digits = 0;
+    while (IsDigitAt(value, digits + 1)) ++digits;
+    n = 1 + digits;
+  }
+  auto ns = ParseNanos(value.substr(0, n));
+  if (!ns) return kNoMatch;
+  f.nsec = *ns;
+  value.remove_prefix(n);
+  return kMatched;
+}
+
+// -0700 -07:00 -07 -070000 -07:00:00, and their Z forms, which also accept "Z" for UTC.
+ElementOutcome ReadZoneOffset(Std std, std::string_view& value, ParsedFields& f) {
+  if (IsIsoStd(std) && !value.empty() && value[0] == 'Z') {
+    value.remove_prefix(1);
+    f.utc = true;
+    return kMatched;
+  }
+  const bool colon = std == kISO8601ColonTZ || std == kNumColonTZ ||
+                     std == kISO8601ColonSecondsTZ || std == kNumColonSecondsTZ;
+  const bool short_tz = std == kNumShortTZ || std == kISO8601ShortTZ;
+  const bool secs = std == kISO8601SecondsTZ || std == kNumSecondsTz ||
+                    std == kISO8601ColonSecondsTZ || std == kNumColonSecondsTZ;
+  const std::size_t need = short_tz ? 3 : colon ? (secs ? 9 : 6) : (secs ? 7 : 5);
+  if (value.size() < need || (value[0] != '+' && value[0] != '-')) return kNoMatch;
+  auto two = [&](std::size_t at) -> int {
+    if (!IsDigitAt(value, at) || !IsDigitAt(value, at + 1)) return -1;
+    return (value[at] - '0') * 10 + (value[at + 1] - '0');
+  };
+  const int hh = two(1);
+  int mm = 0, ss = 0;
+  if (!short_tz) {
+    if (colon && value[3] != ':') return kNoMatch;
+    mm = two(colon ? 4 : 3);
+    if (secs) {
+      if (colon && value[6] != ':') return kNoMatch;
+      ss = two(colon ? 7 : 5);
+    }
+  }
+  if (hh < 0 || mm < 0 || ss < 0) return kNoMatch;
+  if (hh > 24 || mm > 60 || ss > 60) return OutOfRange("time zone offset");
+  std::int32_t off = (hh * 60 + mm) * 60 + ss;
+  if (value[0] == '-') off = -off;
+  f.zone_offset = off;
+  value.remove_prefix(need);
+  return kMatched;
+}
+
+// Reads layout element `c` (never kNone) from the front of `value` into `f`.
+ElementOutcome ReadElement(const Chunk& c, std::string_view& value, ParsedFields& f) {
+  switch (c.std) {
+    case kYear:
+    case kLongYear:
+      return ReadYear(c.std, value, f);
+    case kMonth:
+    case kLongMonth:
+    case kNumMonth:
+    case kZeroMonth:
+      return ReadMonth(c.std, value, f);
+    case kWeekDay:
+    case kLongWeekDay:
+      return ReadWeekday(c.std, value);
+    case kDay:
+    case kUnderDay:
+    case kZeroDay:
+      return ReadDay(c.std, value, f);
+    case kUnderYearDay:
+    case kZeroYearDay:
+      return ReadYearDay(c.std, value, f);
+    case kHour:
+    case kHour12:
+    case kZeroHour12:
+      return ReadHour(c.std, value, f);
+    case kMinute:
+    case kZeroMinute:
+      return ReadMinute(c.std, value, f);
+    case kSecond:
+    case kZeroSecond:
+      return ReadSecond(c.std, c.suffix, value, f);
+    case kPM:
+    case kpm:
+      return ReadAmPm(c.std, value, f);
+    case kTZ:
+      return ReadZoneName(value, f);
+    case kFrac0:
+    case kFrac9:
+      return ReadFraction(c, value, f);
+    default:
+      return ReadZoneOffset(c.std, value, f);
+  }
+}
+
+// Go: the month and day of a day of the year, which must agree with a month and day given too.
+// Returns the error message suffix (": day-of-year ...") or "" when all is well.
+std::string ResolveDayOfYear(ParsedFields& f) {
+  static constexpr int kDaysBefore[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+  int y = f.yday, m = 0, d = 0;
+  if (IsLeap(f.year)) {
+    if (y == 31 + 29) {
+      m = 2;
+      d = 29;
+    } else if (y > 31 + 29) {
+      --y;
+    }
+  }
+  if (y < 1 || y > 365) return ": day-of-year out of range";
+  if (m == 0) {
+    m = (y - 1) / 31 + 1;
+    if (kDaysBefore[m] < y) ++m;
+    d = y - kDaysBefore[m - 1];
+  }
+  if (f.month >= 0 && f.month != m) return ": day-of-year does not match month";
+  f.month = m;
+  if (f.day >= 0 && f.day != d) return ": day-of-year does not match day";
+  f.day = d;
+  return "";
+}
+
+// The instant the fields name: 12-hour clock, day of the year, defaults (January, day 1), the
+// day's range, then the zone (UTC, a numeric offset, "GMT+h", else offset 0).
+Result<std::pair<std::int64_t, std::int32_t>> AssembleTime(std::string_view layout,
+                                                           std::string_view value,
+                                                           ParsedFields& f) {
+  if (f.pm_set && f.hour < 12) {
+    f.hour += 12;
+  } else if (f.am_set && f.hour == 12) {
+    f.hour = 0;
+  }
+  if (f.yday >= 0) {
+    const std::string problem = ResolveDayOfYear(f);
+    if (!problem.empty()) return ParseError(layout, value, "", "", problem);
+  }
+  if (f.month < 0) f.month = 1;
+  if (f.day < 0) f.day = 1;
+  if (f.day < 1 || f.day > DaysIn(f.month, f.year)) return OutOfRangeError(layout, value, "day");
+  std::int32_t offset = 0;
+  if (!f.utc && f.zone_offset) offset = *f.zone_offset;
+  if (!f.utc && !f.zone_offset && f.zone_name.size() > 3 && f.zone_name.substr(0, 3) == "GMT") {
+    offset = std::stoi(f.zone_name.substr(3)) * 3600;
+  }
+  return std::make_pair(FromCivil(f.year, f.month, f.day, f.hour, f.minute, f.second, offset),
+                        f.nsec);
 }
 
 }  // namespace
@@ -470,49 +826,11 @@ std::string FormatGoTime(const Civil& t, std::string_view layout) {
         }
         break;
       case kFrac0:
-      case kFrac9: {
-        std::string digits = std::to_string(t.nanos);
-        digits.insert(0, 9 - digits.size(), '0');
-        const std::size_t n = c.std_text.size() - 1;
-        if (c.std == kFrac0) {
-          out += c.std_text[0];
-          out += digits.substr(0, n);
-        } else {
-          digits = digits.substr(0, n);
-          while (!digits.empty() && digits.back() == '0') digits.pop_back();
-          if (!digits.empty()) {
-            out += c.std_text[0];
-            out += digits;
-          }
-        }
+      case kFrac9:
+        AppendFraction(out, t.nanos, c);
         break;
-      }
       default:
-        if (IsTzStd(c.std)) {
-          if (t.zone.offset == 0 && IsIsoStd(c.std)) {
-            out += 'Z';
-            break;
-          }
-          int zone = t.zone.offset / 60;
-          int abs = t.zone.offset;
-          if (zone < 0) {
-            out += '-';
-            zone = -zone;
-            abs = -abs;
-          } else {
-            out += '+';
-          }
-          AppendInt(out, zone / 60, 2);
-          const bool colon = c.std == kISO8601ColonTZ || c.std == kNumColonTZ ||
-                             c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
-          if (colon) out += ':';
-          if (c.std != kNumShortTZ && c.std != kISO8601ShortTZ) AppendInt(out, zone % 60, 2);
-          if (c.std == kISO8601SecondsTZ || c.std == kNumSecondsTz || c.std == kNumColonSecondsTZ ||
-              c.std == kISO8601ColonSecondsTZ) {
-            if (colon) out += ':';
-            AppendInt(out, abs % 60, 2);
-          }
-        }
+        if (IsTzStd(c.std)) AppendZoneOffset(out, t.zone.offset, c.std);
         break;
     }
   }
@@ -523,19 +841,9 @@ Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layou
                                                           std::string_view value_in) {
   std::string_view layout = layout_in;
   std::string_view value = value_in;
-  std::int64_t year = 0;
-  int month = -1, day = -1, yday = -1, hour = 0, minute = 0, second = 0;
-  std::int32_t nsec = 0;
-  bool pm_set = false, am_set = false, utc = false;
-  std::optional<std::int32_t> zone_offset;
-  std::string zone_name;
-  auto range_err = [&](std::string_view what) {
-    return ParseError(layout_in, value_in, "", "",
-                      std::string(": ") + std::string(what) + " out of range");
-  };
+  ParsedFields fields;
   while (true) {
     const Chunk c = NextChunk(layout);
-    const std::string_view hold = value;
     if (!Skip(value, c.prefix)) return ParseError(layout_in, value_in, c.prefix, value, "");
     if (c.std == kNone) {
       if (!value.empty()) {
@@ -546,279 +854,11 @@ Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layou
     }
     layout = c.suffix;
     const std::string_view before = value;
-    bool ok = true;
-    switch (c.std) {
-      case kYear: {
-        if (value.size() < 2 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1)) {
-          ok = false;
-          break;
-        }
-        const int v = (value[0] - '0') * 10 + (value[1] - '0');
-        value.remove_prefix(2);
-        year = v >= 69 ? 1900 + v : 2000 + v;
-        break;
-      }
-      case kLongYear: {
-        if (value.size() < 4 || !IsDigitAt(value, 0) || !IsDigitAt(value, 1) ||
-            !IsDigitAt(value, 2) || !IsDigitAt(value, 3)) {
-          ok = false;
-          break;
-        }
-        year = std::stoll(std::string(value.substr(0, 4)));
-        value.remove_prefix(4);
-        break;
-      }
-      case kMonth:
-      case kLongMonth: {
-        auto m = Lookup(value, true, c.std == kLongMonth);
-        if (!m) {
-          ok = false;
-          break;
-        }
-        month = *m + 1;
-        break;
-      }
-      case kNumMonth:
-      case kZeroMonth: {
-        auto m = GetNum(value, c.std == kZeroMonth);
-        if (!m) {
-          ok = false;
-          break;
-        }
-        if (*m <= 0 || *m > 12) return range_err("month");
-        month = *m;
-        break;
-      }
-      case kWeekDay:
-      case kLongWeekDay:
-        ok = Lookup(value, false, c.std == kLongWeekDay).has_value();
-        break;
-      case kDay:
-      case kUnderDay:
-      case kZeroDay: {
-        if (c.std == kUnderDay && !value.empty() && value[0] == ' ') value.remove_prefix(1);
-        auto d = GetNum(value, c.std == kZeroDay);
-        if (!d) {
-          ok = false;
-          break;
-        }
-        day = *d;
-        break;
-      }
-      case kUnderYearDay:
-      case kZeroYearDay: {
-        for (int k = 0; k < 2 && c.std == kUnderYearDay && !value.empty() && value[0] == ' '; ++k) {
-          value.remove_prefix(1);
-        }
-        auto d = GetNum3(value, c.std == kZeroYearDay);
-        if (!d) {
-          ok = false;
-          break;
-        }
-        yday = *d;
-        break;
-      }
-      case kHour: {
-        auto h = GetNum(value, false);
-        if (!h) {
-          ok = false;
-          break;
-        }
-        if (*h < 0 || *h > 23) return range_err("hour");
-        hour = *h;
-        break;
-      }
-      case kHour12:
-      case kZeroHour12: {
-        auto h = GetNum(value, c.std == kZeroHour12);
-        if (!h) {
-          ok = false;
-          break;
-        }
-        if (*h < 0 || *h > 12) return range_err("hour");
-        hour = *h;
-        break;
-      }
-      case kMinute:
-      case kZeroMinute: {
-        auto m = GetNum(value, c.std == kZeroMinute);
-        if (!m) {
-          ok = false;
-          break;
-        }
-        if (*m < 0 || *m > 59) return range_err("minute");
-        minute = *m;
-        break;
-      }
-      case kSecond:
-      case kZeroSecond: {
-        auto s = GetNum(value, c.std == kZeroSecond);
-        if (!s) {
-          ok = false;
-          break;
-        }
-        if (*s < 0 || *s > 59) return range_err("second");
-        second = *s;
-        // A fraction the layout does not mention is still accepted after the seconds.
-        if (value.size() >= 2 && (value[0] == '.' || value[0] == ',') && IsDigitAt(value, 1)) {
-          const Chunk next = NextChunk(layout);
-          if (next.std == kFrac0 || next.std == kFrac9) break;
-          std::size_t n = 2;
-          while (IsDigitAt(value, n)) ++n;
-          auto ns = ParseNanos(value.substr(0, n));
-          if (!ns) {
-            ok = false;
-            break;
-          }
-          nsec = *ns;
-          value.remove_prefix(n);
-        }
-        break;
-      }
-      case kPM:
-      case kpm: {
-        if (value.size() < 2) {
-          ok = false;
-          break;
-        }
-        const std::string_view p = value.substr(0, 2);
-        if (p == (c.std == kPM ? "PM" : "pm")) {
-          pm_set = true;
-        } else if (p == (c.std == kPM ? "AM" : "am")) {
-          am_set = true;
-        } else {
-          ok = false;
-          break;
-        }
-        value.remove_prefix(2);
-        break;
-      }
-      case kTZ: {
-        if (value.size() >= 3 && value.substr(0, 3) == "UTC") {
-          utc = true;
-          value.remove_prefix(3);
-          break;
-        }
-        const std::size_t n = ZoneNameLength(value);
-        if (n == 0) {
-          ok = false;
-          break;
-        }
-        zone_name = std::string(value.substr(0, n));
-        value.remove_prefix(n);
-        break;
-      }
-      case kFrac0: {
-        const std::size_t n = c.std_text.size();
-        if (value.size() < n || (value[0] != '.' && value[0] != ',')) {
-          ok = false;
-          break;
-        }
-        auto ns = ParseNanos(value.substr(0, n));
-        if (!ns) {
-          ok = false;
-          break;
-        }
-        nsec = *ns;
-        value.remove_prefix(n);
-        break;
-      }
-      case kFrac9: {
-        if (value.size() < 2 || (value[0] != '.' && value[0] != ',') || !IsDigitAt(value, 1)) {
-          break;  // the fraction is optional
-        }
-        std::size_t i = 0;
-        while (IsDigitAt(value, i + 1)) ++i;
-        auto ns = ParseNanos(value.substr(0, 1 + i));
-        if (!ns) {
-          ok = false;
-          break;
-        }
-        nsec = *ns;
-        value.remove_prefix(1 + i);
-        break;
-      }
-      default: {  // numeric zones
-        if (IsIsoStd(c.std) && !value.empty() && value[0] == 'Z') {
-          value.remove_prefix(1);
-          utc = true;
-          break;
-        }
-        const bool colon = c.std == kISO8601ColonTZ || c.std == kNumColonTZ ||
-                           c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
-        const bool short_tz = c.std == kNumShortTZ || c.std == kISO8601ShortTZ;
-        const bool secs = c.std == kISO8601SecondsTZ || c.std == kNumSecondsTz ||
-                          c.std == kISO8601ColonSecondsTZ || c.std == kNumColonSecondsTZ;
-        std::size_t need = short_tz ? 3 : colon ? (secs ? 9 : 6) : (secs ? 7 : 5);
-        if (value.size() < need || (value[0] != '+' && value[0] != '-')) {
-          ok = false;
-          break;
-        }
-        auto two = [&](std::size_t at) -> int {
-          if (!IsDigitAt(value, at) || !IsDigitAt(value, at + 1)) return -1;
-          return (value[at] - '0') * 10 + (value[at + 1] - '0');
-        };
-        const int hh = two(1);
-        int mm = 0, ss = 0;
-        if (!short_tz) {
-          if (colon && value[3] != ':') {
-            ok = false;
-            break;
-          }
-          mm = two(colon ? 4 : 3);
-          if (secs) {
-            if (colon && value[6] != ':') {
-              ok = false;
-              break;
-            }
-            ss = two(colon ? 7 : 5);
-          }
-        }
-        if (hh < 0 || mm < 0 || ss < 0) {
-          ok = false;
-          break;
-        }
-        if (hh > 24 || mm > 60 || ss > 60) return range_err("time zone offset");
-        std::int32_t off = (hh * 60 + mm) * 60 + ss;
-        if (value[0] == '-') off = -off;
-        zone_offset = off;
-        value.remove_prefix(need);
-        break;
-      }
-    }
-    if (!ok) {
-      (void)hold;
-      return ParseError(layout_in, value_in, c.std_text, before, "");
-    }
+    const ElementOutcome got = ReadElement(c, value, fields);
+    if (!got.out_of_range.empty()) return OutOfRangeError(layout_in, value_in, got.out_of_range);
+    if (!got.matched) return ParseError(layout_in, value_in, c.std_text, before, "");
   }
-  if (pm_set && hour < 12) {
-    hour += 12;
-  } else if (am_set && hour == 12) {
-    hour = 0;
-  }
-  if (yday >= 0) {
-    const int max = IsLeap(year) ? 366 : 365;
-    if (yday < 1 || yday > max) return range_err("day-of-year");
-    if (month < 0) {
-      int m = 1, d = yday;
-      while (d > DaysIn(m, year)) {
-        d -= DaysIn(m, year);
-        ++m;
-      }
-      month = m;
-      if (day >= 0 && day != d) return range_err("day-of-year");
-      day = d;
-    }
-  }
-  if (month < 0) month = 1;
-  if (day < 0) day = 1;
-  if (day < 1 || day > DaysIn(month, year)) return range_err("day");
-  std::int32_t offset = 0;
-  if (!utc && zone_offset) offset = *zone_offset;
-  if (!utc && !zone_offset && zone_name.size() > 3 && zone_name.substr(0, 3) == "GMT") {
-    offset = std::stoi(zone_name.substr(3)) * 3600;
-  }
-  return std::make_pair(FromCivil(year, month, day, hour, minute, second, offset), nsec);
+  return AssembleTime(layout_in, value_in, fields);
 }
 
 Result<std::int64_t> ParseGoDuration(std::string_view text) {
@@ -895,4 +935,4 @@ Result<std::int64_t> ParseGoDuration(std::string_view text) {
   return static_cast<std::int64_t>(neg ? -signed_total : signed_total);
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

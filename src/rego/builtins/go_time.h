@@ -12,7 +12,7 @@
 #include "common/result.h"
 #include "rego/builtins/tz_database.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct Civil {
   std::int64_t year = 1970;
@@ -53,4 +53,4 @@ Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layou
 // Go's time.ParseDuration, in nanoseconds.
 Result<std::int64_t> ParseGoDuration(std::string_view text);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/graphql/ast.h"
 #include "rego/builtins/graphql/parser.h"
 #include "rego/builtins/graphql/schema.h"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 // JSON pointer unescaping (RFC 6901 §4): "~1" is '/', then "~0" is '~'.
@@ -356,4 +356,4 @@ std::optional<Value> ApplyJsonPatch(const Value& doc, std::span<const Value> ope
   return cur;
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -10,7 +10,7 @@
 #include "common/result.h"
 #include "rego/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 using JsonPath = std::vector<Value>;
 
@@ -28,4 +28,4 @@ Value RemovePaths(const Value& doc, std::span<const JsonPath> paths);
 // an object): OPA's json.patch is then undefined.
 std::optional<Value> ApplyJsonPatch(const Value& doc, std::span<const Value> operations);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

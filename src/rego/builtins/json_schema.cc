@@ -6,7 +6,7 @@
 
 #include "rego/builtins/json_patch.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 constexpr int kMaxDepth = 64;
@@ -417,4 +417,4 @@ Result<std::vector<SchemaError>> ValidateSchema(const Value& doc, const Value& s
   return v.TakeErrors();
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -16,7 +16,7 @@
 #include "common/result.h"
 #include "rego/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct SchemaError {
   std::string field;
@@ -31,4 +31,4 @@ Result<bool> CheckSchema(const Value& schema);
 // $ref that cannot be resolved.
 Result<std::vector<SchemaError>> ValidateSchema(const Value& doc, const Value& schema);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

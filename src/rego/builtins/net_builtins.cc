@@ -3,27 +3,28 @@
 #include <string>
 #include <vector>
 
-#include "rego/builtins/b2_ip.h"
-#include "rego/builtins/b2_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/ip_cidr.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2::Done;
-using b2::IpAddr;
-using b2::IpPrefix;
-using b2::U128;
+using builtins::IpAddr;
+using builtins::IpPrefix;
+using builtins::Return;
+using builtins::U128;
 
 Result<IpPrefix> CidrArg(std::string_view name, std::string_view text) {
-  auto p = b2::ParseCidr(text);
+  auto p = builtins::ParseCidr(text);
   if (!p) return BuiltinError(name, "invalid CIDR address: " + std::string(text));
   return *p;
 }
 
 // A CIDR, or a single address as a full-length prefix.
 Result<IpPrefix> CidrOrIp(std::string_view name, std::string_view text) {
-  if (auto ip = b2::ParseIp(text)) return IpPrefix{*ip, ip->width()};
+  if (auto ip = builtins::ParseIp(text)) return IpPrefix{*ip, ip->width()};
   return CidrArg(name, text);
 }
 
@@ -34,22 +35,22 @@ bool Contains(const IpPrefix& outer, const IpPrefix& inner) {
 
 BuiltinResult CidrContains(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "net.cidr_contains";
-  auto a = b2::StringArg(kName, args, 1);
+  auto a = builtins::StringArg(kName, args, 1);
   if (!a) return a.error();
-  auto b = b2::StringArg(kName, args, 2);
+  auto b = builtins::StringArg(kName, args, 2);
   if (!b) return b.error();
   auto outer = CidrArg(kName, *a);
   if (!outer) return outer.error();
   auto inner = CidrOrIp(kName, *b);
   if (!inner) return inner.error();
-  return Done(Value::Bool(Contains(*outer, *inner)));
+  return Return(Value::Bool(Contains(*outer, *inner)));
 }
 
 BuiltinResult CidrIntersects(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "net.cidr_intersects";
-  auto a = b2::StringArg(kName, args, 1);
+  auto a = builtins::StringArg(kName, args, 1);
   if (!a) return a.error();
-  auto b = b2::StringArg(kName, args, 2);
+  auto b = builtins::StringArg(kName, args, 2);
   if (!b) return b.error();
   auto x = CidrArg(kName, *a);
   if (!x) return x.error();
@@ -57,17 +58,17 @@ BuiltinResult CidrIntersects(BuiltinContext&, std::span<const Value> args) {
   if (!y) return y.error();
   const bool overlap =
       x->addr.v6 == y->addr.v6 && x->First() <= y->Last() && y->First() <= x->Last();
-  return Done(Value::Bool(overlap));
+  return Return(Value::Bool(overlap));
 }
 
 BuiltinResult CidrIsValid(BuiltinContext&, std::span<const Value> args) {
   if (!args[0].is_string()) return OperandTypeError("net.cidr_is_valid", 1, "string", args[0]);
-  return Done(Value::Bool(b2::ParseCidr(args[0].AsString()).has_value()));
+  return Return(Value::Bool(builtins::ParseCidr(args[0].AsString()).has_value()));
 }
 
 BuiltinResult CidrExpand(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "net.cidr_expand";
-  auto a = b2::StringArg(kName, args, 1);
+  auto a = builtins::StringArg(kName, args, 1);
   if (!a) return a.error();
   auto p = CidrArg(kName, *a);
   if (!p) return p.error();
@@ -77,10 +78,10 @@ BuiltinResult CidrExpand(BuiltinContext& ctx, std::span<const Value> args) {
   }
   std::vector<Value> out;
   for (U128 v = p->First();; ++v) {
-    out.push_back(Value::String(b2::FormatIp(IpAddr{p->addr.v6, v})));
+    out.push_back(Value::String(builtins::FormatIp(IpAddr{p->addr.v6, v})));
     if (v == p->Last()) break;
   }
-  return Done(Value::Set(std::move(out)));
+  return Return(Value::Set(std::move(out)));
 }
 
 // Splits [first, last] into the fewest aligned prefixes.
@@ -120,7 +121,7 @@ BuiltinResult CidrMerge(BuiltinContext&, std::span<const Value> args) {
       if (!parsed) return parsed.error();
       p = *parsed;
     } else {
-      auto ip = b2::ParseIp(text);
+      auto ip = builtins::ParseIp(text);
       if (!ip) return BuiltinError(kName, "invalid IP address: " + std::string(text));
       if (ip->v6) return BuiltinError(kName, "IPv6 invalid: needs prefix length");
       // Go's IP.DefaultMask: the classful network of the address.
@@ -144,9 +145,9 @@ BuiltinResult CidrMerge(BuiltinContext&, std::span<const Value> args) {
     }
     std::vector<IpPrefix> prefixes;
     for (const auto& r : merged) RangeToPrefixes(fam == 1, r.first, r.second, prefixes);
-    for (const auto& p : prefixes) out.push_back(Value::String(b2::FormatCidr(p)));
+    for (const auto& p : prefixes) out.push_back(Value::String(builtins::FormatCidr(p)));
   }
-  return Done(Value::Set(std::move(out)));
+  return Return(Value::Set(std::move(out)));
 }
 
 // One element of a cidr_contains_matches operand: its key and its address text.
@@ -216,13 +217,13 @@ BuiltinResult CidrContainsMatches(BuiltinContext&, std::span<const Value> args) 
       if (Contains(*outer, inner[i])) out.push_back(Value::Array({c.key, (*addrs)[i].key}));
     }
   }
-  return Done(Value::Set(std::move(out)));
+  return Return(Value::Set(std::move(out)));
 }
 
 }  // namespace
 
 void RegisterNetBuiltins(BuiltinRegistry& r) {
-  using b2::Add;
+  using builtins::Add;
   Add(r, "net.cidr_contains", {kTString, kTString}, kTBool, CidrContains);
   Add(r, "net.cidr_intersects", {kTString, kTString}, kTBool, CidrIntersects);
   Add(r, "net.cidr_is_valid", {kTString}, kTBool, CidrIsValid);

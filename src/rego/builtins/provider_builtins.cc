@@ -20,8 +20,9 @@
 #include <vector>
 
 #include "common/codec/hex.h"
-#include "rego/builtins/b2_text.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/go_json.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -157,7 +158,7 @@ BuiltinResult SignRequest(BuiltinContext&, std::span<const Value> args) {
   if (const Value* raw = request.Find("raw_body"); raw && raw->is_string()) {
     payload = std::string(raw->AsString());
   } else if (const Value* body = request.Find("body")) {
-    payload = b2::GoJson(*body);
+    payload = builtins::GoJson(*body);
   }
   const std::string content_sha = unsigned_payload ? "UNSIGNED-PAYLOAD" : Sha256Hex(payload);
   const std::string date = FormatUtc(seconds, "%Y%m%d");

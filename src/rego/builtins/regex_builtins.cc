@@ -7,16 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "rego/builtins/b1_glob_intersect.h"
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/glob.h"
+#include "rego/builtins/glob_intersection.h"
 #include "rego/builtins/regex_cache.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 using Regex = std::shared_ptr<const re2::RE2>;
 
 Result<std::string_view> Str(std::string_view name, std::span<const Value> a, std::size_t i) {
@@ -86,7 +87,8 @@ BuiltinResult RegexMatchNamed(std::string_view name, BuiltinContext& ctx,
   if (!text) return text.error();
   auto re = Compile(name, ctx, *pattern);
   if (!re) return re.error();
-  return b1::ReturnBool(re2::RE2::PartialMatch(re2::StringPiece(text->data(), text->size()), **re));
+  return builtins::ReturnBool(
+      re2::RE2::PartialMatch(re2::StringPiece(text->data(), text->size()), **re));
 }
 
 BuiltinResult RegexMatch(BuiltinContext& ctx, std::span<const Value> a) {
@@ -97,8 +99,8 @@ BuiltinResult ReMatch(BuiltinContext& ctx, std::span<const Value> a) {
 }
 
 BuiltinResult RegexIsValid(BuiltinContext& ctx, std::span<const Value> a) {
-  if (!a[0].is_string()) return b1::ReturnBool(false);
-  return b1::ReturnBool(
+  if (!a[0].is_string()) return builtins::ReturnBool(false);
+  return builtins::ReturnBool(
       CompileRegexCached(a[0].AsString(), ctx.limits.max_pattern_bytes).has_value());
 }
 
@@ -129,8 +131,8 @@ Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std
   int n = static_cast<int>(i + 1);
   if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
   if (!a[i].is_int()) {
-    return b1::TypeError(name, "operand " + std::to_string(n) +
-                                   " must be integer number but got floating-point number");
+    return builtins::TypeError(name, "operand " + std::to_string(n) +
+                                         " must be integer number but got floating-point number");
   }
   return *a[i].AsInt();
 }
@@ -322,7 +324,7 @@ BuiltinResult RegexTemplateMatch(BuiltinContext& ctx, std::span<const Value> a) 
   pattern += QuoteRegex(tpl.substr(literal_start)) + "$";
   auto re = Compile(kName, ctx, pattern);
   if (!re) return re.error();
-  return b1::ReturnBool(
+  return builtins::ReturnBool(
       re2::RE2::PartialMatch(re2::StringPiece(args[1].data(), args[1].size()), **re));
 }
 
@@ -333,11 +335,11 @@ BuiltinResult GlobMatch(BuiltinContext& ctx, std::span<const Value> a) {
   std::vector<char32_t> delimiters;
   if (a[1].is_array()) {
     for (const auto& d : a[1].Items()) {
-      if (!d.is_string()) return b1::ElementTypeError(kName, 2, a[1], "string", d);
+      if (!d.is_string()) return builtins::ElementTypeError(kName, 2, a[1], "string", d);
       std::string_view s = d.AsString();
       std::size_t i = 0;
       char32_t r = s.empty() ? 0 : codec::DecodeUtf8(s, i);
-      if (s.empty() || i != s.size()) return b1::ElementTypeError(kName, 2, a[1], "rune", d);
+      if (s.empty() || i != s.size()) return builtins::ElementTypeError(kName, 2, a[1], "rune", d);
       delimiters.push_back(r);
     }
     if (delimiters.empty()) delimiters.push_back('.');
@@ -353,7 +355,8 @@ BuiltinResult GlobMatch(BuiltinContext& ctx, std::span<const Value> a) {
   if (!regex) return BuiltinError(kName, regex.error().message);
   auto re = CompileRegexCached(*regex, ctx.limits.max_pattern_bytes * 16 + 64);
   if (!re) return BuiltinError(kName, re.error().message);
-  return b1::ReturnBool(re2::RE2::PartialMatch(re2::StringPiece(text->data(), text->size()), **re));
+  return builtins::ReturnBool(
+      re2::RE2::PartialMatch(re2::StringPiece(text->data(), text->size()), **re));
 }
 
 BuiltinResult RegexGlobsMatch(BuiltinContext& ctx, std::span<const Value> a) {
@@ -367,7 +370,7 @@ BuiltinResult RegexGlobsMatch(BuiltinContext& ctx, std::span<const Value> a) {
   }
   auto r = GlobsIntersect(*x, *y);
   if (!r) return BuiltinError(kName, r.error().message);
-  return b1::ReturnBool(*r);
+  return builtins::ReturnBool(*r);
 }
 
 BuiltinResult GlobQuoteMetaFn(BuiltinContext&, std::span<const Value> a) {
@@ -381,17 +384,17 @@ BuiltinResult GlobQuoteMetaFn(BuiltinContext&, std::span<const Value> a) {
 void RegisterRegexBuiltins(BuiltinRegistry& r) {
   constexpr TypeMask kS = kTString;
   constexpr TypeMask kN = kTNumber;
-  b1::Add(r, "regex.match", {kS, kS}, kTBool, RegexMatch);
-  b1::Add(r, "re_match", {kS, kS}, kTBool, ReMatch);
-  b1::Add(r, "regex.is_valid", {kTAny}, kTBool, RegexIsValid);
-  b1::Add(r, "regex.split", {kS, kS}, kTArray, RegexSplit);
-  b1::Add(r, "regex.find_n", {kS, kS, kN}, kTArray, RegexFindN);
-  b1::Add(r, "regex.find_all_string_submatch_n", {kS, kS, kN}, kTArray, RegexFindAllSubmatch);
-  b1::Add(r, "regex.replace", {kS, kS, kS}, kS, RegexReplace);
-  b1::Add(r, "regex.template_match", {kS, kS, kS, kS}, kTBool, RegexTemplateMatch);
-  b1::Add(r, "regex.globs_match", {kS, kS}, kTBool, RegexGlobsMatch);
-  b1::Add(r, "glob.match", {kS, kTArray | kTNull, kS}, kTBool, GlobMatch);
-  b1::Add(r, "glob.quote_meta", {kS}, kS, GlobQuoteMetaFn);
+  builtins::Add(r, "regex.match", {kS, kS}, kTBool, RegexMatch);
+  builtins::Add(r, "re_match", {kS, kS}, kTBool, ReMatch);
+  builtins::Add(r, "regex.is_valid", {kTAny}, kTBool, RegexIsValid);
+  builtins::Add(r, "regex.split", {kS, kS}, kTArray, RegexSplit);
+  builtins::Add(r, "regex.find_n", {kS, kS, kN}, kTArray, RegexFindN);
+  builtins::Add(r, "regex.find_all_string_submatch_n", {kS, kS, kN}, kTArray, RegexFindAllSubmatch);
+  builtins::Add(r, "regex.replace", {kS, kS, kS}, kS, RegexReplace);
+  builtins::Add(r, "regex.template_match", {kS, kS, kS, kS}, kTBool, RegexTemplateMatch);
+  builtins::Add(r, "regex.globs_match", {kS, kS}, kTBool, RegexGlobsMatch);
+  builtins::Add(r, "glob.match", {kS, kTArray | kTNull, kS}, kTBool, GlobMatch);
+  builtins::Add(r, "glob.quote_meta", {kS}, kS, GlobQuoteMetaFn);
 }
 
 }  // namespace gatehouse::rego

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 
@@ -28,6 +29,7 @@ const BuiltinRegistry& StandardBuiltins() {
     BuiltinRegistry r;
     RegisterAggregateBuiltins(r);
     RegisterNumberBuiltins(r);
+    RegisterUnitsBuiltins(r);
     RegisterComparisonBuiltins(r);
     RegisterStringBuiltins(r);
     RegisterRegexBuiltins(r);
@@ -37,7 +39,13 @@ const BuiltinRegistry& StandardBuiltins() {
     RegisterTimeBuiltins(r);
     RegisterNetBuiltins(r);
     RegisterCryptoBuiltins(r);
-    RegisterMiscBuiltins(r);
+    RegisterIoJwtBuiltins(r);
+    RegisterCryptoX509Builtins(r);
+    RegisterSemverBuiltins(r);
+    RegisterUuidBuiltins(r);
+    RegisterRandBuiltins(r);
+    RegisterOpaBuiltins(r);
+    RegisterJsonSchemaBuiltins(r);
     RegisterGraphqlBuiltins(r);
     RegisterProviderBuiltins(r);
     RegisterHttpBuiltins(r);

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 bool AllDigits(std::string_view s) {
@@ -90,4 +90,4 @@ int CompareSemVer(const SemVer& a, const SemVer& b) {
   return cmp(a.pre.size(), b.pre.size());
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct SemVer {
   unsigned long long major = 0, minor = 0, patch = 0;
@@ -22,4 +22,4 @@ std::optional<SemVer> ParseSemVer(std::string_view text);
 // -1, 0 or 1 by SemVer precedence.
 int CompareSemVer(const SemVer& a, const SemVer& b);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

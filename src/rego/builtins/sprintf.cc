@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "rego/builtins/b1_util.h"
+#include "rego/builtins/builtin_helpers.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -53,8 +53,9 @@ std::string_view GoType(const Arg& a) {
 
 struct Flags {
   bool minus = false, plus = false, sharp = false, zero = false, space = false;
-  int width = -1;  // -1: none
-  int prec = -1;   // -1: none
+  bool sharp_v = false;  // %#v: Go moves '#' here (Go syntax: quoted strings)
+  int width = -1;        // -1: none
+  int prec = -1;         // -1: none
 };
 
 std::string BigIntDigits(double d) {
@@ -65,7 +66,7 @@ std::string BigIntDigits(double d) {
 
 // Pads `s` to the width (in runes) with spaces, or zeros when `zero_ok`.
 void Pad(std::string& out, std::string_view s, const Flags& f, bool zero_ok) {
-  std::size_t n = b1::RuneCount(s);
+  std::size_t n = builtins::RuneCount(s);
   std::size_t width = f.width < 0 ? 0 : static_cast<std::size_t>(f.width);
   if (n >= width) {
     out += s;
@@ -303,182 +304,199 @@ std::string DefaultText(const Arg& a) {
   return a.s;
 }
 
-void BadVerb(std::string& out, char32_t verb, const Arg& a) {
+void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f);
+
+// Go's badVerb: "%!<verb>(<type>=<the argument as %v under the same flags and width>)".
+void BadVerb(std::string& out, char32_t verb, const Arg& a, const Flags& f) {
   out += "%!";
   codec::AppendUtf8(out, verb);
   out += '(';
   out += GoType(a);
   out += '=';
-  out += DefaultText(a);
+  PrintArg(out, a, 'v', f);
   out += ')';
 }
 
-void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
-  if (verb == 'T') {
-    Pad(out, GoType(a), f, false);
-    return;
-  }
-  switch (a.kind) {
-    case Arg::kInt: {
-      bool neg = a.i < 0;
-      std::uint64_t u =
-          neg ? ~static_cast<std::uint64_t>(a.i) + 1 : static_cast<std::uint64_t>(a.i);
-      switch (verb) {
-        case 'v':
-        case 'd':
-          return FormatInteger(out, neg, ToBase(u, 10, false), f, 'd');
-        case 'b':
-          return FormatInteger(out, neg, ToBase(u, 2, false), f, 'b');
-        case 'o':
-        case 'O':
-          return FormatInteger(out, neg, ToBase(u, 8, false), f, static_cast<char>(verb));
-        case 'x':
-          return FormatInteger(out, neg, ToBase(u, 16, false), f, 'x');
-        case 'X':
-          return FormatInteger(out, neg, ToBase(u, 16, true), f, 'X');
-        case 'c': {
-          std::string s;
-          codec::AppendUtf8(s, a.i < 0 || a.i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(a.i));
-          return Pad(out, s, f, true);
-        }
-        case 'q': {
-          char32_t r = a.i < 0 || a.i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(a.i);
-          std::string s = "'";
-          AppendQuotedRune(s, r, '\'');
-          s += '\'';
-          return Pad(out, s, f, true);
-        }
-        case 'U': {
-          char buf[32];
-          std::snprintf(buf, sizeof(buf), "U+%04llX", static_cast<unsigned long long>(u));
-          std::string s = neg ? std::string("-") + buf : std::string(buf);
-          if (f.sharp && !neg && a.i <= 0x10FFFF && a.i >= 0x20) {
-            s += " '";
-            codec::AppendUtf8(s, static_cast<char32_t>(a.i));
-            s += "'";
-          }
-          return Pad(out, s, f, false);
-        }
-        case 'e':
-        case 'E':
-        case 'f':
-        case 'F':
-        case 'g':
-        case 'G':
-        default:
-          return BadVerb(out, verb, a);
-      }
+// An int under verbs d v b o O x X c q U; any other verb is a bad verb.
+void PrintInt(std::string& out, std::int64_t i, char32_t verb, const Flags& f, const Arg& a) {
+  const bool neg = i < 0;
+  const std::uint64_t u = neg ? ~static_cast<std::uint64_t>(i) + 1 : static_cast<std::uint64_t>(i);
+  switch (verb) {
+    case 'v':
+    case 'd':
+      return FormatInteger(out, neg, ToBase(u, 10, false), f, 'd');
+    case 'b':
+      return FormatInteger(out, neg, ToBase(u, 2, false), f, 'b');
+    case 'o':
+    case 'O':
+      return FormatInteger(out, neg, ToBase(u, 8, false), f, static_cast<char>(verb));
+    case 'x':
+      return FormatInteger(out, neg, ToBase(u, 16, false), f, 'x');
+    case 'X':
+      return FormatInteger(out, neg, ToBase(u, 16, true), f, 'X');
+    case 'c': {
+      std::string s;
+      codec::AppendUtf8(s, i < 0 || i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(i));
+      return Pad(out, s, f, true);
     }
+    case 'q': {
+      const char32_t r = i < 0 || i > 0x10FFFF ? 0xFFFD : static_cast<char32_t>(i);
+      std::string s = "'";
+      AppendQuotedRune(s, r, '\'');
+      s += '\'';
+      return Pad(out, s, f, true);
+    }
+    case 'U': {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "U+%04llX", static_cast<unsigned long long>(u));
+      std::string s = neg ? std::string("-") + buf : std::string(buf);
+      if (f.sharp && !neg && i <= 0x10FFFF && i >= 0x20) {
+        s += " '";
+        codec::AppendUtf8(s, static_cast<char32_t>(i));
+        s += "'";
+      }
+      return Pad(out, s, f, false);
+    }
+    default:
+      return BadVerb(out, verb, a, f);
+  }
+}
+
+// An integral number beyond int64 (Go's *big.Int) under verbs d v s.
+void PrintBigInt(std::string& out, double d, char32_t verb, const Flags& f, const Arg& a) {
+  switch (verb) {
+    case 'v':
+    case 'd':
+    case 's':
+      return FormatInteger(out, d < 0, BigIntDigits(d), f, 'd');
+    default:
+      return BadVerb(out, verb, a, f);
+  }
+}
+
+// A float64 under verbs v e E f F g G.
+void PrintFloat(std::string& out, double d, char32_t verb, const Flags& f, const Arg& a) {
+  switch (verb) {
+    case 'v':
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+      return FormatFloat(out, d, f, static_cast<char>(verb));
+    default:
+      return BadVerb(out, verb, a, f);
+  }
+}
+
+// Go's fmtSbx for %x / %X of a string: the precision limits the bytes encoded; ' ' separates
+// them, and with '#' each one (with ' ') or the whole string (without) gets a 0x prefix.
+void PrintStringHex(std::string& out, std::string_view bytes, char32_t verb, const Flags& f) {
+  if (f.prec >= 0 && static_cast<std::size_t>(f.prec) < bytes.size()) {
+    bytes = bytes.substr(0, static_cast<std::size_t>(f.prec));
+  }
+  const char* prefix = verb == 'x' ? "0x" : "0X";
+  const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+  std::string s;
+  if (f.sharp && !f.space && !bytes.empty()) s += prefix;
+  for (std::size_t k = 0; k < bytes.size(); ++k) {
+    if (f.space && k > 0) s += ' ';
+    if (f.space && f.sharp) s += prefix;
+    const auto c = static_cast<unsigned char>(bytes[k]);
+    s += digits[c >> 4];
+    s += digits[c & 15];
+  }
+  Pad(out, s, f, true);
+}
+
+// A string under verbs v s (precision: at most that many runes; %#v quotes), q, x, X.
+void PrintString(std::string& out, std::string_view s, char32_t verb, const Flags& f,
+                 const Arg& a) {
+  switch (verb) {
+    case 'v':
+    case 's': {
+      if (f.prec >= 0) {
+        auto offsets = builtins::RuneOffsets(s);
+        const std::size_t runes = offsets.size() - 1;
+        if (static_cast<std::size_t>(f.prec) < runes) {
+          s = s.substr(0, offsets[static_cast<std::size_t>(f.prec)]);
+        }
+      }
+      if (verb == 'v' && f.sharp_v) return Pad(out, GoQuote(s), f, true);
+      return Pad(out, s, f, true);
+    }
+    case 'q':
+      return Pad(out, GoQuote(s), f, true);
+    case 'x':
+    case 'X':
+      return PrintStringHex(out, s, verb, f);
+    default:
+      return BadVerb(out, verb, a, f);
+  }
+}
+
+// One argument under one verb (%T for every kind, else by the argument's kind).
+void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
+  if (verb == 'T') return Pad(out, GoType(a), f, false);
+  switch (a.kind) {
+    case Arg::kInt:
+      return PrintInt(out, a.i, verb, f, a);
     case Arg::kBigInt:
-      switch (verb) {
-        case 'v':
-        case 'd':
-        case 's':
-          return FormatInteger(out, a.f < 0, BigIntDigits(a.f), f, 'd');
-        default:
-          return BadVerb(out, verb, a);
-      }
+      return PrintBigInt(out, a.f, verb, f, a);
     case Arg::kFloat:
-      switch (verb) {
-        case 'v':
-        case 'e':
-        case 'E':
-        case 'f':
-        case 'F':
-        case 'g':
-        case 'G':
-          return FormatFloat(out, a.f, f, static_cast<char>(verb));
-        default:
-          return BadVerb(out, verb, a);
-      }
+      return PrintFloat(out, a.f, verb, f, a);
     case Arg::kString:
-      switch (verb) {
-        case 'v':
-        case 's': {
-          std::string_view s = a.s;
-          if (f.prec >= 0) {
-            auto offsets = b1::RuneOffsets(s);
-            std::size_t runes = offsets.size() - 1;
-            if (static_cast<std::size_t>(f.prec) < runes) {
-              s = s.substr(0, offsets[static_cast<std::size_t>(f.prec)]);
-            }
-          }
-          if (verb == 'v' && f.sharp) return Pad(out, GoQuote(s), f, true);
-          return Pad(out, s, f, true);
-        }
-        case 'q':
-          return Pad(out, GoQuote(a.s), f, true);
-        case 'x':
-        case 'X': {
-          std::string s;
-          if (f.sharp) s += verb == 'x' ? "0x" : "0X";
-          const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
-          for (unsigned char c : a.s) {
-            s += digits[c >> 4];
-            s += digits[c & 15];
-          }
-          return Pad(out, s, f, true);
-        }
-        default:
-          return BadVerb(out, verb, a);
-      }
+      return PrintString(out, a.s, verb, f, a);
   }
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-}  // namespace
+// Go's pp.doPrintf over one format: reads each verb spec (flags, argument index, width,
+// precision), prints its argument or Go's error notation, then notes unused arguments.
+class Printer {
+ public:
+  Printer(std::string_view format, std::span<const Value> values, std::size_t max_output_bytes)
+      : format_(format), max_output_bytes_(max_output_bytes) {
+    args_.reserve(values.size());
+    for (const auto& v : values) args_.push_back(ToArg(v));
+  }
 
-Result<std::string> GoSprintf(std::string_view format, std::span<const Value> values,
-                              std::size_t max_output_bytes) {
-  std::vector<Arg> args;
-  args.reserve(values.size());
-  for (const auto& v : values) args.push_back(ToArg(v));
-
-  std::string out;
-  std::size_t arg_num = 0;
-  bool reordered = false;
-  std::size_t i = 0;
-  const std::size_t end = format.size();
-  auto too_big = [&] { return out.size() > max_output_bytes; };
-
-  // Parses "[n]" at i; updates arg_num. Returns false when the index is bad.
-  auto arg_number = [&](bool& after_index) -> bool {
-    after_index = false;
-    if (i >= end || format[i] != '[') return true;
-    reordered = true;
-    std::size_t j = i + 1;
-    std::size_t n = 0;
-    bool ok = false;
-    while (j < end && IsDigit(format[j]) && n < 1000000) {
-      n = n * 10 + static_cast<std::size_t>(format[j] - '0');
-      ok = true;
-      ++j;
+  Result<std::string> Run() {
+    while (i_ < format_.size()) {
+      CopyLiteralText();
+      if (TooBig()) return OutputTooLarge();
+      if (i_ >= format_.size()) break;
+      ++i_;  // the '%'
+      auto verb_done = PrintOneVerb();
+      if (!verb_done) return verb_done.error();
+      if (!*verb_done) break;  // %!(NOVERB): the format ended inside a verb
     }
-    if (j >= end || format[j] != ']') {
-      // Unclosed or not a number: skip to the closing bracket if any.
-      while (j < end && format[j] != ']') ++j;
-      i = j < end ? j + 1 : j;
-      return false;
-    }
-    i = j + 1;
-    if (!ok || n < 1 || n > args.size()) return false;
-    arg_num = n - 1;
-    after_index = true;
-    return true;
-  };
+    AppendExtraArguments();
+    if (TooBig()) return OutputTooLarge();
+    return std::move(out_);
+  }
 
-  while (i < end) {
-    std::size_t start = i;
-    while (i < end && format[i] != '%') ++i;
-    out.append(format.substr(start, i - start));
-    if (too_big()) return MakeError("eval_builtin_error", "sprintf: output too large");
-    if (i >= end) break;
-    ++i;  // skip '%'
+ private:
+  static Error OutputTooLarge() {
+    return MakeError("eval_builtin_error", "sprintf: output too large");
+  }
+  bool TooBig() const { return out_.size() > max_output_bytes_; }
+  bool AtEnd() const { return i_ >= format_.size(); }
+  char Peek() const { return format_[i_]; }
 
+  void CopyLiteralText() {
+    const std::size_t start = i_;
+    while (!AtEnd() && Peek() != '%') ++i_;
+    out_.append(format_.substr(start, i_ - start));
+  }
+
+  // The flags # 0 + - space ('-' turns '0' off: no zero padding on the right).
+  Flags ReadFlags() {
     Flags f;
-    for (; i < end; ++i) {
-      char c = format[i];
+    for (; !AtEnd(); ++i_) {
+      const char c = Peek();
       if (c == '#') {
         f.sharp = true;
       } else if (c == '0') {
@@ -494,115 +512,192 @@ Result<std::string> GoSprintf(std::string_view format, std::span<const Value> va
         break;
       }
     }
+    return f;
+  }
 
-    bool good_arg = true;
-    bool after_index = false;
-    good_arg = arg_number(after_index);
+  // Go's tooLarge: numbers in a verb spec are limited to +-1e6.
+  static bool TooLarge(std::int64_t x) { return x > 1000000 || x < -1000000; }
 
-    // Width.
-    if (i < end && format[i] == '*') {
-      ++i;
-      if (good_arg && arg_num < args.size() && args[arg_num].kind == Arg::kInt &&
-          args[arg_num].i > -1000000 && args[arg_num].i < 1000000) {
-        std::int64_t w = args[arg_num].i;
-        if (w < 0) {
-          f.minus = true;
-          f.zero = false;
-          w = -w;
-        }
-        f.width = static_cast<int>(w);
-      } else {
-        out += "%!(BADWIDTH)";
+  // Go's parsenum over format_[start, end): the digits there (at least one), and where they
+  // stop. A number that grows too large reads as none and jumps to `end`.
+  struct Number {
+    int value = 0;
+    bool present = false;
+    std::size_t next = 0;
+  };
+  Number ParseNumber(std::size_t start, std::size_t end) const {
+    Number n{0, false, start};
+    if (start >= end) return {0, false, end};
+    for (; n.next < end && IsDigit(format_[n.next]); ++n.next) {
+      if (TooLarge(n.value)) return {0, false, end};
+      n.value = n.value * 10 + (format_[n.next] - '0');
+      n.present = true;
+    }
+    return n;
+  }
+
+  // Go's argNumber: an explicit argument index "[n]" at the cursor (1-based) selects argument
+  // n-1; returns whether a well-formed index was read (even one out of range). A malformed or
+  // out-of-range index marks the verb's argument bad (good_arg_) and leaves the argument as it
+  // was; the cursor skips "[" alone when no "]" follows, else through the "]".
+  bool ReadArgIndex() {
+    if (AtEnd() || Peek() != '[') return false;
+    reordered_ = true;
+    std::size_t width = 1;
+    bool ok = false;
+    int index = 0;
+    if (format_.size() - i_ >= 3) {
+      for (std::size_t k = i_ + 1; k < format_.size(); ++k) {
+        if (format_[k] != ']') continue;
+        const Number n = ParseNumber(i_ + 1, k);
+        width = k + 1 - i_;
+        ok = n.present && n.next == k;
+        index = ok ? n.value - 1 : 0;
+        break;
       }
-      ++arg_num;
+    }
+    i_ += width;
+    if (ok && index >= 0 && static_cast<std::size_t>(index) < args_.size()) {
+      arg_num_ = static_cast<std::size_t>(index);
+      return true;
+    }
+    good_arg_ = false;
+    return ok;
+  }
+
+  // Go's intFromArg for '*': the current argument when it is an int within +-1e6 (nullopt
+  // otherwise), consuming it when there is one.
+  std::optional<std::int64_t> StarArgument() {
+    if (arg_num_ >= args_.size()) return std::nullopt;
+    const Arg& a = args_[arg_num_++];
+    if (a.kind != Arg::kInt || TooLarge(a.i)) return std::nullopt;
+    return a.i;
+  }
+
+  // Width: '*' (a negative one means '-'; %!(BADWIDTH) without a usable int) or digits (after
+  // an explicit index, "%[3]2d", digits make the index bad).
+  void ReadWidth(Flags& f, bool& after_index) {
+    if (!AtEnd() && Peek() == '*') {
+      ++i_;
+      const auto w = StarArgument();
+      if (!w) {
+        out_ += "%!(BADWIDTH)";
+      } else if (*w < 0) {
+        f.minus = true;
+        f.zero = false;
+        f.width = static_cast<int>(-*w);
+      } else {
+        f.width = static_cast<int>(*w);
+      }
       after_index = false;
-    } else {
-      int w = 0;
-      bool any = false;
-      while (i < end && IsDigit(format[i])) {
-        w = w * 10 + (format[i] - '0');
-        if (w > 1000000) w = 1000000;
-        any = true;
-        ++i;
-      }
-      if (any) {
-        f.width = w;
-        if (after_index) good_arg = false;  // Go: "%[3]2d" is a bad index
-      }
+      return;
     }
+    const Number n = ParseNumber(i_, format_.size());
+    i_ = n.next;
+    if (n.present) {
+      f.width = n.value;
+      if (after_index) good_arg_ = false;
+    }
+  }
 
-    // Precision.
-    if (i < end && format[i] == '.') {
-      ++i;
-      if (after_index) good_arg = false;
-      bool ai = false;
-      if (!arg_number(ai)) good_arg = false;
-      if (i < end && format[i] == '*') {
-        ++i;
-        if (good_arg && arg_num < args.size() && args[arg_num].kind == Arg::kInt &&
-            args[arg_num].i < 1000000) {
-          f.prec = args[arg_num].i < 0 ? -1 : static_cast<int>(args[arg_num].i);
-        } else {
-          out += "%!(BADPREC)";
-        }
-        ++arg_num;
-        after_index = false;
+  // Precision: '.' (not last in the format) then an optional index and '*' (negative or not a
+  // usable int: %!(BADPREC)) or digits (none: 0). After an explicit index, "%[3].2d", the index
+  // is bad.
+  void ReadPrecision(Flags& f, bool& after_index) {
+    if (i_ + 1 >= format_.size() || Peek() != '.') return;
+    ++i_;
+    if (after_index) good_arg_ = false;
+    after_index = ReadArgIndex();
+    if (!AtEnd() && Peek() == '*') {
+      ++i_;
+      const auto p = StarArgument();
+      if (!p || *p < 0) {
+        out_ += "%!(BADPREC)";
       } else {
-        int p = 0;
-        while (i < end && IsDigit(format[i])) {
-          p = p * 10 + (format[i] - '0');
-          if (p > 1000000) p = 1000000;
-          ++i;
-        }
-        f.prec = p;
+        f.prec = static_cast<int>(*p);
       }
+      after_index = false;
+      return;
     }
+    const Number n = ParseNumber(i_, format_.size());
+    i_ = n.next;
+    f.prec = n.present ? n.value : 0;
+  }
 
-    if (!after_index) {
-      if (!arg_number(after_index)) good_arg = false;
-    }
+  // One verb spec after its '%', printed. False when the format ends before the verb
+  // (%!(NOVERB) printed); an error when the output would be too large.
+  Result<bool> PrintOneVerb() {
+    good_arg_ = true;
+    Flags f = ReadFlags();
+    bool after_index = ReadArgIndex();
+    ReadWidth(f, after_index);
+    ReadPrecision(f, after_index);
+    if (!after_index) after_index = ReadArgIndex();
 
-    if (i >= end) {
-      out += "%!(NOVERB)";
-      break;
+    if (AtEnd()) {
+      out_ += "%!(NOVERB)";
+      return false;
     }
-    char32_t verb = codec::DecodeUtf8(format, i);
+    const char32_t verb = codec::DecodeUtf8(format_, i_);
     if (verb == '%') {
-      out += '%';
-      continue;
+      out_ += '%';  // consumes no argument, ignores width and precision
+      return true;
     }
-    if (!good_arg) {
-      out += "%!";
-      codec::AppendUtf8(out, verb);
-      out += "(BADINDEX)";
-      continue;
+    if (!good_arg_) return AppendVerbNote(verb, "BADINDEX");
+    if (arg_num_ >= args_.size()) return AppendVerbNote(verb, "MISSING");
+    if (f.width > 0 && static_cast<std::size_t>(f.width) > max_output_bytes_) {
+      return OutputTooLarge();
     }
-    if (arg_num >= args.size()) {
-      out += "%!";
-      codec::AppendUtf8(out, verb);
-      out += "(MISSING)";
-      continue;
+    if (verb == 'v') {
+      // Go: for %v, '#' means Go syntax and '+' struct field names; neither is a number flag.
+      f.sharp_v = f.sharp;
+      f.sharp = false;
+      f.plus = false;
     }
-    if (f.width > 0 && static_cast<std::size_t>(f.width) > max_output_bytes) {
-      return MakeError("eval_builtin_error", "sprintf: output too large");
-    }
-    PrintArg(out, args[arg_num], verb, f);
-    ++arg_num;
-    if (too_big()) return MakeError("eval_builtin_error", "sprintf: output too large");
+    PrintArg(out_, args_[arg_num_], verb, f);
+    ++arg_num_;
+    if (TooBig()) return OutputTooLarge();
+    return true;
   }
 
-  if (!reordered && arg_num < args.size()) {
-    out += "%!(EXTRA ";
-    for (std::size_t k = arg_num; k < args.size(); ++k) {
-      if (k > arg_num) out += ", ";
-      out += GoType(args[k]);
-      out += '=';
-      out += DefaultText(args[k]);
-    }
-    out += ')';
+  // "%!<verb>(<note>)": BADINDEX, MISSING.
+  bool AppendVerbNote(char32_t verb, std::string_view note) {
+    out_ += "%!";
+    codec::AppendUtf8(out_, verb);
+    out_ += '(';
+    out_ += note;
+    out_ += ')';
+    return true;
   }
-  if (too_big()) return MakeError("eval_builtin_error", "sprintf: output too large");
-  return out;
+
+  // "%!(EXTRA <type>=<value>, ...)" for arguments no verb used (not once an index was given).
+  void AppendExtraArguments() {
+    if (reordered_ || arg_num_ >= args_.size()) return;
+    out_ += "%!(EXTRA ";
+    for (std::size_t k = arg_num_; k < args_.size(); ++k) {
+      if (k > arg_num_) out_ += ", ";
+      out_ += GoType(args_[k]);
+      out_ += '=';
+      out_ += DefaultText(args_[k]);
+    }
+    out_ += ')';
+  }
+
+  std::string_view format_;
+  std::size_t max_output_bytes_;
+  std::vector<Arg> args_;
+  std::string out_;
+  std::size_t i_ = 0;        // cursor in format_
+  std::size_t arg_num_ = 0;  // the next argument
+  bool reordered_ = false;   // an explicit index was seen
+  bool good_arg_ = true;     // the current verb's argument index is usable
+};
+
+}  // namespace
+
+Result<std::string> GoSprintf(std::string_view format, std::span<const Value> values,
+                              std::size_t max_output_bytes) {
+  return Printer(format, values, max_output_bytes).Run();
 }
 
 }  // namespace gatehouse::rego

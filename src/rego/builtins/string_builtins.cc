@@ -6,15 +6,16 @@
 #include <algorithm>
 #include <string>
 
-#include "rego/builtins/b1_template.h"
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/go_template.h"
 #include "rego/builtins/sprintf.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 
 Result<std::string_view> Str(std::string_view name, std::span<const Value> a, std::size_t i) {
   if (!a[i].is_string()) return OperandTypeError(name, static_cast<int>(i + 1), "string", a[i]);
@@ -31,7 +32,7 @@ BuiltinResult Concat(BuiltinContext& ctx, std::span<const Value> a) {
   }
   std::size_t total = 0;
   for (const auto& x : a[1].Items()) {
-    if (!x.is_string()) return b1::ElementTypeError("concat", 2, a[1], "string", x);
+    if (!x.is_string()) return builtins::ElementTypeError("concat", 2, a[1], "string", x);
     total += x.size() + sep->size();
   }
   if (total > ctx.limits.max_output_bytes) return TooLarge("concat");
@@ -52,7 +53,7 @@ BuiltinResult StrPred(std::string_view name, std::span<const Value> a, Pred pred
   if (!x) return x.error();
   auto y = Str(name, a, 1);
   if (!y) return y.error();
-  return b1::ReturnBool(pred(*x, *y));
+  return builtins::ReturnBool(pred(*x, *y));
 }
 
 BuiltinResult Contains(BuiltinContext&, std::span<const Value> a) {
@@ -77,7 +78,7 @@ BuiltinResult StringsCount(BuiltinContext&, std::span<const Value> a) {
   if (!t) return t.error();
   std::int64_t n = 0;
   if (t->empty()) {
-    n = static_cast<std::int64_t>(b1::RuneCount(*s)) + 1;
+    n = static_cast<std::int64_t>(builtins::RuneCount(*s)) + 1;
   } else {
     for (std::size_t pos = s->find(*t); pos != std::string_view::npos;
          pos = s->find(*t, pos + t->size())) {
@@ -92,7 +93,7 @@ BuiltinResult FormatInt(BuiltinContext&, std::span<const Value> a) {
   if (!a[1].is_number()) return OperandTypeError("format_int", 2, "number", a[1]);
   auto base = a[1].AsInt();
   if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
-    return b1::TypeError("format_int", "operand 2 must be one of {2, 8, 10, 16}");
+    return builtins::TypeError("format_int", "operand 2 must be one of {2, 8, 10, 16}");
   }
   double d = std::trunc(*a[0].AsDouble());
   bool negative = d < 0;
@@ -274,9 +275,9 @@ BuiltinResult ReplaceN(BuiltinContext& ctx, std::span<const Value> a) {
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
   for (const auto& [k, v] : a[0].Members()) {
     if (!k.is_string())
-      return b1::TypeError(kName, "operand 1 non-string key found in pattern object");
+      return builtins::TypeError(kName, "operand 1 non-string key found in pattern object");
     if (!v.is_string()) {
-      return b1::TypeError(kName, "operand 1 non-string value found in pattern object");
+      return builtins::TypeError(kName, "operand 1 non-string value found in pattern object");
     }
     pairs.emplace_back(k.AsString(), v.AsString());
   }
@@ -326,8 +327,8 @@ Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std
   int n = static_cast<int>(i + 1);
   if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
   if (!a[i].is_int()) {
-    return b1::TypeError(name, "operand " + std::to_string(n) +
-                                   " must be integer number but got floating-point number");
+    return builtins::TypeError(name, "operand " + std::to_string(n) +
+                                         " must be integer number but got floating-point number");
   }
   return *a[i].AsInt();
 }
@@ -340,7 +341,7 @@ BuiltinResult Substring(BuiltinContext&, std::span<const Value> a) {
   auto length = IntArg("substring", a, 2);
   if (!length) return length.error();
   if (*start < 0) return BuiltinError("substring", "negative offset");
-  auto offsets = b1::RuneOffsets(*s);
+  auto offsets = builtins::RuneOffsets(*s);
   std::size_t runes = offsets.size() - 1;
   auto from = static_cast<std::size_t>(*start);
   if (from >= runes) return Return(Value::String(""));
@@ -396,7 +397,7 @@ std::string_view TrimRunes(std::string_view s, bool left, bool right, Pred pred)
     s = s.substr(i);
   }
   if (right) {
-    auto offsets = b1::RuneOffsets(s);
+    auto offsets = builtins::RuneOffsets(s);
     std::size_t end = s.size();
     for (std::size_t k = offsets.size() - 1; k > 0; --k) {
       std::size_t i = offsets[k - 1];
@@ -448,7 +449,7 @@ BuiltinResult TrimSuffix(BuiltinContext&, std::span<const Value> a) {
 }
 
 std::string ReverseRunes(std::string_view s) {
-  auto offsets = b1::RuneOffsets(s);
+  auto offsets = builtins::RuneOffsets(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t k = offsets.size() - 1; k > 0; --k) {
@@ -480,7 +481,7 @@ Result<std::vector<std::string_view>> StringOrList(std::string_view name, const 
     return OperandTypeError(name, n, "one of {string, set, array}", v);
   }
   for (const auto& x : v.Items()) {
-    if (!x.is_string()) return b1::ElementTypeError(name, n, v, "string", x);
+    if (!x.is_string()) return builtins::ElementTypeError(name, n, v, "string", x);
     out.push_back(x.AsString());
   }
   return out;
@@ -493,10 +494,10 @@ BuiltinResult AnyMatch(std::string_view name, std::span<const Value> a, bool pre
   if (!pats) return pats.error();
   for (auto s : *strs) {
     for (auto p : *pats) {
-      if (prefix ? s.starts_with(p) : s.ends_with(p)) return b1::ReturnBool(true);
+      if (prefix ? s.starts_with(p) : s.ends_with(p)) return builtins::ReturnBool(true);
     }
   }
-  return b1::ReturnBool(false);
+  return builtins::ReturnBool(false);
 }
 
 BuiltinResult AnyPrefixMatch(BuiltinContext&, std::span<const Value> a) {
@@ -506,7 +507,7 @@ BuiltinResult AnySuffixMatch(BuiltinContext&, std::span<const Value> a) {
   return AnyMatch("strings.any_suffix_match", a, false);
 }
 
-// Go's text/template, as far as b1_template.h goes.
+// Go's text/template, as far as go_template.h goes.
 BuiltinResult RenderTemplate(BuiltinContext& ctx, std::span<const Value> a) {
   constexpr std::string_view kName = "strings.render_template";
   auto tmpl = Str(kName, a, 0);
@@ -522,33 +523,33 @@ BuiltinResult RenderTemplate(BuiltinContext& ctx, std::span<const Value> a) {
 void RegisterStringBuiltins(BuiltinRegistry& r) {
   constexpr TypeMask kS = kTString;
   constexpr TypeMask kN = kTNumber;
-  b1::Add(r, "concat", {kS, kTArray | kTSet}, kS, Concat);
-  b1::Add(r, "contains", {kS, kS}, kTBool, Contains);
-  b1::Add(r, "startswith", {kS, kS}, kTBool, StartsWith);
-  b1::Add(r, "endswith", {kS, kS}, kTBool, EndsWith);
-  b1::Add(r, "strings.count", {kS, kS}, kN, StringsCount);
-  b1::Add(r, "format_int", {kN, kN}, kS, FormatInt);
-  b1::Add(r, "indexof", {kS, kS}, kN, IndexOf);
-  b1::Add(r, "indexof_n", {kS, kS}, kTArray, IndexOfN);
-  b1::Add(r, "lower", {kS}, kS, Lower);
-  b1::Add(r, "upper", {kS}, kS, Upper);
-  b1::Add(r, "replace", {kS, kS, kS}, kS, Replace);
-  b1::Add(r, "strings.replace_n", {kTObject, kS}, kS, ReplaceN);
-  b1::Add(r, "split", {kS, kS}, kTArray, Split);
-  b1::Add(r, "sprintf", {kS, kTArray}, kS, Sprintf);
-  b1::Add(r, "substring", {kS, kN, kN}, kS, Substring);
-  b1::Add(r, "trim", {kS, kS}, kS, Trim);
-  b1::Add(r, "trim_left", {kS, kS}, kS, TrimLeft);
-  b1::Add(r, "trim_right", {kS, kS}, kS, TrimRight);
-  b1::Add(r, "trim_prefix", {kS, kS}, kS, TrimPrefix);
-  b1::Add(r, "trim_suffix", {kS, kS}, kS, TrimSuffix);
-  b1::Add(r, "trim_space", {kS}, kS, TrimSpace);
-  b1::Add(r, "strings.reverse", {kS}, kS, Reverse);
-  b1::Add(r, "strings.any_prefix_match", {kS | kTArray | kTSet, kS | kTArray | kTSet}, kTBool,
-          AnyPrefixMatch);
-  b1::Add(r, "strings.any_suffix_match", {kS | kTArray | kTSet, kS | kTArray | kTSet}, kTBool,
-          AnySuffixMatch);
-  b1::Add(r, "strings.render_template", {kS, kTObject}, kS, RenderTemplate);
+  builtins::Add(r, "concat", {kS, kTArray | kTSet}, kS, Concat);
+  builtins::Add(r, "contains", {kS, kS}, kTBool, Contains);
+  builtins::Add(r, "startswith", {kS, kS}, kTBool, StartsWith);
+  builtins::Add(r, "endswith", {kS, kS}, kTBool, EndsWith);
+  builtins::Add(r, "strings.count", {kS, kS}, kN, StringsCount);
+  builtins::Add(r, "format_int", {kN, kN}, kS, FormatInt);
+  builtins::Add(r, "indexof", {kS, kS}, kN, IndexOf);
+  builtins::Add(r, "indexof_n", {kS, kS}, kTArray, IndexOfN);
+  builtins::Add(r, "lower", {kS}, kS, Lower);
+  builtins::Add(r, "upper", {kS}, kS, Upper);
+  builtins::Add(r, "replace", {kS, kS, kS}, kS, Replace);
+  builtins::Add(r, "strings.replace_n", {kTObject, kS}, kS, ReplaceN);
+  builtins::Add(r, "split", {kS, kS}, kTArray, Split);
+  builtins::Add(r, "sprintf", {kS, kTArray}, kS, Sprintf);
+  builtins::Add(r, "substring", {kS, kN, kN}, kS, Substring);
+  builtins::Add(r, "trim", {kS, kS}, kS, Trim);
+  builtins::Add(r, "trim_left", {kS, kS}, kS, TrimLeft);
+  builtins::Add(r, "trim_right", {kS, kS}, kS, TrimRight);
+  builtins::Add(r, "trim_prefix", {kS, kS}, kS, TrimPrefix);
+  builtins::Add(r, "trim_suffix", {kS, kS}, kS, TrimSuffix);
+  builtins::Add(r, "trim_space", {kS}, kS, TrimSpace);
+  builtins::Add(r, "strings.reverse", {kS}, kS, Reverse);
+  builtins::Add(r, "strings.any_prefix_match", {kS | kTArray | kTSet, kS | kTArray | kTSet}, kTBool,
+                AnyPrefixMatch);
+  builtins::Add(r, "strings.any_suffix_match", {kS | kTArray | kTSet, kS | kTArray | kTSet}, kTBool,
+                AnySuffixMatch);
+  builtins::Add(r, "strings.render_template", {kS, kTObject}, kS, RenderTemplate);
 }
 
 }  // namespace gatehouse::rego

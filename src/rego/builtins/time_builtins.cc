@@ -3,23 +3,24 @@
 #include <limits>
 #include <string>
 
-#include "rego/builtins/b2_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/go_time.h"
 #include "rego/builtins/tz_database.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2::Done;
+using builtins::Return;
 
 constexpr std::string_view kOutOfRange = "time outside of valid range";
 
 struct Instant {
   std::int64_t seconds = 0;
   std::int32_t nanos = 0;
-  std::shared_ptr<const b2::TimeZone> tz;  // UTC when not given
-  std::string layout;                      // time.format's optional third element
+  std::shared_ptr<const builtins::TimeZone> tz;  // UTC when not given
+  std::string layout;                            // time.format's optional third element
 };
 
 Result<std::int64_t> NanosOf(std::string_view name, const Value& v) {
@@ -67,7 +68,7 @@ Result<Instant> InstantArg(std::string_view name, const Value& v, int n, bool al
   Instant t = FromNanos(*ns);
   if (zone != nullptr) {
     if (!zone->is_string()) return OperandTypeError(name, n, "string", *zone);
-    auto tz = b2::CurrentTzDatabase().Find(zone->AsString());
+    auto tz = builtins::CurrentTzDatabase().Find(zone->AsString());
     if (!tz) return BuiltinError(name, tz.error().message);
     t.tz = std::move(*tz);
   }
@@ -78,57 +79,59 @@ Result<Instant> InstantArg(std::string_view name, const Value& v, int n, bool al
   return t;
 }
 
-b2::Civil CivilOf(const Instant& t) { return b2::ToCivil(t.seconds, t.nanos, t.tz.get()); }
+builtins::Civil CivilOf(const Instant& t) {
+  return builtins::ToCivil(t.seconds, t.nanos, t.tz.get());
+}
 
 BuiltinResult NowNs(BuiltinContext& ctx, std::span<const Value>) {
-  return Done(Value::Int(ctx.now_ns));
+  return Return(Value::Int(ctx.now_ns));
 }
 
 BuiltinResult ParseNs(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "time.parse_ns";
-  auto layout = b2::StringArg(kName, args, 1);
+  auto layout = builtins::StringArg(kName, args, 1);
   if (!layout) return layout.error();
-  auto value = b2::StringArg(kName, args, 2);
+  auto value = builtins::StringArg(kName, args, 2);
   if (!value) return value.error();
-  auto parsed = b2::ParseGoTime(*layout, *value);
+  auto parsed = builtins::ParseGoTime(*layout, *value);
   if (!parsed) return BuiltinError(kName, parsed.error().message);
-  auto ns = b2::ToUnixNanos(parsed->first, parsed->second);
+  auto ns = builtins::ToUnixNanos(parsed->first, parsed->second);
   if (!ns) return BuiltinError(kName, kOutOfRange);
-  return Done(Value::Int(*ns));
+  return Return(Value::Int(*ns));
 }
 
 BuiltinResult ParseRfc3339Ns(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "time.parse_rfc3339_ns";
-  auto value = b2::StringArg(kName, args, 1);
+  auto value = builtins::StringArg(kName, args, 1);
   if (!value) return value.error();
-  auto parsed = b2::ParseGoTime("2006-01-02T15:04:05Z07:00", *value);
+  auto parsed = builtins::ParseGoTime("2006-01-02T15:04:05Z07:00", *value);
   if (!parsed) return BuiltinError(kName, parsed.error().message);
-  auto ns = b2::ToUnixNanos(parsed->first, parsed->second);
+  auto ns = builtins::ToUnixNanos(parsed->first, parsed->second);
   if (!ns) return BuiltinError(kName, kOutOfRange);
-  return Done(Value::Int(*ns));
+  return Return(Value::Int(*ns));
 }
 
 BuiltinResult ParseDurationNs(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "time.parse_duration_ns";
-  auto value = b2::StringArg(kName, args, 1);
+  auto value = builtins::StringArg(kName, args, 1);
   if (!value) return value.error();
-  auto ns = b2::ParseGoDuration(*value);
+  auto ns = builtins::ParseGoDuration(*value);
   if (!ns) return BuiltinError(kName, ns.error().message);
-  return Done(Value::Int(*ns));
+  return Return(Value::Int(*ns));
 }
 
 BuiltinResult Date(BuiltinContext&, std::span<const Value> args) {
   auto t = InstantArg("time.date", args[0], 1, false);
   if (!t) return t.error();
-  const b2::Civil c = CivilOf(*t);
-  return Done(Value::Array({Value::Int(c.year), Value::Int(c.month), Value::Int(c.day)}));
+  const builtins::Civil c = CivilOf(*t);
+  return Return(Value::Array({Value::Int(c.year), Value::Int(c.month), Value::Int(c.day)}));
 }
 
 BuiltinResult Clock(BuiltinContext&, std::span<const Value> args) {
   auto t = InstantArg("time.clock", args[0], 1, false);
   if (!t) return t.error();
-  const b2::Civil c = CivilOf(*t);
-  return Done(Value::Array({Value::Int(c.hour), Value::Int(c.minute), Value::Int(c.second)}));
+  const builtins::Civil c = CivilOf(*t);
+  return Return(Value::Array({Value::Int(c.hour), Value::Int(c.minute), Value::Int(c.second)}));
 }
 
 BuiltinResult Weekday(BuiltinContext&, std::span<const Value> args) {
@@ -136,7 +139,7 @@ BuiltinResult Weekday(BuiltinContext&, std::span<const Value> args) {
                                            "Thursday", "Friday", "Saturday"};
   auto t = InstantArg("time.weekday", args[0], 1, false);
   if (!t) return t.error();
-  return Done(Value::String(kNames[CivilOf(*t).weekday]));
+  return Return(Value::String(kNames[CivilOf(*t).weekday]));
 }
 
 BuiltinResult AddDate(BuiltinContext&, std::span<const Value> args) {
@@ -157,12 +160,12 @@ BuiltinResult AddDate(BuiltinContext&, std::span<const Value> args) {
     delta[i] = *v;
   }
   const Instant t = FromNanos(*ns);
-  const b2::Civil c = b2::ToCivil(t.seconds, t.nanos, nullptr);
-  const std::int64_t secs = b2::FromCivil(c.year + delta[0], c.month + delta[1], c.day + delta[2],
-                                          c.hour, c.minute, c.second, 0);
-  auto out = b2::ToUnixNanos(secs, t.nanos);
+  const builtins::Civil c = builtins::ToCivil(t.seconds, t.nanos, nullptr);
+  const std::int64_t secs = builtins::FromCivil(c.year + delta[0], c.month + delta[1],
+                                                c.day + delta[2], c.hour, c.minute, c.second, 0);
+  auto out = builtins::ToUnixNanos(secs, t.nanos);
   if (!out) return BuiltinError(kName, kOutOfRange);
-  return Done(Value::Int(*out));
+  return Return(Value::Int(*out));
 }
 
 BuiltinResult Diff(BuiltinContext&, std::span<const Value> args) {
@@ -177,7 +180,7 @@ BuiltinResult Diff(BuiltinContext&, std::span<const Value> args) {
   if (t1.seconds > t2.seconds || (t1.seconds == t2.seconds && t1.nanos > t2.nanos)) {
     std::swap(t1, t2);
   }
-  const b2::Civil c1 = CivilOf(t1), c2 = CivilOf(t2);
+  const builtins::Civil c1 = CivilOf(t1), c2 = CivilOf(t2);
   std::int64_t year = c2.year - c1.year;
   std::int64_t month = c2.month - c1.month;
   std::int64_t day = c2.day - c1.day;
@@ -198,30 +201,30 @@ BuiltinResult Diff(BuiltinContext&, std::span<const Value> args) {
   }
   if (day < 0) {
     // Days in c1's month: day 32 of it normalises into the next month.
-    const std::int64_t day32 = b2::FromCivil(c1.year, c1.month, 32, 0, 0, 0, 0);
-    day += 32 - b2::ToCivil(day32, 0, nullptr).day;
+    const std::int64_t day32 = builtins::FromCivil(c1.year, c1.month, 32, 0, 0, 0, 0);
+    day += 32 - builtins::ToCivil(day32, 0, nullptr).day;
     --month;
   }
   if (month < 0) {
     month += 12;
     --year;
   }
-  return Done(Value::Array({Value::Int(year), Value::Int(month), Value::Int(day), Value::Int(hour),
-                            Value::Int(minute), Value::Int(second)}));
+  return Return(Value::Array({Value::Int(year), Value::Int(month), Value::Int(day),
+                              Value::Int(hour), Value::Int(minute), Value::Int(second)}));
 }
 
 BuiltinResult Format(BuiltinContext&, std::span<const Value> args) {
   auto t = InstantArg("time.format", args[0], 1, true);
   if (!t) return t.error();
-  const std::string_view layout =
-      t->layout.empty() ? "2006-01-02T15:04:05.999999999Z07:00" : b2::ResolveLayout(t->layout);
-  return Done(Value::String(b2::FormatGoTime(CivilOf(*t), layout)));
+  const std::string_view layout = t->layout.empty() ? "2006-01-02T15:04:05.999999999Z07:00"
+                                                    : builtins::ResolveLayout(t->layout);
+  return Return(Value::String(builtins::FormatGoTime(CivilOf(*t), layout)));
 }
 
 }  // namespace
 
 void RegisterTimeBuiltins(BuiltinRegistry& r) {
-  using b2::Add;
+  using builtins::Add;
   constexpr TypeMask kTime = kTNumber | kTArray;
   Add(r, "time.now_ns", {}, kTNumber, NowNs);
   Add(r, "time.parse_ns", {kTString, kTString}, kTNumber, ParseNs);

@@ -6,17 +6,18 @@
 #include <cstdlib>
 #include <string>
 
-#include "rego/builtins/b1_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b1::Return;
+using builtins::Return;
 
 template <ValueKind K>
 BuiltinResult IsKind(BuiltinContext&, std::span<const Value> a) {
-  return b1::ReturnBool(a[0].kind() == K);
+  return builtins::ReturnBool(a[0].kind() == K);
 }
 
 BuiltinResult TypeNameFn(BuiltinContext&, std::span<const Value> a) {
@@ -121,21 +122,21 @@ BuiltinResult CastSame(BuiltinContext&, std::span<const Value> a) {
 }  // namespace
 
 void RegisterTypeBuiltins(BuiltinRegistry& r) {
-  b1::Add(r, "is_number", {kTAny}, kTBool, IsKind<ValueKind::kNumber>);
-  b1::Add(r, "is_string", {kTAny}, kTBool, IsKind<ValueKind::kString>);
-  b1::Add(r, "is_boolean", {kTAny}, kTBool, IsKind<ValueKind::kBool>);
-  b1::Add(r, "is_array", {kTAny}, kTBool, IsKind<ValueKind::kArray>);
-  b1::Add(r, "is_set", {kTAny}, kTBool, IsKind<ValueKind::kSet>);
-  b1::Add(r, "is_object", {kTAny}, kTBool, IsKind<ValueKind::kObject>);
-  b1::Add(r, "is_null", {kTAny}, kTBool, IsKind<ValueKind::kNull>);
-  b1::Add(r, "type_name", {kTAny}, kTString, TypeNameFn);
-  b1::Add(r, "to_number", {kTNull | kTBool | kTNumber | kTString}, kTNumber, ToNumber);
-  b1::Add(r, "cast_array", {kTAny}, kTArray, CastArray);
-  b1::Add(r, "cast_set", {kTAny}, kTSet, CastSet);
-  b1::Add(r, "cast_string", {kTAny}, kTString, CastSame<ValueKind::kString>);
-  b1::Add(r, "cast_boolean", {kTAny}, kTBool, CastSame<ValueKind::kBool>);
-  b1::Add(r, "cast_null", {kTAny}, kTNull, CastSame<ValueKind::kNull>);
-  b1::Add(r, "cast_object", {kTAny}, kTObject, CastSame<ValueKind::kObject>);
+  builtins::Add(r, "is_number", {kTAny}, kTBool, IsKind<ValueKind::kNumber>);
+  builtins::Add(r, "is_string", {kTAny}, kTBool, IsKind<ValueKind::kString>);
+  builtins::Add(r, "is_boolean", {kTAny}, kTBool, IsKind<ValueKind::kBool>);
+  builtins::Add(r, "is_array", {kTAny}, kTBool, IsKind<ValueKind::kArray>);
+  builtins::Add(r, "is_set", {kTAny}, kTBool, IsKind<ValueKind::kSet>);
+  builtins::Add(r, "is_object", {kTAny}, kTBool, IsKind<ValueKind::kObject>);
+  builtins::Add(r, "is_null", {kTAny}, kTBool, IsKind<ValueKind::kNull>);
+  builtins::Add(r, "type_name", {kTAny}, kTString, TypeNameFn);
+  builtins::Add(r, "to_number", {kTNull | kTBool | kTNumber | kTString}, kTNumber, ToNumber);
+  builtins::Add(r, "cast_array", {kTAny}, kTArray, CastArray);
+  builtins::Add(r, "cast_set", {kTAny}, kTSet, CastSet);
+  builtins::Add(r, "cast_string", {kTAny}, kTString, CastSame<ValueKind::kString>);
+  builtins::Add(r, "cast_boolean", {kTAny}, kTBool, CastSame<ValueKind::kBool>);
+  builtins::Add(r, "cast_null", {kTAny}, kTNull, CastSame<ValueKind::kNull>);
+  builtins::Add(r, "cast_object", {kTAny}, kTObject, CastSame<ValueKind::kObject>);
 }
 
 }  // namespace gatehouse::rego

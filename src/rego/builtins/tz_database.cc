@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 // POSIX TZ string rule, e.g. "CET-1CEST,M3.5.0,M10.5.0/3".
 struct TimeZone::Rule {
@@ -331,4 +331,4 @@ ScopedTzDatabase::ScopedTzDatabase(const TzDatabase* db)
 
 ScopedTzDatabase::~ScopedTzDatabase() { g_override.store(previous_, std::memory_order_release); }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -18,7 +18,7 @@
 
 #include "common/result.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct ZoneOffset {
   std::int32_t offset = 0;  // seconds east of UTC
@@ -80,4 +80,4 @@ class ScopedTzDatabase {
   const TzDatabase* previous_;
 };
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -12,9 +12,9 @@
 #include <ctime>
 
 #include "common/codec/base64.h"
-#include "rego/builtins/b2_pem.h"
+#include "rego/builtins/pem.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 void X509Deleter::operator()(X509* x) const { X509_free(x); }
 
@@ -737,4 +737,4 @@ Result<Value> ParseKeyPair(std::string_view cert_input, std::string_view key_inp
   });
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -18,7 +18,7 @@
 #include "common/result.h"
 #include "rego/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct X509Deleter {
   void operator()(X509* x) const;
@@ -55,4 +55,4 @@ Result<std::vector<Value>> ParsePrivateKeysToJwk(std::string_view input);
 // The DER bytes of the certificate(s) and the private key of a key pair, checked to match.
 Result<Value> ParseKeyPair(std::string_view cert_input, std::string_view key_input);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

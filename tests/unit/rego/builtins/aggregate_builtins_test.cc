@@ -5,40 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
 
 namespace gatehouse::rego {
 namespace {
 
-Value J(std::string_view json) {
-  auto v = ParseJsonText(json);
-  EXPECT_TRUE(v.has_value()) << json;
-  return v.has_value() ? *v : Value();
-}
-
-BuiltinResult Call(std::string_view name, std::vector<Value> args) {
-  const Builtin* b = StandardBuiltins().Find(name);
-  EXPECT_NE(b, nullptr) << name;
-  if (b == nullptr) return MakeError("missing", std::string(name));
-  EXPECT_EQ(b->params.size(), args.size()) << name;
-  BuiltinContext ctx;
-  return b->fn(ctx, args);
-}
-
-// The defined result, or null after a failed expectation.
-Value Ok(std::string_view name, std::vector<Value> args) {
-  auto r = Call(name, std::move(args));
-  EXPECT_TRUE(r.has_value()) << name << ": " << (r ? "" : r.error().ToString());
-  if (!r.has_value()) return Value();
-  EXPECT_TRUE(r->has_value()) << name << " undefined";
-  return r->value_or(Value());
-}
-
-Error Err(std::string_view name, std::vector<Value> args) {
-  auto r = Call(name, std::move(args));
-  EXPECT_FALSE(r.has_value()) << name;
-  return r.has_value() ? Error{} : r.error();
-}
+using builtin_test::Call;
+using builtin_test::Err;
+using builtin_test::J;
+using builtin_test::Ok;
 
 TEST(AggregateBuiltins, CountCountsElementsMembersAndRunes) {
   EXPECT_EQ(Ok("count", {J("[1,2,3,4]")}), Value::Int(4));

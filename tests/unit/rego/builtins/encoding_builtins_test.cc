@@ -1,15 +1,15 @@
 #include <gtest/gtest.h>
 
-#include "b2_test_util.h"
+#include "builtin_test_util.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2test::Call;
-using b2test::ErrorOf;
-using b2test::J;
-using b2test::S;
-using b2test::Text;
+using builtin_test::Call;
+using builtin_test::ErrorOf;
+using builtin_test::J;
+using builtin_test::S;
+using builtin_test::Text;
 
 TEST(EncodingBuiltins, Base64) {
   EXPECT_EQ(Text(Call("base64.encode", {S("hello")})), "\"aGVsbG8=\"");

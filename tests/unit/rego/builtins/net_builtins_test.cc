@@ -1,15 +1,15 @@
 #include <gtest/gtest.h>
 
-#include "b2_test_util.h"
+#include "builtin_test_util.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2test::Call;
-using b2test::ErrorOf;
-using b2test::J;
-using b2test::S;
-using b2test::Text;
+using builtin_test::Call;
+using builtin_test::ErrorOf;
+using builtin_test::J;
+using builtin_test::S;
+using builtin_test::Text;
 
 TEST(NetBuiltins, Contains) {
   EXPECT_EQ(Text(Call("net.cidr_contains", {S("10.0.0.0/8"), S("10.1.0.0/24")})), "true");
@@ -49,7 +49,7 @@ TEST(NetBuiltins, Expand) {
   // Bounded by the context's range limit.
   BuiltinContext ctx;
   ctx.limits.max_range_items = 100;
-  EXPECT_FALSE(b2test::Call(ctx, "net.cidr_expand", {S("10.0.0.0/24")}));
+  EXPECT_FALSE(builtin_test::Call(ctx, "net.cidr_expand", {S("10.0.0.0/24")}));
   EXPECT_FALSE(Call("net.cidr_expand", {S("::/0")}));
 }
 

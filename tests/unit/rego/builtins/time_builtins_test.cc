@@ -1,24 +1,24 @@
 #include <gtest/gtest.h>
 
-#include "b2_test_util.h"
+#include "builtin_test_util.h"
 #include "rego/builtins/go_time.h"
 #include "rego/builtins/tz_database.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2test::Call;
-using b2test::ErrorOf;
-using b2test::J;
-using b2test::S;
-using b2test::Text;
+using builtin_test::Call;
+using builtin_test::ErrorOf;
+using builtin_test::J;
+using builtin_test::S;
+using builtin_test::Text;
 
 Value I(std::int64_t v) { return Value::Int(v); }
 
 TEST(TimeBuiltins, NowIsTheContextClock) {
   BuiltinContext ctx;
   ctx.now_ns = 1234;
-  EXPECT_EQ(Text(b2test::Call(ctx, "time.now_ns", {})), "1234");
+  EXPECT_EQ(Text(builtin_test::Call(ctx, "time.now_ns", {})), "1234");
 }
 
 TEST(TimeBuiltins, ParseRfc3339) {
@@ -129,17 +129,17 @@ TEST(TimeBuiltins, Format) {
             "eval_builtin_error: time.format: timestamp too big");
 }
 
-class FakeZones : public b2::TzDatabase {
+class FakeZones : public builtins::TzDatabase {
  public:
-  Result<std::shared_ptr<const b2::TimeZone>> Find(std::string_view name) const override {
-    if (name == "Test/Plus2") return b2::TimeZone::Fixed("Test/Plus2", 7200, "TP2");
+  Result<std::shared_ptr<const builtins::TimeZone>> Find(std::string_view name) const override {
+    if (name == "Test/Plus2") return builtins::TimeZone::Fixed("Test/Plus2", 7200, "TP2");
     return MakeError("unknown_time_zone", "unknown time zone " + std::string(name));
   }
 };
 
 TEST(TimeBuiltins, InjectedZoneDatabase) {
   FakeZones zones;
-  b2::ScopedTzDatabase scoped(&zones);
+  builtins::ScopedTzDatabase scoped(&zones);
   EXPECT_EQ(Text(Call("time.clock", {J("[0, \"Test/Plus2\"]")})), "[2,0,0]");
   EXPECT_EQ(Text(Call("time.format", {J("[0, \"Test/Plus2\", \"MST\"]")})), "\"TP2\"");
   EXPECT_FALSE(Call("time.clock", {J("[0, \"Europe/Paris\"]")}));

@@ -1,7 +1,7 @@
-// Text codecs the encoding builtins share: Go-style JSON text (HTML-escaped, indented) and Go's
-// URL query escaping. (Base64 and hex, with Go's rules and messages, are in common/codec/.)
-// Pure functions, thread-safe; decoders return an Error whose message copies Go's wording (OPA
-// surfaces those messages).
+// JSON text as Go's encoding/json writes it (HTML-escaped, indented), for json.marshal,
+// json.marshal_with_options, io.jwt.encode_sign and providers.aws.sign_req. (Base64 and hex,
+// with Go's rules and messages, are in common/codec/; URL query escaping in url_query.h.)
+// Pure functions, thread-safe.
 #pragma once
 
 #include <optional>
@@ -11,7 +11,7 @@
 #include "common/result.h"
 #include "rego/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 // Go's json.Marshal text of `v`: compact, object keys sorted, '<', '>', '&', U+2028 and U+2029
 // escaped as \u003c etc.
@@ -20,8 +20,4 @@ std::string GoJson(const Value& v);
 // and one `indent` per level (the first line is not prefixed, as in Go).
 std::string IndentJson(std::string_view compact, std::string_view prefix, std::string_view indent);
 
-// Go's url.QueryEscape / QueryUnescape.
-std::string QueryEscape(std::string_view in);
-Result<std::string> QueryUnescape(std::string_view in);
-
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

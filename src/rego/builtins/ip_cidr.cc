@@ -1,10 +1,10 @@
-#include "rego/builtins/b2_ip.h"
+#include "rego/builtins/ip_cidr.h"
 
 #include <array>
 #include <cstdint>
 #include <vector>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 std::optional<std::uint32_t> ParseIpv4(std::string_view s) {
@@ -195,4 +195,4 @@ std::string FormatCidr(const IpPrefix& prefix) {
   return FormatIp(IpAddr{prefix.addr.v6, prefix.First()}) + "/" + std::to_string(prefix.length);
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -7,8 +7,8 @@
 
 #include "rego/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 std::string ToYamlText(const Value& v);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -1,4 +1,4 @@
-#include "rego/builtins/b1_template.h"
+#include "rego/builtins/go_template.h"
 
 #include <map>
 #include <memory>

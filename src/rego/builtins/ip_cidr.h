@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 using U128 = unsigned __int128;
 
@@ -37,4 +37,4 @@ std::string FormatIp(const IpAddr& addr);
 // "network/len" with host bits cleared.
 std::string FormatCidr(const IpPrefix& prefix);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

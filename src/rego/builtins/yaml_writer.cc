@@ -1,11 +1,11 @@
-#include "rego/builtins/b2_yaml.h"
+#include "rego/builtins/yaml_writer.h"
 
 #include <cctype>
 #include <string_view>
 
 #include "value/json.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 bool LooksLikeNumber(std::string_view s) {
@@ -149,4 +149,4 @@ std::string ToYamlText(const Value& v) {
   return out;
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct PemBlock {
   std::string type;   // "CERTIFICATE", "PUBLIC KEY", ...
@@ -18,4 +18,4 @@ struct PemBlock {
 // base64).
 std::optional<PemBlock> DecodePem(std::string_view in, std::string_view* rest);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

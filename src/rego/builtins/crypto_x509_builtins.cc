@@ -1,10 +1,10 @@
 // crypto.x509.parse_certificates, parse_and_verify_certificates, parse_certificate_request,
 // parse_keypair, parse_rsa_private_key and crypto.parse_private_keys.
-#include "rego/builtins/b2_register.h"
-#include "rego/builtins/b2_util.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/x509.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 BuiltinResult ParseCertificatesBuiltin(BuiltinContext&, std::span<const Value> args) {
@@ -15,7 +15,7 @@ BuiltinResult ParseCertificatesBuiltin(BuiltinContext&, std::span<const Value> a
   if (!certs) return BuiltinError(kName, certs.error().message);
   std::vector<Value> out;
   for (const auto& c : *certs) out.push_back(CertificateToValue(c.get()));
-  return Done(Value::Array(std::move(out)));
+  return Return(Value::Array(std::move(out)));
 }
 
 BuiltinResult ParseAndVerify(BuiltinContext& ctx, std::span<const Value> args) {
@@ -24,14 +24,14 @@ BuiltinResult ParseAndVerify(BuiltinContext& ctx, std::span<const Value> args) {
   if (!input) return input.error();
   const Value invalid = Value::Array({Value::Bool(false), Value::EmptyArray()});
   auto certs = ParseCertificates(*input);
-  if (!certs) return Done(invalid);
+  if (!certs) return Return(invalid);
   VerifyOptions options;
   options.now_unix = ctx.now_ns / 1000000000;
   auto chain = VerifyChain(*certs, options);
-  if (!chain) return Done(invalid);
+  if (!chain) return Return(invalid);
   std::vector<Value> out;
   for (const auto& c : *chain) out.push_back(CertificateToValue(c.get()));
-  return Done(Value::Array({Value::Bool(true), Value::Array(std::move(out))}));
+  return Return(Value::Array({Value::Bool(true), Value::Array(std::move(out))}));
 }
 
 BuiltinResult ParseAndVerifyWithOptions(BuiltinContext& ctx, std::span<const Value> args) {
@@ -61,12 +61,12 @@ BuiltinResult ParseAndVerifyWithOptions(BuiltinContext& ctx, std::span<const Val
   }
   const Value invalid = Value::Array({Value::Bool(false), Value::EmptyArray()});
   auto certs = ParseCertificates(*input);
-  if (!certs) return Done(invalid);
+  if (!certs) return Return(invalid);
   auto chain = VerifyChain(*certs, options);
-  if (!chain) return Done(invalid);
+  if (!chain) return Return(invalid);
   std::vector<Value> out;
   for (const auto& c : *chain) out.push_back(CertificateToValue(c.get()));
-  return Done(Value::Array({Value::Bool(true), Value::Array(std::move(out))}));
+  return Return(Value::Array({Value::Bool(true), Value::Array(std::move(out))}));
 }
 
 BuiltinResult ParseCsr(BuiltinContext&, std::span<const Value> args) {
@@ -75,7 +75,7 @@ BuiltinResult ParseCsr(BuiltinContext&, std::span<const Value> args) {
   if (!input) return input.error();
   auto csr = ParseCertificateRequest(*input);
   if (!csr) return BuiltinError(kName, csr.error().message);
-  return Done(std::move(*csr));
+  return Return(std::move(*csr));
 }
 
 BuiltinResult ParseKeyPairBuiltin(BuiltinContext&, std::span<const Value> args) {
@@ -86,7 +86,7 @@ BuiltinResult ParseKeyPairBuiltin(BuiltinContext&, std::span<const Value> args) 
   if (!key) return key.error();
   auto pair = ParseKeyPair(*cert, *key);
   if (!pair) return BuiltinError(kName, pair.error().message);
-  return Done(std::move(*pair));
+  return Return(std::move(*pair));
 }
 
 BuiltinResult ParseRsaPrivateKey(BuiltinContext&, std::span<const Value> args) {
@@ -97,7 +97,7 @@ BuiltinResult ParseRsaPrivateKey(BuiltinContext&, std::span<const Value> args) {
   if (!keys) return BuiltinError(kName, keys.error().message);
   for (const auto& k : *keys) {
     if (const Value* kty = k.Find("kty"); kty != nullptr && kty->AsString() == "RSA") {
-      return Done(k);
+      return Return(k);
     }
   }
   return BuiltinError(kName, "failed to parse RSA private key");
@@ -107,15 +107,19 @@ BuiltinResult ParsePrivateKeys(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "crypto.parse_private_keys";
   auto input = StringArg(kName, args, 1);
   if (!input) return input.error();
-  if (input->empty()) return Done(Value::Null());
+  if (input->empty()) return Return(Value::Null());
   auto keys = ParsePrivateKeysToJwk(*input);
   if (!keys) return BuiltinError(kName, keys.error().message);
-  return Done(Value::Array(std::move(*keys)));
+  return Return(Value::Array(std::move(*keys)));
 }
 
 }  // namespace
+}  // namespace gatehouse::rego::builtins
 
-void RegisterX509Builtins(BuiltinRegistry& r) {
+namespace gatehouse::rego {
+
+void RegisterCryptoX509Builtins(BuiltinRegistry& r) {
+  using namespace builtins;  // NOLINT: the builtins defined above
   Add(r, "crypto.x509.parse_certificates", {kTString}, kTArray, ParseCertificatesBuiltin);
   Add(r, "crypto.x509.parse_and_verify_certificates", {kTString}, kTArray, ParseAndVerify);
   Add(r, "crypto.x509.parse_and_verify_certificates_with_options", {kTString, kTObject}, kTArray,
@@ -126,4 +130,4 @@ void RegisterX509Builtins(BuiltinRegistry& r) {
   Add(r, "crypto.parse_private_keys", {kTString}, kTArray, ParsePrivateKeys);
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego

@@ -1,5 +1,5 @@
-// Small helpers shared by the core builtin groups (aggregates, numbers, strings, regex,
-// collections, types): result constructors, registration, UTF-8 walking and number checks.
+// Small helpers every builtin group shares: result constructors, registration, operand checks
+// with OPA's type-error wording, UTF-8 rune walking and integral-number checks.
 //
 // Header-only, stateless, thread-safe. Nothing here fails except the Result-returning helpers,
 // which report OPA-worded type errors (code eval_type_error).
@@ -17,16 +17,42 @@
 #include "common/codec/utf8.h"
 #include "rego/builtins/builtin.h"
 
-namespace gatehouse::rego::b1 {
+namespace gatehouse::rego::builtins {
 
+// A defined result, an undefined one (the expression is false), a boolean result.
 inline BuiltinResult Return(Value v) { return std::optional<Value>(std::move(v)); }
 inline BuiltinResult Undefined() { return std::optional<Value>(); }
 inline BuiltinResult ReturnBool(bool b) { return Return(Value::Bool(b)); }
+
+// Registers a plain builtin (`nondeterministic`: memoised per evaluation, see Builtin).
+inline void Add(BuiltinRegistry& r, std::string name, std::vector<TypeMask> params, TypeMask result,
+                BuiltinFunction fn, bool nondeterministic = false) {
+  Builtin b;
+  b.name = std::move(name);
+  b.params = std::move(params);
+  b.result = result;
+  b.fn = fn;
+  b.nondeterministic = nondeterministic;
+  r.Add(std::move(b));
+}
+
+// The string operand `n` (1-based) or OPA's type error for it ("<name>: operand <n> must be
+// string but got <type>").
+inline Result<std::string_view> StringArg(std::string_view name, std::span<const Value> args,
+                                          int n) {
+  const Value& v = args[static_cast<std::size_t>(n - 1)];
+  if (!v.is_string()) return OperandTypeError(name, n, "string", v);
+  return v.AsString();
+}
 
 // An eval_type_error with OPA's "<name>: <message>" wording, for checks that OperandTypeError
 // cannot express ("operand 1 must be integer number but got floating-point number").
 inline Error TypeError(std::string_view name, std::string_view message) {
   return MakeError("eval_type_error", std::string(name) + ": " + std::string(message));
+}
+// An eval_type_error whose message the caller has already worded in full.
+inline Error TypeError(std::string_view message) {
+  return MakeError("eval_type_error", std::string(message));
 }
 
 // "operand N must be <array> of <expected>s but got <array> containing <type>".
@@ -36,16 +62,6 @@ inline Error ElementTypeError(std::string_view name, int n, const Value& composi
   return TypeError(name, "operand " + std::to_string(n) + " must be " + tpe + " of " +
                              std::string(expected) + "s but got " + tpe + " containing " +
                              std::string(TypeName(element.kind())));
-}
-
-inline void Add(BuiltinRegistry& r, std::string name, std::vector<TypeMask> params, TypeMask result,
-                BuiltinFunction fn) {
-  Builtin b;
-  b.name = std::move(name);
-  b.params = std::move(params);
-  b.result = result;
-  b.fn = fn;
-  r.Add(std::move(b));
 }
 
 // Byte offsets of each code point start, plus the end offset.
@@ -81,4 +97,4 @@ inline bool IsIntegral(const Value& v) {
   return d && std::isfinite(*d) && *d == std::trunc(*d);
 }
 
-}  // namespace gatehouse::rego::b1
+}  // namespace gatehouse::rego::builtins

@@ -9,13 +9,13 @@
 
 #include "common/codec/base64.h"
 #include "common/codec/hex.h"
-#include "rego/builtins/b2_jose.h"
-#include "rego/builtins/b2_register.h"
-#include "rego/builtins/b2_text.h"
-#include "rego/builtins/b2_util.h"
+#include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/go_json.h"
+#include "rego/builtins/jose.h"
 #include "value/json.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 struct JwtParts {
@@ -120,7 +120,7 @@ BuiltinResult Decode(BuiltinContext&, std::span<const Value> args) {
     if (!payload || !payload->is_object()) {
       return BuiltinError(kName, "JWT payload could not be unmarshaled");
     }
-    return Done(Value::Array(
+    return Return(Value::Array(
         {jwt->header, std::move(*payload), Value::String(codec::EncodeHex(jwt->signature))}));
   }
   return BuiltinError(kName, "JWT nesting is too deep");
@@ -151,14 +151,14 @@ BuiltinResult VerifyWithKeys(std::string_view name, std::string_view alg,
   if (!kid.empty()) {
     for (const auto& key : keys) {
       if (key.kid == kid)
-        return Done(Value::Bool(VerifyJose(alg, key, signing_input, jwt->signature)));
+        return Return(Value::Bool(VerifyJose(alg, key, signing_input, jwt->signature)));
     }
   }
   for (const auto& key : keys) {
     if (!key.alg.empty() && key.alg != header_alg) continue;
-    if (VerifyJose(alg, key, signing_input, jwt->signature)) return Done(Value::Bool(true));
+    if (VerifyJose(alg, key, signing_input, jwt->signature)) return Return(Value::Bool(true));
   }
-  return Done(Value::Bool(false));
+  return Return(Value::Bool(false));
 }
 
 constexpr const char* kVerifyNames[][2] = {
@@ -279,17 +279,17 @@ BuiltinResult DecodeVerify(BuiltinContext& ctx, std::span<const Value> args) {
     auto jwt = DecodeHeaderAndSignature(kName, current);
     if (!jwt) return jwt.error();
     const std::string alg = HeaderString(jwt->header, "alg");
-    if (alg.empty() || !IsKnownJwsAlg(alg)) return Done(unverified);
+    if (alg.empty() || !IsKnownJwsAlg(alg)) return Return(unverified);
     // RFC 7515 §4.1.11: we understand no critical extension.
     if (const Value* crit = jwt->header.Find("crit"); crit != nullptr && crit->size() > 0) {
-      return Done(unverified);
+      return Return(unverified);
     }
-    if (!c->alg.empty() && c->alg != alg) return Done(unverified);
+    if (!c->alg.empty() && c->alg != alg) return Return(unverified);
     const std::string signing_input =
         std::string(jwt->parts.header) + "." + std::string(jwt->parts.payload);
     if (!VerifyWithConstraints(*c, alg, HeaderString(jwt->header, "kid"), signing_input,
                                jwt->signature)) {
-      return Done(unverified);
+      return Return(unverified);
     }
     if (IsNestedJwt(jwt->header)) {
       current = InnerToken(jwt->payload_bytes);
@@ -302,22 +302,23 @@ BuiltinResult DecodeVerify(BuiltinContext& ctx, std::span<const Value> args) {
     const double now_s = c->time_ns / 1e9;
     if (const Value* exp = payload->Find("exp")) {
       if (!exp->is_number()) return BuiltinError(kName, "exp value must be a number");
-      if (!(now_s < *exp->AsDouble())) return Done(unverified);
+      if (!(now_s < *exp->AsDouble())) return Return(unverified);
     }
     if (const Value* nbf = payload->Find("nbf")) {
       if (!nbf->is_number()) return BuiltinError(kName, "nbf value must be a number");
-      if (now_s < *nbf->AsDouble()) return Done(unverified);
+      if (now_s < *nbf->AsDouble()) return Return(unverified);
     }
     if (!c->iss.empty()) {
       const Value* iss = payload->Find("iss");
-      if (iss == nullptr || !iss->is_string() || iss->AsString() != c->iss) return Done(unverified);
+      if (iss == nullptr || !iss->is_string() || iss->AsString() != c->iss)
+        return Return(unverified);
     }
     if (const Value* aud = payload->Find("aud")) {
-      if (!ValidAudience(*c, *aud)) return Done(unverified);
+      if (!ValidAudience(*c, *aud)) return Return(unverified);
     } else if (c->aud) {
-      return Done(unverified);
+      return Return(unverified);
     }
-    return Done(Value::Array({Value::Bool(true), jwt->header, std::move(*payload)}));
+    return Return(Value::Array({Value::Bool(true), jwt->header, std::move(*payload)}));
   }
   return BuiltinError(kName, "JWT nesting is too deep");
 }
@@ -370,7 +371,7 @@ BuiltinResult EncodeSignRawBuiltin(BuiltinContext&, std::span<const Value> args)
   if (!key) return key.error();
   auto out = EncodeSignRaw(kName, *header, *payload, *key);
   if (!out) return out.error();
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 BuiltinResult EncodeSignBuiltin(BuiltinContext&, std::span<const Value> args) {
@@ -382,12 +383,16 @@ BuiltinResult EncodeSignBuiltin(BuiltinContext&, std::span<const Value> args) {
   }
   auto out = EncodeSignRaw(kName, GoJson(args[0]), GoJson(args[1]), GoJson(args[2]));
   if (!out) return out.error();
-  return Done(Value::String(std::move(*out)));
+  return Return(Value::String(std::move(*out)));
 }
 
 }  // namespace
+}  // namespace gatehouse::rego::builtins
 
-void RegisterJwtBuiltins(BuiltinRegistry& r) {
+namespace gatehouse::rego {
+
+void RegisterIoJwtBuiltins(BuiltinRegistry& r) {
+  using namespace builtins;  // NOLINT: the builtins defined above
   Add(r, "io.jwt.decode", {kTString}, kTArray, Decode);
   Add(r, "io.jwt.decode_verify", {kTString, kTObject}, kTArray, DecodeVerify);
   Add(r, "io.jwt.encode_sign_raw", {kTString, kTString, kTString}, kTString, EncodeSignRawBuiltin);
@@ -395,4 +400,4 @@ void RegisterJwtBuiltins(BuiltinRegistry& r) {
   RegisterVerifiers(r, std::make_index_sequence<std::size(kVerifyNames)>());
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego

@@ -18,7 +18,7 @@
 #include "common/result.h"
 #include "value/value.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 struct JoseKey {
   std::shared_ptr<EVP_PKEY> pkey;  // asymmetric keys; null for "oct"
@@ -56,4 +56,4 @@ std::optional<std::string> Hmac(std::string_view hash, std::string_view key, std
 // Message digests by the same names.
 std::optional<std::string> Digest(std::string_view hash, std::string_view data);
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

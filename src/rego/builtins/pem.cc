@@ -1,8 +1,8 @@
-#include "rego/builtins/b2_pem.h"
+#include "rego/builtins/pem.h"
 
 #include "common/codec/base64.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 
 std::optional<PemBlock> DecodePem(std::string_view in, std::string_view* rest) {
   constexpr std::string_view kBegin = "-----BEGIN ";
@@ -56,4 +56,4 @@ std::optional<PemBlock> DecodePem(std::string_view in, std::string_view* rest) {
   }
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

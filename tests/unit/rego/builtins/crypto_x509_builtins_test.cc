@@ -1,15 +1,16 @@
+// crypto.x509.* and crypto.parse_private_keys, with certificates from OPA's conformance cases.
 #include <gtest/gtest.h>
 
-#include "b2_test_util.h"
+#include "builtin_test_util.h"
 
 namespace gatehouse::rego {
 namespace {
 
-using b2test::Call;
-using b2test::CaseStrings;
-using b2test::ErrorOf;
-using b2test::S;
-using b2test::Text;
+using builtin_test::Call;
+using builtin_test::CaseStrings;
+using builtin_test::ErrorOf;
+using builtin_test::S;
+using builtin_test::Text;
 
 std::vector<std::string> CommonNames(const BuiltinResult& r) {
   std::vector<std::string> out;
@@ -69,15 +70,16 @@ TEST(X509Builtins, ParseAndVerify) {
   ASSERT_FALSE(strings.empty());
   BuiltinContext ctx;
   ctx.now_ns = 1700000000LL * 1000000000LL;  // 2023, inside the chain's validity
-  auto r = b2test::Call(ctx, "crypto.x509.parse_and_verify_certificates", {S(strings[0])});
+  auto r = builtin_test::Call(ctx, "crypto.x509.parse_and_verify_certificates", {S(strings[0])});
   ASSERT_TRUE(r && r->has_value()) << ErrorOf(r);
   EXPECT_EQ(ToJsonText((**r).Items()[0]), "true");
   EXPECT_EQ(CommonNames(std::optional<Value>((**r).Items()[1])),
             (std::vector<std::string>{"notarealsite.opa.localhost", "OPA Test Intermediate CA",
                                       "OPA Test Root CA"}));
   ctx.now_ns = 4102444800LL * 1000000000LL;  // 2100: expired
-  EXPECT_EQ(Text(b2test::Call(ctx, "crypto.x509.parse_and_verify_certificates", {S(strings[0])})),
-            "[false,[]]");
+  EXPECT_EQ(
+      Text(builtin_test::Call(ctx, "crypto.x509.parse_and_verify_certificates", {S(strings[0])})),
+      "[false,[]]");
 }
 
 TEST(X509Builtins, ParseAndVerifyWithOptions) {
@@ -87,7 +89,7 @@ TEST(X509Builtins, ParseAndVerifyWithOptions) {
   ASSERT_FALSE(strings.empty());
   auto verify = [&](std::string_view options) {
     auto r = Call("crypto.x509.parse_and_verify_certificates_with_options",
-                  {S(strings[0]), b2test::J(options)});
+                  {S(strings[0]), builtin_test::J(options)});
     return r && r->has_value() ? ToJsonText((**r).Items()[0]) : ErrorOf(r);
   };
   EXPECT_EQ(verify(R"({"CurrentTime": 1700000000000000000})"), "true");

@@ -1,4 +1,4 @@
-#include "rego/builtins/b2_jose.h"
+#include "rego/builtins/jose.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -15,10 +15,10 @@
 #include "authn/jwt/jwk.h"
 #include "authn/jwt/signature.h"
 #include "common/codec/base64.h"
-#include "rego/builtins/b2_pem.h"
+#include "rego/builtins/pem.h"
 #include "value/json.h"
 
-namespace gatehouse::rego::b2 {
+namespace gatehouse::rego::builtins {
 namespace {
 
 namespace jwt = authn::jwt;
@@ -429,4 +429,4 @@ std::optional<std::string> Digest(std::string_view hash, std::string_view data) 
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-}  // namespace gatehouse::rego::b2
+}  // namespace gatehouse::rego::builtins

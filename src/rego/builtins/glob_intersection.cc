@@ -1,4 +1,4 @@
-#include "rego/builtins/b1_glob_intersect.h"
+#include "rego/builtins/glob_intersection.h"
 
 #include <cstdint>
 #include <deque>
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "rego/builtins/b1_util.h"
+#include "rego/builtins/builtin_helpers.h"
 
 namespace gatehouse::rego {
 namespace {
