@@ -535,7 +535,7 @@ std::optional<std::int64_t> ProjectIdOf(const ServerRequest& request, const std:
 }
 
 // A project by id or by name (ProjectIdOf).
-Result<registry::Project> ResolveProject(registry::RegistryStore& store,
+Result<registry::Project> ResolveProject(registry::ProjectStore& store,
                                          const ServerRequest& request, const std::string& ref) {
   if (std::optional<std::int64_t> id = ProjectIdOf(request, ref)) return store.LoadProjectById(*id);
   if (Status valid = registry::ValidateProjectName(ref); !valid) return valid.error();
