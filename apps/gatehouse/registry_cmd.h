@@ -68,7 +68,9 @@ std::string Printable(std::string_view text);
 // Usage error unless `text` is 1..max_bytes bytes without control characters.
 Status CheckPlainText(std::string_view what, std::string_view text, std::size_t max_bytes);
 
-using StoreCommand = int (*)(registry::RegistryStore&, const RegistryFlags&);
+// A command may take the narrowest store interface it needs (registry::UserStore&, ...): the
+// opened RegistryStore converts to any of them.
+using StoreCommand = std::function<int(registry::RegistryStore&, const RegistryFlags&)>;
 // A CLI11 callback: checks the shared flags, opens the store and runs `command`.
 std::function<void()> RunWithStore(std::shared_ptr<RegistryFlags> flags, int* exit_code,
                                    StoreCommand command);

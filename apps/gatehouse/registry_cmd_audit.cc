@@ -28,7 +28,7 @@ Value EventJson(const registry::AuditEvent& event) {
   return out;
 }
 
-int Audit(registry::RegistryStore& store, const RegistryFlags& f) {
+int Audit(registry::AuditStore& store, const RegistryFlags& f) {
   if (!f.resource.empty()) {
     if (Status valid = CheckPlainText("--resource", f.resource, kMaxResourceBytes); !valid) {
       return FailWith(valid.error());

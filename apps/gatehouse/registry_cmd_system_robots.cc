@@ -105,7 +105,7 @@ void PrintWithSecret(const rs::RobotWithSecret& robot, const RegistryFlags& f) {
 
 // The system robot NAME (its own name, without the prefix); a project robot never matches
 // since its stored name holds a '+', which ValidateRobotName refuses.
-Result<registry::Robot> LoadSystemRobot(registry::RegistryStore& store, const std::string& name) {
+Result<registry::Robot> LoadSystemRobot(registry::RobotStore& store, const std::string& name) {
   if (Status valid = registry::ValidateRobotName(name); !valid) return valid.error();
   Result<registry::Robot> robot = store.LoadRobot(name);
   if (!robot) return robot.error();
@@ -131,7 +131,7 @@ int Create(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int Rotate(registry::RegistryStore& store, const RegistryFlags& f) {
+int Rotate(registry::RobotStore& store, const RegistryFlags& f) {
   Result<registry::Robot> robot = LoadSystemRobot(store, f.name);
   if (!robot) return FailWith(robot.error());
   Result<rs::RobotWithSecret> rotated =
@@ -141,7 +141,7 @@ int Rotate(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int SetDisabled(registry::RegistryStore& store, const RegistryFlags& f, bool disabled) {
+int SetDisabled(registry::RobotStore& store, const RegistryFlags& f, bool disabled) {
   Result<registry::Robot> robot = LoadSystemRobot(store, f.name);
   if (!robot) return FailWith(robot.error());
   Result<registry::Robot> updated = store.SetRobotDisabled(kActor, robot->id, disabled);
@@ -151,7 +151,7 @@ int SetDisabled(registry::RegistryStore& store, const RegistryFlags& f, bool dis
   return 0;
 }
 
-int Delete(registry::RegistryStore& store, const RegistryFlags& f) {
+int Delete(registry::RobotStore& store, const RegistryFlags& f) {
   Result<registry::Robot> robot = LoadSystemRobot(store, f.name);
   if (!robot) return FailWith(robot.error());
   if (Status deleted = store.DeleteRobot(kActor, robot->id); !deleted) {
@@ -161,7 +161,7 @@ int Delete(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int List(registry::RegistryStore& store, const RegistryFlags& f) {
+int List(registry::RobotStore& store, const RegistryFlags& f) {
   registry::RobotFilter filter;
   filter.level = registry::RobotLevel::kSystem;
   filter.page.page_size = registry::kMaxPageSize;

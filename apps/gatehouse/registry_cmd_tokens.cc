@@ -23,7 +23,7 @@ using value::Value;
 constexpr std::size_t kMaxUsernameBytes = 255;
 constexpr std::size_t kMaxGroupBytes = 255;
 
-Result<registry::User> LoadNamedUser(registry::RegistryStore& store, const std::string& username) {
+Result<registry::User> LoadNamedUser(registry::UserStore& store, const std::string& username) {
   if (Status plain = CheckPlainText("the username", username, kMaxUsernameBytes); !plain) {
     return plain.error();
   }

@@ -62,7 +62,7 @@ std::string IdentityText(const std::string& issuer, const std::string& subject) 
   return "issuer " + Printable(issuer) + " subject " + Printable(subject);
 }
 
-int List(registry::RegistryStore& store, const RegistryFlags& f) {
+int List(registry::UserStore& store, const RegistryFlags& f) {
   registry::PageRequest page;
   page.page_size = registry::kMaxPageSize;
   Value items = Value::MakeArray();
@@ -85,7 +85,7 @@ int List(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int Create(registry::RegistryStore& store, const RegistryFlags& f) {
+int Create(registry::UserStore& store, const RegistryFlags& f) {
   if (Status valid = CheckUsername(f.user, f); !valid) return FailWith(valid.error());
   if (Status valid = CheckIdentity(f); !valid) return FailWith(valid.error());
   if (!f.email.empty()) {
@@ -122,7 +122,7 @@ int Create(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int Relink(registry::RegistryStore& store, const RegistryFlags& f) {
+int Relink(registry::UserStore& store, const RegistryFlags& f) {
   if (Status valid = CheckPlainText("the username", f.user, kMaxUsernameBytes); !valid) {
     return FailWith(valid.error());
   }
@@ -144,7 +144,7 @@ int Relink(registry::RegistryStore& store, const RegistryFlags& f) {
   return 0;
 }
 
-int Delete(registry::RegistryStore& store, const RegistryFlags& f) {
+int Delete(registry::UserStore& store, const RegistryFlags& f) {
   if (Status valid = CheckPlainText("the username", f.user, kMaxUsernameBytes); !valid) {
     return FailWith(valid.error());
   }

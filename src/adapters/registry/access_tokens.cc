@@ -41,7 +41,8 @@ std::optional<std::string_view> AccessTokenNameOfSecret(std::string_view secret)
   return name;
 }
 
-Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::string_view actor,
+Result<IssuedAccessToken> IssueAccessToken(registry::AccessTokenStore& store,
+                                           std::string_view actor,
                                            const AccessTokenRequest& request, std::int64_t now_unix,
                                            const registry::SecretHashOptions& hashing) {
   if (Status valid = ValidateAccessTokenName(request.name); !valid) return valid.error();

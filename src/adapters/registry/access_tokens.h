@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "common/result.h"
+#include "registry/access_token_store.h"
 #include "registry/model.h"
 #include "registry/secret.h"
-#include "registry/store.h"
 
 namespace gatehouse::adapters::registry_service {
 
@@ -47,7 +47,8 @@ inline constexpr std::string_view kAccessTokenSecretPrefix = "gpat_";
 // The token name a secret claims, or nullopt when it does not have that form.
 std::optional<std::string_view> AccessTokenNameOfSecret(std::string_view secret);
 
-Result<IssuedAccessToken> IssueAccessToken(registry::RegistryStore& store, std::string_view actor,
+Result<IssuedAccessToken> IssueAccessToken(registry::AccessTokenStore& store,
+                                           std::string_view actor,
                                            const AccessTokenRequest& request, std::int64_t now_unix,
                                            const registry::SecretHashOptions& hashing = {});
 

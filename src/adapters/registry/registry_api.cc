@@ -102,6 +102,24 @@ ServerResponse MemberError(const Error& error) {
   return error.code == "not_found" ? NoSuchMember() : FromError(error);
 }
 
+constexpr char kSysadminOnlyMessage[] = "only system administrators may do this";
+constexpr char kAccessTokenReadOnlyMessage[] =
+    "changes need a login through the identity provider, not a personal access token";
+
+// What /projects/{p} asks of the caller; another method asks only to see the project (and then
+// answers 405).
+// What /robots/{id} asks of the caller about the robot's project.
+registry::ProjectAction RobotActionOf(std::string_view method) {
+  if (method == "GET" || method == "HEAD") return registry::ProjectAction::kReadRobot;
+  return registry::ProjectAction::kManageRobot;
+}
+
+registry::ProjectAction ProjectActionOf(std::string_view method) {
+  if (method == "PUT") return registry::ProjectAction::kUpdateProject;
+  if (method == "DELETE") return registry::ProjectAction::kDeleteProject;
+  return registry::ProjectAction::kReadProject;
+}
+
 // "project \"team-a\" not found", from the name the caller gave.
 std::string NamedProjectNotFound(std::string_view name) {
   return "project \"" + std::string(name) + "\" not found";
@@ -420,8 +438,7 @@ ServerResponse RegistryApi::Handle(const ServerRequest& request) {
   // leaked token cannot mint credentials that outlive its revocation.
   if (call.caller.credential == CallerCredential::kAccessToken && call.request.method != "GET" &&
       call.request.method != "HEAD") {
-    return Forbidden(
-        "changes need a login through the identity provider, not a personal access token");
+    return Forbidden(kAccessTokenReadOnlyMessage);
   }
   return Route(call);
 }
@@ -449,31 +466,61 @@ ServerResponse RegistryApi::Route(Call& call) {
 }
 
 std::optional<ServerResponse> RegistryApi::Refusal(const Call& call,
-                                                   const registry::Project& project, Need need,
-                                                   std::string_view hidden_message,
-                                                   ShownTo shown_to) {
-  if (call.sysadmin()) return std::nullopt;
-  if (call.caller.kind != CallerKind::kUser) return Forbidden("robot accounts may not do this");
-  Result<std::vector<registry::ProjectRoles>> access =
-      store_.LoadProjectAccess(call.caller.name, call.caller.groups, {project.name});
-  if (!access) return FromError(access.error());
-  const std::vector<registry::Role> none;
-  const std::vector<registry::Role>& roles = access->empty() ? none : access->front().roles;
-  const bool member = !roles.empty();
-  if (!member && (!project.is_public || shown_to == ShownTo::kMembers)) {
-    return ApiError(404, "NOT_FOUND", hidden_message);
+                                                   const registry::Project& project,
+                                                   registry::ProjectAction action,
+                                                   std::string_view hidden_message) {
+  registry::ApiCaller caller;
+  switch (call.caller.kind) {
+    case CallerKind::kAnonymous:
+      caller.kind = registry::PrincipalKind::kAnonymous;
+      break;
+    case CallerKind::kUser:
+      caller.kind = registry::PrincipalKind::kUser;
+      break;
+    case CallerKind::kRobot:
+      caller.kind = registry::PrincipalKind::kRobot;
+      break;
   }
-  switch (need) {
-    case Need::kSee:
+  caller.sysadmin = call.sysadmin();
+  caller.access_token = call.caller.credential == CallerCredential::kAccessToken;
+  // Roles matter only to a person who is not an administrator; nobody else costs a query.
+  if (caller.kind == registry::PrincipalKind::kUser && !caller.sysadmin) {
+    Result<std::vector<registry::ProjectRoles>> access =
+        store_.LoadProjectAccess(call.caller.name, call.caller.groups, {project.name});
+    if (!access) return FromError(access.error());
+    if (!access->empty()) caller.roles = access->front().roles;
+  }
+  const registry::PermissionDecision decision = registry::DecideProjectAction(
+      caller, registry::ProjectFacts{true, project.is_public}, action);
+  switch (decision.outcome) {
+    case registry::PermissionOutcome::kAllow:
       return std::nullopt;
-    case Need::kMember:
-      if (member) return std::nullopt;
+    case registry::PermissionOutcome::kNotFound:
+      return ApiError(404, "NOT_FOUND", hidden_message);
+    case registry::PermissionOutcome::kUnauthorized: {
+      ServerResponse response = ApiError(401, "UNAUTHORIZED", "authentication required");
+      response.headers.emplace_back("WWW-Authenticate",
+                                    registry::TokenEndpointChallenge(options_.challenge_realm));
+      return response;
+    }
+    case registry::PermissionOutcome::kForbidden:
+      break;
+  }
+  switch (decision.reason) {
+    case registry::RefusalReason::kRobot:
+      return Forbidden("robot accounts may not do this");
+    case registry::RefusalReason::kAccessTokenReadOnly:
+      return Forbidden(kAccessTokenReadOnlyMessage);
+    case registry::RefusalReason::kNotMember:
       return Forbidden("only members of project " + project.name + " may do this");
-    case Need::kAdmin:
-      if (std::find(roles.begin(), roles.end(), registry::Role::kProjectAdmin) != roles.end()) {
-        return std::nullopt;
-      }
+    case registry::RefusalReason::kNotProjectAdmin:
       return Forbidden("only a projectAdmin of project " + project.name + " may do this");
+    case registry::RefusalReason::kSysadminOnly:
+      return Forbidden(kSysadminOnlyMessage);
+    case registry::RefusalReason::kNone:
+    case registry::RefusalReason::kNotSignedIn:
+    case registry::RefusalReason::kHidden:
+      break;
   }
   return Forbidden("not allowed");
 }
@@ -488,7 +535,7 @@ std::optional<std::int64_t> ProjectIdOf(const ServerRequest& request, const std:
 }
 
 // A project by id or by name (ProjectIdOf).
-Result<registry::Project> ResolveProject(registry::RegistryStore& store,
+Result<registry::Project> ResolveProject(registry::ProjectStore& store,
                                          const ServerRequest& request, const std::string& ref) {
   if (std::optional<std::int64_t> id = ProjectIdOf(request, ref)) return store.LoadProjectById(*id);
   if (Status valid = registry::ValidateProjectName(ref); !valid) return valid.error();
@@ -504,17 +551,16 @@ std::string ProjectNotFound(const ServerRequest& request, const std::string& ref
   return NamedProjectNotFound(ref);
 }
 
-ServerResponse SysadminOnly() { return Forbidden("only system administrators may do this"); }
+ServerResponse SysadminOnly() { return Forbidden(kSysadminOnlyMessage); }
 
 }  // namespace
 
-std::variant<registry::Project, ServerResponse> RegistryApi::ProjectFor(Call& call,
-                                                                        const std::string& ref,
-                                                                        Need need) {
+std::variant<registry::Project, ServerResponse> RegistryApi::ProjectFor(
+    Call& call, const std::string& ref, registry::ProjectAction action) {
   const std::string not_found = ProjectNotFound(call.request, ref);
   Result<registry::Project> project = ResolveProject(store_, call.request, ref);
   if (!project) return ProjectError(project.error(), not_found);
-  if (std::optional<ServerResponse> refused = Refusal(call, *project, need, not_found)) {
+  if (std::optional<ServerResponse> refused = Refusal(call, *project, action, not_found)) {
     return *std::move(refused);
   }
   return *std::move(project);
@@ -529,8 +575,8 @@ ServerResponse RegistryApi::Projects(Call& call) {
       return FromError(valid.error());
     Result<registry::Project> project = store_.LoadProject(*name);
     if (!project) return ProjectError(project.error(), NamedProjectNotFound(*name));
-    if (std::optional<ServerResponse> refused =
-            Refusal(call, *project, Need::kSee, NamedProjectNotFound(*name))) {
+    if (std::optional<ServerResponse> refused = Refusal(
+            call, *project, registry::ProjectAction::kReadProject, NamedProjectNotFound(*name))) {
       return *refused;
     }
     return Empty();
@@ -576,7 +622,7 @@ ServerResponse RegistryApi::Projects(Call& call) {
 
 ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
   const std::string& method = call.request.method;
-  auto found = ProjectFor(call, ref, method == "PUT" ? Need::kAdmin : Need::kSee);
+  auto found = ProjectFor(call, ref, ProjectActionOf(method));
   if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
   const registry::Project* project = &std::get<registry::Project>(found);
   if (method == "GET" || method == "HEAD") return JsonResponse(200, ProjectJson(*project));
@@ -592,7 +638,6 @@ ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
     return Empty();
   }
   if (method == "DELETE") {
-    if (!call.sysadmin()) return SysadminOnly();
     Status deleted = store_.DeleteProject(call.actor, project->id);
     if (!deleted) return FromError(deleted.error());
     return Empty();
@@ -602,7 +647,9 @@ ServerResponse RegistryApi::Project(Call& call, const std::string& ref) {
 
 ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
   const ServerRequest& request = call.request;
-  auto found = ProjectFor(call, ref, request.method == "GET" ? Need::kMember : Need::kAdmin);
+  auto found = ProjectFor(call, ref,
+                          request.method == "GET" ? registry::ProjectAction::kListMembers
+                                                  : registry::ProjectAction::kManageMembers);
   if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
   const registry::Project* project = &std::get<registry::Project>(found);
   if (request.method == "GET") {
@@ -661,7 +708,9 @@ ServerResponse RegistryApi::Members(Call& call, const std::string& ref) {
 
 ServerResponse RegistryApi::Member(Call& call, const std::string& ref, const std::string& member) {
   const std::string& method = call.request.method;
-  auto found = ProjectFor(call, ref, method == "GET" ? Need::kMember : Need::kAdmin);
+  auto found = ProjectFor(call, ref,
+                          method == "GET" ? registry::ProjectAction::kListMembers
+                                          : registry::ProjectAction::kManageMembers);
   if (auto* refused = std::get_if<ServerResponse>(&found)) return std::move(*refused);
   const registry::Project* project = &std::get<registry::Project>(found);
   // Member ids are looked up within this project only: an administrator of it cannot reach a
@@ -742,7 +791,7 @@ ServerResponse RegistryApi::Robots(Call& call) {
       Result<registry::Project> project = store_.LoadProjectById(*filter.project_id);
       if (!project) return ProjectError(project.error(), not_found);
       if (std::optional<ServerResponse> refused =
-              Refusal(call, *project, Need::kAdmin, not_found)) {
+              Refusal(call, *project, registry::ProjectAction::kListRobots, not_found)) {
         return *refused;
       }
       if (filter.level == registry::RobotLevel::kSystem) {
@@ -791,7 +840,8 @@ ServerResponse RegistryApi::Robots(Call& call) {
       Result<registry::Project> project = store_.LoadProject(permission.project);
       if (!project) return ProjectError(project.error(), NamedProjectNotFound(permission.project));
       if (std::optional<ServerResponse> refused =
-              Refusal(call, *project, Need::kAdmin, NamedProjectNotFound(permission.project))) {
+              Refusal(call, *project, registry::ProjectAction::kCreateRobot,
+                      NamedProjectNotFound(permission.project))) {
         return *refused;
       }
     }
@@ -835,7 +885,7 @@ ServerResponse RegistryApi::Robot(Call& call, const std::string& id_text) {
     Result<registry::Project> project = store_.LoadProjectById(robot->project_id);
     if (!project) return RobotError(project.error());
     if (std::optional<ServerResponse> refused =
-            Refusal(call, *project, Need::kAdmin, kNoSuchRobot, ShownTo::kMembers)) {
+            Refusal(call, *project, RobotActionOf(call.request.method), kNoSuchRobot)) {
       return *refused;
     }
     owner = project->name;

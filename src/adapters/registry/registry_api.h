@@ -51,6 +51,7 @@
 #include "adapters/http/http_server.h"
 #include "adapters/registry/caller_authenticator.h"
 #include "common/clock.h"
+#include "registry/project_permissions.h"
 #include "registry/secret.h"
 #include "registry/store.h"
 #include "registry/verified_secret_cache.h"
@@ -96,21 +97,17 @@ class RegistryApi {
                                const std::string& token_id);
   ServerResponse RelinkUser(Call& call, const std::string& id);
 
-  enum class Need { kSee, kMember, kAdmin };
-  // Who may learn that something of a project exists: anyone for a public project and its
-  // members for a private one (the project itself), or its members only (its robots: the
-  // public flag opens pulls, not robot ids).
-  enum class ShownTo { kPublicAndMembers, kMembers };
-  // nullopt when the caller holds `need` on `project`. Otherwise the answer: 404 with
-  // `hidden_message` when the caller may not even see it (`shown_to`), else 403; or the
-  // store's failure. `hidden_message` must be what a missing object answers, byte for byte.
+  // nullopt when registry::DecideProjectAction (project_permissions.h) allows `action` on
+  // `project`. Otherwise the answer: 404 with `hidden_message` when the project must look
+  // missing, else 403 worded by the refusal's reason; or the store's failure loading the
+  // caller's roles. `hidden_message` must be what a missing object answers, byte for byte.
   std::optional<ServerResponse> Refusal(const Call& call, const registry::Project& project,
-                                        Need need, std::string_view hidden_message,
-                                        ShownTo shown_to = ShownTo::kPublicAndMembers);
+                                        registry::ProjectAction action,
+                                        std::string_view hidden_message);
   // The project `ref` names (an id, or a name with X-Is-Resource-Name: true) when the caller
-  // holds `need` on it; otherwise the answer to send (the store's error or the Refusal).
+  // may do `action` to it; otherwise the answer to send (the store's error or the Refusal).
   std::variant<registry::Project, ServerResponse> ProjectFor(Call& call, const std::string& ref,
-                                                             Need need);
+                                                             registry::ProjectAction action);
 
   RegistryApiOptions options_;
   registry::RegistryStore& store_;

@@ -98,7 +98,7 @@ Result<RobotWithSecret> CreateRobotAccount(registry::RegistryStore& store, std::
   return out;
 }
 
-Result<RobotWithSecret> RotateRobotAccount(registry::RegistryStore& store, std::string_view actor,
+Result<RobotWithSecret> RotateRobotAccount(registry::RobotStore& store, std::string_view actor,
                                            std::string_view prefix, std::int64_t id,
                                            std::string_view chosen,
                                            const registry::SecretHashOptions& hashing) {

@@ -59,7 +59,7 @@ bool IsStoreFailure(const Error& error) {
 
 }  // namespace
 
-TokenEndpoint::TokenEndpoint(TokenEndpointOptions options, registry::RegistryStore& store,
+TokenEndpoint::TokenEndpoint(TokenEndpointOptions options, registry::MemberStore& store,
                              CallerAuthenticator& authenticator, SigningKeySource& keys,
                              const Clock& clock, MetricsRegistry* metrics)
     : options_(std::move(options)),

@@ -25,8 +25,8 @@
 #include "adapters/registry/signing_key_files.h"
 #include "common/clock.h"
 #include "common/metrics.h"
+#include "registry/member_store.h"
 #include "registry/scope.h"
-#include "registry/store.h"
 
 namespace gatehouse::adapters::registry_service {
 
@@ -45,7 +45,7 @@ struct TokenEndpointOptions {
 class TokenEndpoint {
  public:
   // `metrics` may be null. Everything referenced must outlive the endpoint.
-  TokenEndpoint(TokenEndpointOptions options, registry::RegistryStore& store,
+  TokenEndpoint(TokenEndpointOptions options, registry::MemberStore& store,
                 CallerAuthenticator& authenticator, SigningKeySource& keys, const Clock& clock,
                 MetricsRegistry* metrics);
 
@@ -60,7 +60,7 @@ class TokenEndpoint {
   ServerResponse FailWith(const Error& error);
 
   TokenEndpointOptions options_;
-  registry::RegistryStore& store_;
+  registry::MemberStore& store_;
   CallerAuthenticator& authenticator_;
   SigningKeySource& keys_;
   const Clock& clock_;
