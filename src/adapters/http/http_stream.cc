@@ -232,8 +232,8 @@ class BeastHttpStream final : public HttpStream {
     if (ec) return MakeError("http_connect", "resolve " + url.host + ": " + ec.message());
     if (url.tls) {
       net::ssl::stream<tcp::socket> stream(ioc, *ssl_);
-      if (Status s = ConfigureTlsConnection(stream.native_handle(), url,
-                                            options_.insecure_skip_verify);
+      if (Status s =
+              ConfigureTlsConnection(stream.native_handle(), url, options_.insecure_skip_verify);
           !s) {
         return s.error();
       }
@@ -259,8 +259,8 @@ class BeastHttpStream final : public HttpStream {
     socket.close(ignored);
     ioc.restart();
     ioc.run();
-    return MakeError("http_timeout",
-                     "stream not finished within " + std::to_string(request.timeout.count()) + "ms");
+    return MakeError("http_timeout", "stream not finished within " +
+                                         std::to_string(request.timeout.count()) + "ms");
   }
 
   HttpClientOptions options_;

@@ -87,8 +87,7 @@ ConfigMapWatch::WatchEnd ConfigMapWatch::WatchOnce() {
   request.url = connection_.server + "/api/v1/namespaces/" + namespace_name_ +
                 "/configmaps?allowWatchBookmarks=true&fieldSelector=metadata.name%3D" + name_ +
                 "&resourceVersion=" + resource_version() +
-                "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count()) +
-                "&watch=true";
+                "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count()) + "&watch=true";
   request.headers = std::move(headers).value();
   request.timeout = options_.watch_timeout + options_.watch_slack;
   std::string error_body;
@@ -96,43 +95,41 @@ ConfigMapWatch::WatchEnd ConfigMapWatch::WatchOnce() {
   bool expired = false;
   bool opened = false;
   std::size_t events = 0;
-  Result<HttpStreamEnd> end =
-      stream_->Get(request, [&](int status, std::string_view line) -> bool {
-        if (status != 200) {
-          if (error_body.empty()) error_body = line;
-          return true;
-        }
-        if (!opened && last_offered_) {
-          opened = true;
-          (void)target_.Offer(*last_offered_);  // the API answers again: a fetch error is over
-        }
-        opened = true;
-        if (line.empty()) return true;
-        Result<ConfigMapWatchEvent> event = ParseConfigMapWatchEvent(line, key_);
-        if (!event) {
-          failure = event.error();
-          return false;
-        }
-        ++events;
-        using Type = ConfigMapWatchEvent::Type;
-        if (event->type == Type::kError) {
-          if (event->status_code == 410) {
-            expired = true;
-          } else {
-            failure = MakeError("kube_api_error",
-                                "watching ConfigMap " + namespace_name_ + "/" + name_ + ": code " +
-                                    std::to_string(event->status_code) + ": " +
-                                    event->status_message);
-          }
-          return false;
-        }
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          resource_version_ = event->resource_version;
-        }
-        if (event->type != Type::kBookmark) (void)OfferState(std::move(event->text));
-        return !Stopping();
-      });
+  Result<HttpStreamEnd> end = stream_->Get(request, [&](int status, std::string_view line) -> bool {
+    if (status != 200) {
+      if (error_body.empty()) error_body = line;
+      return true;
+    }
+    if (!opened && last_offered_) {
+      opened = true;
+      (void)target_.Offer(*last_offered_);  // the API answers again: a fetch error is over
+    }
+    opened = true;
+    if (line.empty()) return true;
+    Result<ConfigMapWatchEvent> event = ParseConfigMapWatchEvent(line, key_);
+    if (!event) {
+      failure = event.error();
+      return false;
+    }
+    ++events;
+    using Type = ConfigMapWatchEvent::Type;
+    if (event->type == Type::kError) {
+      if (event->status_code == 410) {
+        expired = true;
+      } else {
+        failure = MakeError("kube_api_error",
+                            "watching ConfigMap " + namespace_name_ + "/" + name_ + ": code " +
+                                std::to_string(event->status_code) + ": " + event->status_message);
+      }
+      return false;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      resource_version_ = event->resource_version;
+    }
+    if (event->type != Type::kBookmark) (void)OfferState(std::move(event->text));
+    return !Stopping();
+  });
   if (Stopping()) return WatchEnd::kStopped;
   if (!end) {
     (void)OfferError(end.error());

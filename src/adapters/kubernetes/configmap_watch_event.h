@@ -24,7 +24,7 @@ Result<ConfigMapListState> ParseConfigMapList(std::string_view body, const std::
 struct ConfigMapWatchEvent {
   enum class Type { kAdded, kModified, kDeleted, kBookmark, kError };
   Type type = Type::kAdded;
-  std::string resource_version;    // the object's; "" for kError
+  std::string resource_version;     // the object's; "" for kError
   std::optional<std::string> text;  // data[key]; always nullopt for kDeleted/kBookmark/kError
   int status_code = 0;              // kError: the Status object's code (410: Expired / Gone)
   std::string status_message;       // kError: the Status object's reason and message
