@@ -172,6 +172,31 @@ TEST_F(ConfigMapWatchTest, BrokenEditKeepsTheLastGoodOne) {
   watch.Stop();
 }
 
+// A live event that arrives with the response head (one read) is served at once, while the
+// stream stays open waiting for the next chunk.
+TEST_F(ConfigMapWatchTest, EventArrivingWithTheHeadIsServedWhileTheStreamWaits) {
+  // Small enough for head and event to fit the first read (the captured events are larger).
+  FakeAnswer held = a_[5].answer;
+  held.chunks = {
+      R"({"type":"MODIFIED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":)"
+      R"("gatehouse-policy","resourceVersion":"195"},"data":{"policy.yaml":"mode: audit\n"}}})"
+      "\n"};
+  held.first_chunk_with_head = true;
+  held.hold_after_chunks = 1;
+  FakeKubeApi api({a_[3].answer, held});
+  Recorder recorder;
+  WatchedSource source("ConfigMap gatehouse-system/gatehouse-policy", {}, recorder.Loader(),
+                       recorder.Observer());
+  ConfigMapWatch watch(Connection(api), Stream(), "gatehouse-system", "gatehouse-policy",
+                       "policy.yaml", source, FastOptions(10));
+  ASSERT_TRUE(watch.List());
+  watch.Start();
+  ASSERT_TRUE(recorder.WaitForOutcomes(2));
+  EXPECT_EQ(recorder.loaded(), (std::vector<std::string>{kInitial, kEdit2}));
+  EXPECT_EQ(watch.resource_version(), "195");
+  watch.Stop();
+}
+
 // 3, 4 (re-created): watch → ERROR 410 → re-list (the ConfigMap is gone meanwhile: published)
 // → watch from the re-list's resourceVersion → ADDED loads → bookmark → watch from it.
 TEST_F(ConfigMapWatchTest, ExpiredWatchRelistsWithoutGap) {

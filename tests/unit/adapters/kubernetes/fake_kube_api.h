@@ -41,7 +41,8 @@ struct FakeAnswer {
   std::optional<std::string> body;                           // Content-Length body
   std::vector<std::string> chunks;                           // else: a chunked body
   std::optional<std::size_t> hold_after_chunks;  // wait for Release() after this many chunks
-  bool silent_end = false;  // after the chunks, stay open without the last chunk
+  bool silent_end = false;             // after the chunks, stay open without the last chunk
+  bool first_chunk_with_head = false;  // one write: headers and the first chunk
 };
 
 // One captured exchange of a file in tests/data/kube-apiserver-1.26/api.
@@ -213,13 +214,17 @@ class FakeKubeApi {
       return;
     }
     head += "Transfer-Encoding: chunked\r\n\r\n";
-    if (!Send(fd, head)) return;
     for (std::size_t i = 0; i < answer.chunks.size(); ++i) {
       if (answer.hold_after_chunks && *answer.hold_after_chunks == i) Hold(fd, true);
       std::ostringstream size;
       size << std::hex << answer.chunks[i].size();
-      if (!Send(fd, size.str() + "\r\n" + answer.chunks[i] + "\r\n")) return;
+      std::string chunk = size.str() + "\r\n" + answer.chunks[i] + "\r\n";
+      if (i == 0 && answer.first_chunk_with_head) chunk = std::move(head) + chunk;
+      if (!head.empty() && !Send(fd, head)) return;
+      head.clear();
+      if (!Send(fd, chunk)) return;
     }
+    if (!head.empty() && !Send(fd, head)) return;
     if (answer.hold_after_chunks && *answer.hold_after_chunks == answer.chunks.size()) {
       Hold(fd, true);
     }
