@@ -37,8 +37,6 @@ Result<HttpHeaders> KubeRequestHeaders(const KubeConnection& connection);
 
 class KubeClient {
  public:
-  const KubeConnection& connection() const { return connection_; }
-
   KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> http,
              std::chrono::milliseconds timeout);
 
@@ -46,6 +44,8 @@ class KubeClient {
   // "kube_api_error" (other statuses, with the API's message), "invalid_json".
   Result<std::optional<value::Value>> FindConfigMap(const std::string& namespace_name,
                                                     const std::string& name);
+  // The connection requests use (ConfigMapWatch opens its own streams with it).
+  const KubeConnection& connection() const { return connection_; }
 
  private:
   KubeConnection connection_;
