@@ -17,7 +17,9 @@
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/http_stream.h"
 #include "adapters/identity/identity_chain.h"
+#include "adapters/kubernetes/configmap_watch.h"
 #include "adapters/kubernetes/kube_client.h"
 #include "adapters/log/log.h"
 #include "adapters/registry/registry_service.h"
@@ -92,6 +94,8 @@ struct Sources {
   std::vector<std::unique_ptr<adapters::WatchedSource>> watched;
   std::vector<std::string> what;  // for each watched source: "policy", "sync"
   std::shared_ptr<adapters::KubeClient> kube;
+  // Declared after `watched`: destroyed (stopped) first, as they push into those sources.
+  std::vector<std::unique_ptr<adapters::ConfigMapWatch>> watches;
 };
 
 Result<std::shared_ptr<adapters::KubeClient>> ConnectKubernetes(const adapters::ServeConfig& c,
@@ -124,17 +128,27 @@ Status Watch(Sources& sources, const adapters::ServeConfig& c, const std::string
       sources.kube = *kube;
     }
     const std::string name = "configmap/" + c.policy_configmap_namespace + "/" + config_map;
+    // Pushed to by a Kubernetes watch (list, then watch from its resourceVersion), not polled.
     source = std::make_unique<adapters::WatchedSource>(
         "ConfigMap " + c.policy_configmap_namespace + "/" + config_map + " key \"" + key + "\"",
-        adapters::ConfigMapFetcher(sources.kube, c.policy_configmap_namespace, config_map, key),
-        std::move(load), ReloadObserver(metrics, what + ":" + name));
+        adapters::WatchedSource::Fetcher(), std::move(load),
+        ReloadObserver(metrics, what + ":" + name));
+    Result<std::unique_ptr<adapters::HttpStream>> stream =
+        adapters::MakeHttpStream(sources.kube->connection().tls);
+    if (!stream) return stream.error();
+    auto watch = std::make_unique<adapters::ConfigMapWatch>(
+        sources.kube->connection(), std::move(stream).value(), c.policy_configmap_namespace,
+        config_map, key, *source);
+    if (Status first = watch->List(); !first) return first;
+    watch->Start();
+    sources.watches.push_back(std::move(watch));
   } else {
     source = std::make_unique<adapters::WatchedSource>("file " + file, adapters::FileFetcher(file),
                                                        std::move(load),
                                                        ReloadObserver(metrics, what + ":file"));
+    if (Status first = source->Poll(); !first) return first;
+    source->Start(c.reload_interval);
   }
-  if (Status first = source->Poll(); !first) return first;
-  source->Start(c.reload_interval);
   sources.watched.push_back(std::move(source));
   sources.what.push_back(what);
   return Ok();
@@ -371,6 +385,7 @@ int RunServe(const ServeFlags& flags) {
   sigwait(&signals, &received);
   LogInfo("stopping", {{"signal", std::to_string(received)}});
   (*server)->Stop();
+  for (auto& watch : sources.watches) watch->Stop();
   for (auto& source : sources.watched) source->Stop();
   if (oidc->refresher) oidc->refresher->Stop();
   return 0;

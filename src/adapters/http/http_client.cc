@@ -20,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <optional>
 
+#include "adapters/http/tls_client_context.h"
 #include "adapters/http/url.h"
 
 namespace gatehouse::adapters {
@@ -194,17 +195,7 @@ class BeastHttpClient final : public HttpClient {
   }
 
   Status ConfigureTls(SSL* ssl, const ParsedUrl& url) const {
-    // SNI only carries host names (RFC 6066 forbids IP literals).
-    if (!url.host_is_ip && SSL_set_tlsext_host_name(ssl, url.host.c_str()) != 1) {
-      return MakeError("http_tls", "cannot set server name");
-    }
-    if (options_.insecure_skip_verify) return Ok();
-    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    int ok = url.host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str())
-                            : X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
-    if (ok != 1) return MakeError("http_tls", "cannot set expected host name");
-    return Ok();
+    return ConfigureTlsConnection(ssl, url, options_.insecure_skip_verify);
   }
 
   Result<HttpResponse> Run(net::io_context& ioc, tcp::socket& socket, Exchange& x,
@@ -229,39 +220,10 @@ class BeastHttpClient final : public HttpClient {
 }  // namespace
 
 Result<std::shared_ptr<HttpClient>> MakeHttpClient(const HttpClientOptions& options) {
-  auto ssl = std::make_unique<net::ssl::context>(net::ssl::context::tls_client);
-  SSL_CTX* ctx = ssl->native_handle();
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-  beast::error_code ec;
-  if (options.insecure_skip_verify) {
-    ssl->set_verify_mode(net::ssl::verify_none, ec);
-  } else {
-    ssl->set_verify_mode(net::ssl::verify_peer, ec);
-    if (!options.ca_file.empty()) {
-      ssl->load_verify_file(options.ca_file, ec);
-      if (ec) return MakeError("tls_config", "CA file " + options.ca_file + ": " + ec.message());
-    } else {
-      ssl->set_default_verify_paths(ec);
-      if (ec) return MakeError("tls_config", "system CA store: " + ec.message());
-    }
-  }
-  if (options.client_cert_file.empty() != options.client_key_file.empty()) {
-    return MakeError("tls_config", "client certificate and key must be given together");
-  }
-  if (!options.client_cert_file.empty()) {
-    ssl->use_certificate_chain_file(options.client_cert_file, ec);
-    if (ec) {
-      return MakeError("tls_config",
-                       "client certificate " + options.client_cert_file + ": " + ec.message());
-    }
-    ssl->use_private_key_file(options.client_key_file, net::ssl::context::pem, ec);
-    if (ec || SSL_CTX_check_private_key(ctx) != 1) {
-      return MakeError("tls_config", "client key " + options.client_key_file +
-                                         " is unreadable or does not match the certificate");
-    }
-  }
-  return std::shared_ptr<HttpClient>(std::make_shared<BeastHttpClient>(options, std::move(ssl)));
+  Result<std::unique_ptr<net::ssl::context>> ssl = MakeTlsClientContext(options);
+  if (!ssl) return ssl.error();
+  return std::shared_ptr<HttpClient>(
+      std::make_shared<BeastHttpClient>(options, std::move(ssl).value()));
 }
 
 }  // namespace gatehouse::adapters

@@ -163,6 +163,19 @@ Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
   return connection;
 }
 
+Result<HttpHeaders> KubeRequestHeaders(const KubeConnection& connection) {
+  HttpHeaders headers{{"Accept", "application/json"}};
+  std::string token = connection.bearer_token;
+  if (!connection.token_file.empty()) {
+    Result<std::string> from_file = ReadFile(connection.token_file, "kube_token_unreadable");
+    if (!from_file) return from_file.error();
+    token = *from_file;
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  }
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  return headers;
+}
+
 KubeClient::KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> http,
                        std::chrono::milliseconds timeout)
     : connection_(std::move(connection)), http_(std::move(http)), timeout_(timeout) {}
@@ -172,15 +185,9 @@ Result<std::optional<value::Value>> KubeClient::FindConfigMap(const std::string&
   HttpRequest request;
   request.url = connection_.server + "/api/v1/namespaces/" + namespace_name + "/configmaps/" + name;
   request.timeout = timeout_;
-  request.headers.emplace_back("Accept", "application/json");
-  std::string token = connection_.bearer_token;
-  if (!connection_.token_file.empty()) {
-    Result<std::string> from_file = ReadFile(connection_.token_file, "kube_token_unreadable");
-    if (!from_file) return from_file.error();
-    token = *from_file;
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  }
-  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+  Result<HttpHeaders> headers = KubeRequestHeaders(connection_);
+  if (!headers) return headers.error();
+  request.headers = std::move(headers).value();
   Result<HttpResponse> response = http_->Send(request);
   if (!response) return response.error();
   if (response->status == 404) return std::optional<value::Value>();

@@ -5,7 +5,8 @@
 // because the HTTP client takes files) or, with no kubeconfig, from the in-cluster service
 // account (KUBERNETES_SERVICE_HOST/PORT and /var/run/secrets/kubernetes.io/serviceaccount). A
 // token file is re-read on every request so projected, rotating tokens keep working.
-// ConfigMaps are polled (GET) by WatchedSource; a missing ConfigMap reads as absent. Thread-safe.
+// FindConfigMap() reads one ConfigMap (a missing one reads as absent); serve watches ConfigMaps
+// with ConfigMapWatch instead, which uses the same connection and headers. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -30,6 +31,10 @@ struct KubeConnection {
 Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
                                           const std::string& scratch_dir);
 
+// The headers of every API request: Accept JSON, and the bearer token when there is one (a token
+// file is read now). Errors: "kube_token_unreadable".
+Result<HttpHeaders> KubeRequestHeaders(const KubeConnection& connection);
+
 class KubeClient {
  public:
   KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> http,
@@ -39,6 +44,8 @@ class KubeClient {
   // "kube_api_error" (other statuses, with the API's message), "invalid_json".
   Result<std::optional<value::Value>> FindConfigMap(const std::string& namespace_name,
                                                     const std::string& name);
+  // The connection requests use (ConfigMapWatch opens its own streams with it).
+  const KubeConnection& connection() const { return connection_; }
 
  private:
   KubeConnection connection_;

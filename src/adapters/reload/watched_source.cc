@@ -18,7 +18,16 @@ WatchedSource::~WatchedSource() { Stop(); }
 
 Status WatchedSource::Poll() {
   std::lock_guard<std::mutex> poll_lock(poll_mutex_);
-  Result<std::optional<std::string>> fetched = fetch_();
+  if (!fetch_) return Ok();  // versions are pushed through Offer()
+  return Consider(fetch_());
+}
+
+Status WatchedSource::Offer(Result<std::optional<std::string>> fetched) {
+  std::lock_guard<std::mutex> poll_lock(poll_mutex_);
+  return Consider(std::move(fetched));
+}
+
+Status WatchedSource::Consider(Result<std::optional<std::string>> fetched) {
   if (!fetched) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -64,6 +73,7 @@ void WatchedSource::Report(const Status& outcome) {
 }
 
 void WatchedSource::Start(std::chrono::milliseconds interval) {
+  if (!fetch_) return;  // nothing to poll: a push source (Offer) is driven by its watcher
   thread_ = std::thread([this, interval] {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {

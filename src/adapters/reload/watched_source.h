@@ -14,6 +14,11 @@
 // reported once — counted, passed to the observer, returned by Poll() — until the source changes
 // again; the current one stays visible through health() until a version loads.
 //
+// A source can also be pushed to: a watcher (ConfigMapWatch, a Kubernetes watch) constructs it
+// with an empty Fetcher and calls Offer() with each state it learns; Offer() does exactly what
+// Poll() does after fetching, so the reload rules above hold for both. Poll() and Start() do
+// nothing for such a source.
+//
 // Files are read through their path on every poll, so kubelet's `..data` symlink swap in a
 // mounted ConfigMap is seen like any other change. Start() runs Poll() every `interval` on a
 // thread of its own until Stop() or destruction. Thread-safe: Poll() calls are serialized; the
@@ -52,7 +57,12 @@ class WatchedSource {
 
   // Checks once. Ok when nothing new happened or a new version was loaded; the new failure
   // otherwise: the loader's error, the fetcher's, or "source_missing".
+  // Ok without doing anything when the Fetcher is empty (a push source).
   Status Poll();
+  // Takes a state learnt elsewhere (text, nullopt for absent, or the error that stops the
+  // watcher from learning it) and handles it as Poll() handles a fetched one; same outcomes.
+  // Serialized with Poll().
+  Status Offer(Result<std::optional<std::string>> fetched);
   void Start(std::chrono::milliseconds interval);
   void Stop();
 
@@ -68,6 +78,7 @@ class WatchedSource {
 
  private:
   void Report(const Status& outcome);
+  Status Consider(Result<std::optional<std::string>> fetched);  // poll_mutex_ held
 
   std::string description_;
   Fetcher fetch_;

@@ -156,6 +156,32 @@ TEST_F(WatchedSourceTest, AbsentFromAnyFetcherIsMissing) {
   EXPECT_EQ(missing.error().message, "ConfigMap kube-system/policy key \"policies\": not found");
 }
 
+TEST_F(WatchedSourceTest, OfferedVersionsFollowThePollRules) {
+  // A push source (a Kubernetes watch): no fetcher, Poll() does nothing, Offer() decides.
+  std::vector<std::string> loaded;
+  WatchedSource source("ConfigMap ns/cm key \"k\"", WatchedSource::Fetcher(),
+                       [&](const std::string& text) -> Status {
+                         if (text == "bad") return MakeError("policy_invalid", "bad");
+                         loaded.push_back(text);
+                         return Ok();
+                       });
+  EXPECT_TRUE(source.Poll());
+  EXPECT_FALSE(source.loaded());
+  ASSERT_TRUE(source.Offer(std::optional<std::string>("v1")));
+  EXPECT_TRUE(source.Offer(std::optional<std::string>("v1")));  // unchanged: not loaded again
+  EXPECT_EQ(source.Offer(std::optional<std::string>("bad")).error().code, "policy_invalid");
+  EXPECT_EQ(source.Offer(std::optional<std::string>()).error().code, "source_missing");
+  Status failed = source.Offer(MakeError("kube_api_error", "watching: HTTP 403"));
+  EXPECT_EQ(failed.error().code, "kube_api_error");
+  EXPECT_TRUE(source.Offer(MakeError("kube_api_error", "watching: HTTP 403")));  // once
+  EXPECT_EQ(source.health().error().code, "kube_api_error");
+  ASSERT_TRUE(source.Offer(std::optional<std::string>("v2")));
+  EXPECT_TRUE(source.health());
+  EXPECT_EQ(loaded, (std::vector<std::string>{"v1", "v2"}));
+  EXPECT_EQ(source.reloads(), 2u);
+  EXPECT_EQ(source.failures(), 3u);
+}
+
 TEST_F(WatchedSourceTest, UnreadableFileIsAnErrorNotAbsent) {
   const auto path = dir_ / "policy.json";
   std::filesystem::create_directories(path);  // a directory where the file should be
