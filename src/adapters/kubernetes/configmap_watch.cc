@@ -50,7 +50,12 @@ Status ConfigMapWatch::OfferState(std::optional<std::string> text) {
   return target_.Offer(std::move(text));
 }
 
-Status ConfigMapWatch::OfferError(const Error& error) { return target_.Offer(error); }
+// A request cut short by Stop() says nothing about the source: reporting it would replace the
+// failure in force (or a healthy state) with "http_cancelled" at every shutdown.
+Status ConfigMapWatch::OfferError(const Error& error) {
+  if (Stopping()) return error;
+  return target_.Offer(error);
+}
 
 Status ConfigMapWatch::List() {
   Result<HttpHeaders> headers = KubeRequestHeaders(connection_);
