@@ -20,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <optional>
 
+#include "adapters/http/client_request.h"
 #include "adapters/http/tls_client_context.h"
 #include "adapters/http/url.h"
 
@@ -69,26 +70,7 @@ struct Exchange {
 
 http::request<http::string_body> BuildRequest(const Exchange& x) {
   http::request<http::string_body> req;
-  http::verb verb = http::string_to_verb(x.request.method);
-  if (verb == http::verb::unknown) {
-    req.method_string(x.request.method);
-  } else {
-    req.method(verb);
-  }
-  req.target(x.url.target);
-  req.version(11);
-  bool has_host = false, has_agent = false;
-  for (const auto& [name, value] : x.request.headers) {
-    has_host |= beast::iequals(name, "host");
-    has_agent |= beast::iequals(name, "user-agent");
-    req.insert(name, value);
-  }
-  if (!has_host) req.set(http::field::host, x.url.HostHeader());
-  if (!has_agent && !x.options.user_agent.empty()) {
-    req.set(http::field::user_agent, x.options.user_agent);
-  }
-  // One request per connection: say so, so the server does not keep an idle socket for us.
-  req.set(http::field::connection, "close");
+  PrepareClientRequest(req, x.request, x.url, x.options);
   req.body() = x.request.body;
   req.prepare_payload();
   return req;
