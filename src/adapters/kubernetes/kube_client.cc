@@ -206,18 +206,4 @@ Result<std::optional<value::Value>> KubeClient::FindConfigMap(const std::string&
   return std::optional<value::Value>(std::move(body).value());
 }
 
-WatchedSource::Fetcher ConfigMapFetcher(std::shared_ptr<KubeClient> client,
-                                        std::string namespace_name, std::string name,
-                                        std::string key) {
-  return [client, namespace_name, name, key]() -> Result<std::optional<std::string>> {
-    Result<std::optional<value::Value>> config_map = client->FindConfigMap(namespace_name, name);
-    if (!config_map) return config_map.error();
-    if (!config_map->has_value()) return std::optional<std::string>();
-    const value::Value* data = (*config_map)->Find("data");
-    const value::Value* entry = data ? data->Find(key) : nullptr;
-    if (entry == nullptr || !entry->AsString()) return std::optional<std::string>();
-    return std::optional<std::string>(*entry->AsString());
-  };
-}
-
 }  // namespace gatehouse::adapters

@@ -14,7 +14,6 @@
 #include <string>
 
 #include "adapters/http/http_client.h"
-#include "adapters/reload/watched_source.h"
 #include "common/result.h"
 #include "value/value.h"
 
@@ -52,11 +51,5 @@ class KubeClient {
   std::shared_ptr<HttpClient> http_;
   std::chrono::milliseconds timeout_;
 };
-
-// Fetches `data[key]` of a ConfigMap for a WatchedSource (absent ConfigMap or key: nullopt, which
-// WatchedSource reports as a "source_missing" failure, never as an empty version).
-WatchedSource::Fetcher ConfigMapFetcher(std::shared_ptr<KubeClient> client,
-                                        std::string namespace_name, std::string name,
-                                        std::string key);
 
 }  // namespace gatehouse::adapters

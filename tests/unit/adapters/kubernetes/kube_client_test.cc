@@ -473,49 +473,5 @@ TEST(KubeClientTest, TokenFileIsReadOnEveryRequest) {
   EXPECT_EQ(api->requests().size(), 2u);
 }
 
-// ---- ConfigMapFetcher ------------------------------------------------------------------------
-
-struct FetchCase {
-  int status;
-  std::string body;
-};
-
-Result<std::optional<std::string>> Fetch(const FetchCase& answer, const std::string& key) {
-  auto api = std::make_shared<FakeApiServer>([answer](const HttpRequest&) -> Result<HttpResponse> {
-    return Respond(answer.status, answer.body);
-  });
-  auto client = std::make_shared<KubeClient>(Connection(), api, std::chrono::milliseconds(100));
-  WatchedSource::Fetcher fetch = ConfigMapFetcher(client, "kube-system", "keystone-policy", key);
-  return fetch();
-}
-
-TEST(ConfigMapFetcherTest, ReturnsTheKey) {
-  Result<std::optional<std::string>> text = Fetch({200, kConfigMap}, "syncConfig");
-  ASSERT_TRUE(text) << text.error().message;
-  ASSERT_TRUE(text->has_value());
-  EXPECT_EQ(**text, "role-mappings: []\n");
-}
-
-TEST(ConfigMapFetcherTest, AbsentConfigMapOrKeyIsNullopt) {
-  for (const auto& [answer, key] : std::vector<std::pair<FetchCase, std::string>>{
-           {{404, "{}"}, "policies"},
-           {{200, kConfigMap}, "missing"},
-           {{200, kConfigMap}, "n"},  // not a string
-           {{200, R"({"kind":"ConfigMap","metadata":{}})"}, "policies"},
-           {{200, R"({"data":null})"}, "policies"}}) {
-    Result<std::optional<std::string>> text = Fetch(answer, key);
-    ASSERT_TRUE(text) << key << ": " << text.error().message;
-    EXPECT_FALSE(text->has_value()) << answer.status << " " << key;
-  }
-}
-
-TEST(ConfigMapFetcherTest, ApiErrorsAreErrors) {
-  Result<std::optional<std::string>> text =
-      Fetch({403, R"({"message":"forbidden: no access"})"}, "policies");
-  ASSERT_FALSE(text);
-  EXPECT_EQ(text.error().code, "kube_api_error");
-  EXPECT_NE(text.error().message.find("forbidden: no access"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace gatehouse::adapters
