@@ -26,8 +26,8 @@ void CheckRoundTrip(const value::Value& parsed, value::JsonStyle style,
   again.reject_duplicate_keys = true;  // the writer never repeats a key
   gatehouse::Result<value::Value> reparsed = value::ParseJson(text, again);
   if (!reparsed) {
-    std::fprintf(stderr, "ToJson output does not parse (%s): %s\n", reparsed.error().code.c_str(),
-                 text.substr(0, 400).c_str());
+    std::fprintf(stderr, "ToJson output does not parse (%s): %s\n",
+                 std::string(reparsed.error().code.wire()).c_str(), text.substr(0, 400).c_str());
     std::abort();
   }
   if (*reparsed != parsed) {
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.reject_duplicate_keys = (mode & 1) != 0;
   gatehouse::Result<value::Value> parsed = value::ParseJson(text, limits);
   if (!parsed) {
-    if (parsed.error().code.empty()) std::abort();
+    if (parsed.error().code.wire().empty()) std::abort();
     return 0;
   }
   CheckRoundTrip(*parsed, value::JsonStyle::kCompact, limits);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "authn/jwt/jwk.h"
+#include "authn/jwt/jwt_errors.h"
 #include "authn/jwt/signature.h"
 
 namespace {
@@ -29,9 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_keys = 20;
   gatehouse::Result<jwt::JsonWebKeySet> set = jwt::ParseJwks(json, limits);
   if (!set) {
-    const std::string& code = set.error().code;
-    if (code != "jwks_too_large" && code != "jwks_malformed" && code != "jwks_too_many_keys" &&
-        code != "jwks_duplicate_key" && code != "jwks_no_usable_keys") {
+    using jwt::JwtError;
+    const gatehouse::ErrorCode code = set.error().code;
+    if (code != JwtError::kJwksTooLarge && code != JwtError::kJwksMalformed &&
+        code != JwtError::kJwksTooManyKeys && code != JwtError::kJwksDuplicateKey &&
+        code != JwtError::kJwksNoUsableKeys) {
       std::abort();
     }
     return 0;

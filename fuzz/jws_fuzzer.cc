@@ -17,6 +17,7 @@
 
 #include "authn/jwt/jwk.h"
 #include "authn/jwt/jws.h"
+#include "authn/jwt/jwt_errors.h"
 #include "authn/jwt/verifier.h"
 
 namespace {
@@ -26,23 +27,23 @@ namespace jwt = gatehouse::authn::jwt;
 constexpr std::string_view kJwks =
     R"json({"keys":[{"kty":"RSA","kid":"rsa-1","use":"sig","alg":"RS256","n":"n1MtYj_JF4QPu-1PoXcsHx_bx9Q6gk5PR3tpz2HyW4Ei1NdLcfgmMl3AZfuVyxXjF3XJSvMPW2GSDhOcFoo3f4Clq5mw5jVHUXyCYESF9VC5WInrEb5CRCH32EEHHQGHOooQaYgcg-iRfSQNhoW30ZZrGoi9AwOPKgLIIU7hukMXHvByatRoQSWG4ibX2dyslcu5sEceJLcHWGS4yy9sylvfWauplALULNVwxCMdzJ1WIyCnHbIG24NiezFsEmTxE4_E7jGcSM_p1g42XcMIMGUJU-FJf0iCjsRNMmfl52Qim2TA60puWCAVQa0E3TdcpRRaj9KaA0X8MerbvEQQ9w","e":"AQAB"},{"kty":"RSA","kid":"rsa-ps","n":"n1MtYj_JF4QPu-1PoXcsHx_bx9Q6gk5PR3tpz2HyW4Ei1NdLcfgmMl3AZfuVyxXjF3XJSvMPW2GSDhOcFoo3f4Clq5mw5jVHUXyCYESF9VC5WInrEb5CRCH32EEHHQGHOooQaYgcg-iRfSQNhoW30ZZrGoi9AwOPKgLIIU7hukMXHvByatRoQSWG4ibX2dyslcu5sEceJLcHWGS4yy9sylvfWauplALULNVwxCMdzJ1WIyCnHbIG24NiezFsEmTxE4_E7jGcSM_p1g42XcMIMGUJU-FJf0iCjsRNMmfl52Qim2TA60puWCAVQa0E3TdcpRRaj9KaA0X8MerbvEQQ9w","e":"AQAB"},{"kty":"EC","kid":"ec-1","crv":"P-256","x":"sZMg1-9mMBYgm7Akq0M2az4bobEhVnPW8lov2KLDaYg","y":"HDqPZmxxkXPDHO4cIUujhHH-rClUr4kDZTxyzXD5ilA"},{"kty":"OKP","kid":"ed-1","crv":"Ed25519","x":"Ooej4encwFz6HF06HH5A3F_8vhM_VwXwfSlk9FSVWh0"}]})json";
 
-constexpr std::array<std::string_view, 17> kKnownCodes = {"jwt_malformed",
-                                                          "jwt_alg_none",
-                                                          "jwt_alg_not_allowed",
-                                                          "jwt_unknown_kid",
-                                                          "jwt_key_mismatch",
-                                                          "jwt_bad_signature",
-                                                          "jwt_expired",
-                                                          "jwt_not_yet_valid",
-                                                          "jwt_issued_in_future",
-                                                          "jwt_issuer_mismatch",
-                                                          "jwt_audience_not_allowed",
-                                                          "jwt_azp_mismatch",
-                                                          "jwt_missing_claim",
-                                                          "jwt_required_claim_mismatch",
-                                                          "jwt_too_large",
-                                                          "jwt_duplicate_key",
-                                                          "jwt_crit_unsupported"};
+constexpr std::array<jwt::JwtError, 17> kKnownCodes = {jwt::JwtError::kMalformed,
+                                                       jwt::JwtError::kAlgNone,
+                                                       jwt::JwtError::kAlgNotAllowed,
+                                                       jwt::JwtError::kUnknownKid,
+                                                       jwt::JwtError::kKeyMismatch,
+                                                       jwt::JwtError::kBadSignature,
+                                                       jwt::JwtError::kExpired,
+                                                       jwt::JwtError::kNotYetValid,
+                                                       jwt::JwtError::kIssuedInFuture,
+                                                       jwt::JwtError::kIssuerMismatch,
+                                                       jwt::JwtError::kAudienceNotAllowed,
+                                                       jwt::JwtError::kAzpMismatch,
+                                                       jwt::JwtError::kMissingClaim,
+                                                       jwt::JwtError::kRequiredClaimMismatch,
+                                                       jwt::JwtError::kTooLarge,
+                                                       jwt::JwtError::kDuplicateKey,
+                                                       jwt::JwtError::kCritUnsupported};
 
 const jwt::JsonWebKeySet& Keys() {
   static const jwt::JsonWebKeySet keys = [] {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "authn/keystone/keystone_errors.h"
 #include "authn/keystone/sync_config.h"
 #include "k8s/user_info.h"
 
@@ -21,11 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (text.size() > (1 << 16)) return 0;
   gatehouse::Result<authn::KeystoneSyncConfig> config = authn::ParseKeystoneSyncConfig(text);
   if (!config) {
-    if (config.error().code.empty()) std::abort();
+    if (config.error().code.wire().empty()) std::abort();
     return 0;
   }
   gatehouse::Status valid = config->Validate();
-  if (!valid && valid.error().code != "invalid_sync_config") std::abort();
+  if (!valid && valid.error().code != authn::KeystoneError::kInvalidSyncConfig) std::abort();
 
   static const std::vector<std::vector<std::string>> role_sets = {
       {}, {"member"}, {"admin", "member", "reader"}, {""}};

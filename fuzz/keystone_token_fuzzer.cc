@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "authn/keystone/keystone_errors.h"
 #include "authn/keystone/token_info.h"
 #include "value/json.h"
 
@@ -16,7 +17,7 @@ namespace {
 // A long, distinctive string in the body must not reach an error message.
 void CheckNotQuoted(const gatehouse::Error& error, std::string_view text) {
   constexpr std::string_view kMarker = "SECRETSECRETSECRET";
-  if (error.code != "keystone_bad_response") std::abort();
+  if (error.code != gatehouse::authn::KeystoneError::kBadResponse) std::abort();
   if (text.find(kMarker) != std::string_view::npos &&
       error.message.find(kMarker) != std::string::npos) {
     std::abort();

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((mode & 1) != 0) {
     gatehouse::Result<std::vector<value::Value>> docs = value::ParseYamlStream(text, limits);
     if (!docs) {
-      if (docs.error().code.empty()) std::abort();
+      if (docs.error().code.wire().empty()) std::abort();
       return 0;
     }
     for (const value::Value& doc : *docs) (void)value::ToJson(doc);
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   gatehouse::Result<value::Value> doc = value::ParseYaml(text, limits);
   if (!doc) {
-    if (doc.error().code.empty()) std::abort();
+    if (doc.error().code.wire().empty()) std::abort();
     return 0;
   }
   (void)value::ToJson(doc.value());

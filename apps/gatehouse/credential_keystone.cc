@@ -17,8 +17,10 @@
 #include "adapters/credential_cache/token_file_cache.h"
 #include "adapters/http/http_client.h"
 #include "authn/keystone/credential_request.h"
+#include "authn/keystone/keystone_errors.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "gatehouse/app_errors.h"
 #include "gatehouse/commands.h"
 #include "gatehouse/credential_oidc.h"
 #include "k8s/exec_credential.h"
@@ -113,7 +115,7 @@ Result<std::string> Prompt(const std::string& field, bool secret) {
     tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cerr << "\n";
   }
-  if (!ok) return MakeError("console", "Failed to read data from console: EOF");
+  if (!ok) return MakeError(AppError::kConsole, "Failed to read data from console: EOF");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
@@ -254,7 +256,7 @@ int RunKeystoneCredential(const KeystoneFlags& flags, const KeystoneOptionHandle
   Result<authn::IssuedKeystoneToken> issued = authn::ParseKeystoneTokenResponse(
       response->status, response->FindHeader("X-Subject-Token"), response->body);
   if (!issued) {
-    if (issued.error().code == "keystone_unauthorized") {
+    if (issued.error().code == authn::KeystoneError::kUnauthorized) {
       std::cout << EncodeEmptyExecCredential(exec_info->api_version) << std::endl;
       std::cerr << issued.error().message << "\n";
       return 0;

@@ -17,6 +17,7 @@
 #include "adapters/credential_cache/token_file_cache.h"
 #include "adapters/http/http_client.h"
 #include "authn/oidc/device_flow.h"
+#include "authn/oidc/oidc_errors.h"
 #include "common/clock.h"
 #include "common/duration.h"
 #include "k8s/exec_credential.h"
@@ -104,7 +105,7 @@ Result<authn::oidc::TokenSet> RunDeviceFlow(Provider& provider,
                                             const authn::oidc::OidcEndpoints& endpoints,
                                             const authn::oidc::OidcClient& client) {
   if (endpoints.device_authorization_endpoint.empty()) {
-    return MakeError("oidc_discovery",
+    return MakeError(authn::oidc::OidcError::kDiscovery,
                      "the provider announces no device_authorization_endpoint (device flow "
                      "disabled?)");
   }
@@ -138,7 +139,8 @@ Result<authn::oidc::TokenSet> RunDeviceFlow(Provider& provider,
         interval = decision.interval;
         break;
       case authn::oidc::PollDecision::Action::kFail:
-        return MakeError(tokens ? "oidc_response" : tokens.error().code, decision.message);
+        return MakeError(tokens ? authn::oidc::OidcError::kResponse : tokens.error().code,
+                         decision.message);
     }
   }
 }

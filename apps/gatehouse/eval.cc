@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gatehouse/allocation_counter.h"
+#include "gatehouse/app_errors.h"
 #include "gatehouse/commands.h"
 #include "gatehouse/policy_files.h"
 #include "rego/engine.h"
@@ -62,7 +63,7 @@ Result<Prepared> Prepare(const EvalFlags& flags) {
   } else if (flags.rego_version == "v0" || flags.rego_version == "0") {
     version = rego::RegoVersion::kV0;
   } else {
-    return MakeError("invalid_flag", "--rego-version must be v0 or v1");
+    return MakeError(AppError::kInvalidFlag, "--rego-version must be v0 or v1");
   }
   Result<PolicyFiles> files = LoadPolicyFiles(flags.data_paths);
   if (!files) return files.error();
@@ -88,7 +89,7 @@ Result<Prepared> Prepare(const EvalFlags& flags) {
 
 int Fail(const Error& error) {
   // Evaluation errors already carry their code in OPA's form ("file:row: code: message").
-  const bool has_code = error.message.find(error.code) != std::string::npos;
+  const bool has_code = error.message.find(error.code.wire()) != std::string::npos;
   std::cerr << "1 error occurred: " << (has_code ? error.message : error.ToString()) << "\n";
   return 1;
 }
@@ -122,7 +123,7 @@ void PrintPretty(const rego::ResultSet& results) {
 
 int RunEval(const EvalFlags& flags) {
   if (flags.format != "json" && flags.format != "pretty") {
-    return Fail(MakeError("invalid_flag", "--format must be json or pretty"));
+    return Fail(MakeError(AppError::kInvalidFlag, "--format must be json or pretty"));
   }
   Result<Prepared> prepared = Prepare(flags);
   if (!prepared) return Fail(prepared.error());
@@ -152,7 +153,7 @@ int RunEval(const EvalFlags& flags) {
 namespace {
 
 int RunBench(const EvalFlags& flags) {
-  if (flags.count <= 0) return Fail(MakeError("invalid_flag", "--count must be positive"));
+  if (flags.count <= 0) return Fail(MakeError(AppError::kInvalidFlag, "--count must be positive"));
   Result<Prepared> prepared = Prepare(flags);
   if (!prepared) return Fail(prepared.error());
   rego::EvalOptions options;

@@ -6,6 +6,9 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/common_errors.h"
+#include "gatehouse/app_errors.h"
+
 namespace gatehouse::app {
 namespace {
 
@@ -47,16 +50,16 @@ Status AddFile(const fs::path& path, const std::string& data_name, std::size_t m
 Result<std::string> ReadWholeFile(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
-  if (ec) return MakeError("file_unreadable", path + ": " + ec.message());
+  if (ec) return MakeError(CommonError::kFileUnreadable, path + ": " + ec.message());
   if (size > max_bytes) {
-    return MakeError("file_too_large",
+    return MakeError(AppError::kFileTooLarge,
                      path + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("file_unreadable", path + ": cannot be opened");
+  if (!in) return MakeError(CommonError::kFileUnreadable, path + ": cannot be opened");
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return MakeError("file_unreadable", path + ": read error");
+  if (in.bad()) return MakeError(CommonError::kFileUnreadable, path + ": read error");
   return text.str();
 }
 
@@ -67,7 +70,7 @@ Result<PolicyFiles> LoadPolicyFiles(const std::vector<std::string>& paths,
     std::error_code ec;
     const fs::file_status status = fs::status(root, ec);
     if (ec || !fs::exists(status)) {
-      return MakeError("file_unreadable", root + ": no such file or directory");
+      return MakeError(CommonError::kFileUnreadable, root + ": no such file or directory");
     }
     if (!fs::is_directory(status)) {
       if (Status added = AddFile(root, fs::path(root).filename().string(), max_file_bytes, out);
@@ -86,7 +89,7 @@ Result<PolicyFiles> LoadPolicyFiles(const std::vector<std::string>& paths,
       }
       if (it->is_regular_file()) found.push_back(it->path());
     }
-    if (ec) return MakeError("file_unreadable", root + ": " + ec.message());
+    if (ec) return MakeError(CommonError::kFileUnreadable, root + ": " + ec.message());
     std::sort(found.begin(), found.end());  // a stable order: same errors, same results
     for (const fs::path& path : found) {
       if (Status added = AddFile(path, fs::relative(path, root).string(), max_file_bytes, out);

@@ -22,9 +22,11 @@
 #include "adapters/registry/signing_key_files.h"
 #include "adapters/registry_store/open_store.h"
 #include "common/codec/rfc3339.h"
+#include "common/common_errors.h"
 #include "gatehouse/commands.h"
 #include "registry/names.h"
 #include "registry/pull_secret.h"
+#include "registry/registry_errors.h"
 #include "registry/token_response.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -45,8 +47,10 @@ int Fail(const std::string& message, int code) {
 }
 
 int FailWith(const Error& error) {
-  const bool usage = error.code == "invalid_name" || error.code == "invalid_argument" ||
-                     error.code == "invalid_secret" || error.code == "invalid_pull_secret";
+  const bool usage = error.code == registry::RegistryError::kInvalidName ||
+                     error.code == CommonError::kInvalidArgument ||
+                     error.code == registry::RegistryError::kInvalidSecret ||
+                     error.code == registry::RegistryError::kInvalidPullSecret;
   return Fail(error.message, usage ? 2 : 1);
 }
 
@@ -84,15 +88,17 @@ std::string Printable(std::string_view text) {
 }
 
 Status CheckPlainText(std::string_view what, std::string_view text, std::size_t max_bytes) {
-  if (text.empty()) return MakeError("invalid_argument", std::string(what) + " must not be empty");
+  if (text.empty())
+    return MakeError(CommonError::kInvalidArgument, std::string(what) + " must not be empty");
   if (text.size() > max_bytes) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes");
   }
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
-      return MakeError("invalid_argument", std::string(what) + " holds control characters");
+      return MakeError(CommonError::kInvalidArgument,
+                       std::string(what) + " holds control characters");
     }
   }
   return Ok();
@@ -117,10 +123,11 @@ using value::Value;
 Status CheckFlags(const RegistryFlags& flags) {
   if (Status prefix = registry::ValidateRobotPrefix(flags.robot_prefix); !prefix) return prefix;
   if (!registry::FindSigningAlg(flags.signing_alg)) {
-    return MakeError("invalid_argument", "--registry-signing-alg must be ES256 or RS256");
+    return MakeError(CommonError::kInvalidArgument,
+                     "--registry-signing-alg must be ES256 or RS256");
   }
   if (!flags.output.empty() && flags.output != "json" && flags.output != "text") {
-    return MakeError("invalid_argument", "-o must be json or text");
+    return MakeError(CommonError::kInvalidArgument, "-o must be json or text");
   }
   return Ok();
 }
@@ -496,14 +503,15 @@ int PullSecret(registry::RegistryStore& store, const RegistryFlags& f) {
     return Fail("--server HOST[:PORT] is required (or GATEHOUSE_REGISTRY_SERVER)", 2);
   }
   Result<registry::Robot> existing = LoadProjectRobot(store, f.project, f.robot);
-  Result<rs::RobotWithSecret> robot = MakeError("not_found", "");
+  Result<rs::RobotWithSecret> robot = MakeError(CommonError::kNotFound, "");
   if (existing) {
     if (existing->disabled) {
       return Fail("robot " + registry::RobotLoginName(f.robot_prefix, existing->name) +
                   " is disabled; enable it first (robot enable)");
     }
     robot = rs::RotateRobotAccount(store, kActor, f.robot_prefix, existing->id);
-  } else if (existing.error().code == "not_found" && store.LoadProject(f.project).has_value()) {
+  } else if (existing.error().code == CommonError::kNotFound &&
+             store.LoadProject(f.project).has_value()) {
     rs::RobotRequest request;
     request.project = f.project;
     request.name = f.robot;

@@ -9,6 +9,7 @@
 
 #include "adapters/registry/robot_accounts.h"
 #include "common/codec/rfc3339.h"
+#include "common/common_errors.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
@@ -25,7 +26,7 @@ using value::Value;
 Result<registry::RobotPermission> ParseGrant(const std::string& grant) {
   const std::size_t eq = grant.rfind('=');
   if (eq == std::string::npos) {
-    return MakeError("invalid_argument", "--grant must be PROJECT=pull|push|admin");
+    return MakeError(CommonError::kInvalidArgument, "--grant must be PROJECT=pull|push|admin");
   }
   registry::RobotPermission permission;
   permission.project = grant.substr(0, eq);
@@ -42,7 +43,8 @@ Result<registry::RobotPermission> ParseGrant(const std::string& grant) {
 
 Result<std::vector<registry::RobotPermission>> ParseGrants(const std::vector<std::string>& grants) {
   if (grants.empty()) {
-    return MakeError("invalid_argument", "give at least one --grant PROJECT=pull|push|admin");
+    return MakeError(CommonError::kInvalidArgument,
+                     "give at least one --grant PROJECT=pull|push|admin");
   }
   std::vector<registry::RobotPermission> permissions;
   for (const std::string& grant : grants) {
@@ -53,7 +55,7 @@ Result<std::vector<registry::RobotPermission>> ParseGrants(const std::vector<std
         permissions.begin(), permissions.end(),
         [&](const registry::RobotPermission& p) { return p.project == permission->project; });
     if (repeated) {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "--grant names project " + permission->project + " twice");
     }
     permissions.push_back(std::move(permission).value());
@@ -110,7 +112,7 @@ Result<registry::Robot> LoadSystemRobot(registry::RobotStore& store, const std::
   Result<registry::Robot> robot = store.LoadRobot(name);
   if (!robot) return robot.error();
   if (robot->level != registry::RobotLevel::kSystem) {
-    return MakeError("not_found", "system robot " + name + " not found");
+    return MakeError(CommonError::kNotFound, "system robot " + name + " not found");
   }
   return robot;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/codec/rfc3339.h"
+#include "common/common_errors.h"
 #include "gatehouse/registry_cmd.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
@@ -30,10 +31,10 @@ Status CheckUsername(const std::string& username, const RegistryFlags& f) {
     return plain;
   }
   if (username.find(':') != std::string::npos) {
-    return MakeError("invalid_argument", "the username must not contain ':'");
+    return MakeError(CommonError::kInvalidArgument, "the username must not contain ':'");
   }
   if (registry::HasRobotPrefix(username, f.robot_prefix)) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      "the username must not start with the robot prefix " + f.robot_prefix);
   }
   return Ok();
@@ -98,12 +99,12 @@ int Create(registry::UserStore& store, const RegistryFlags& f) {
   // is explicit, so an existing identity or username is a conflict.
   if (Result<registry::User> known = store.LoadUserBySubject(f.user_issuer, f.user_subject)) {
     return Fail("that issuer and subject already belong to user " + Printable(known->username));
-  } else if (known.error().code != "not_found") {
+  } else if (known.error().code != CommonError::kNotFound) {
     return FailWith(known.error());
   }
   if (Result<registry::User> taken = store.LoadUser(f.user); taken) {
     return Fail("user " + f.user + " already exists (user relink changes its identity)");
-  } else if (taken.error().code != "not_found") {
+  } else if (taken.error().code != CommonError::kNotFound) {
     return FailWith(taken.error());
   }
   registry::UserLogin login;

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/common_errors.h"
+
 namespace gatehouse::authn {
 namespace {
 
@@ -120,7 +122,8 @@ Result<k8s::UserInfo> TokenCache::GetOrCompute(const TokenKey& key,
         std::lock_guard<std::mutex> lock(shard.mu);
         shard.flights.erase(key.digest);
       }
-      flight->promise.set_value(MakeError("internal", "token verification failed unexpectedly"));
+      flight->promise.set_value(
+          MakeError(CommonError::kInternal, "token verification failed unexpectedly"));
     }
     throw;
   }

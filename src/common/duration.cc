@@ -2,12 +2,15 @@
 
 #include <cmath>
 
+#include "common/common_errors.h"
+
 namespace gatehouse {
 
 Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   auto fail = [&] {
-    return MakeError("invalid_duration", "invalid duration \"" + std::string(text.substr(0, 32)) +
-                                             "\" (expected e.g. 500ms, 2s, 1m30s)");
+    return MakeError(CommonError::kInvalidDuration, "invalid duration \"" +
+                                                        std::string(text.substr(0, 32)) +
+                                                        "\" (expected e.g. 500ms, 2s, 1m30s)");
   };
   if (text == "0") return std::chrono::nanoseconds(0);
   if (text.empty() || text.size() > 64) return fail();

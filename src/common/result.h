@@ -1,8 +1,9 @@
 // Result<T>: the value of a computation that can fail, or the Error that says why.
 //
 // A small subset of std::expected's API (which g++ 12 lacks in C++20): has_value(), value(),
-// error(), operator*, operator->, value_or(). An Error carries a stable machine-readable code
-// (used in metrics and review `status.error` prefixes) and a human message. Denials are not
+// error(), operator*, operator->, value_or(). An Error carries a typed code (common/error_code.h:
+// one enumerator of a domain's error enum, whose wire string metrics and review `status.error`
+// prefixes show) and a human message. Denials are not
 // errors: they are data in the caller's own Decision type. Result is a plain value type; it has
 // no thread-safety concerns of its own.
 #pragma once
@@ -12,17 +13,19 @@
 #include <utility>
 #include <variant>
 
+#include "common/error_code.h"
+
 namespace gatehouse {
 
 struct Error {
-  std::string code;     // stable, snake_case: "invalid_json", "keystone_unavailable", ...
+  ErrorCode code;       // e.g. value::ValueError::kInvalidJson, wire string "invalid_json"
   std::string message;  // for people: what went wrong, never a secret
 
-  std::string ToString() const { return code + ": " + message; }
+  std::string ToString() const { return std::string(code.wire()) + ": " + message; }
 };
 
-inline Error MakeError(std::string code, std::string message) {
-  return Error{std::move(code), std::move(message)};
+inline Error MakeError(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
 }
 
 template <typename T>

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/codec/rfc3339.h"
+#include "k8s/k8s_errors.h"
 #include "k8s/review_fields.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -21,17 +22,18 @@ Result<ExecInfo> ParseExecInfo(std::string_view env_value) {
   if (!parsed) return parsed.error();
   const value::Value& body = *parsed;
   if (!body.is_object()) {
-    return MakeError("not_an_object", "KUBERNETES_EXEC_INFO must be a JSON object");
+    return MakeError(K8sError::kNotAnObject, "KUBERNETES_EXEC_INFO must be a JSON object");
   }
   Result<std::string> api_version = ParseStringField(body, "apiVersion", "apiVersion");
   if (!api_version) return api_version.error();
   if (*api_version != kClientAuthenticationV1 && *api_version != kClientAuthenticationV1beta1) {
-    return MakeError("unknown_api_version", "unknown apiVersion " + QuoteForMessage(*api_version));
+    return MakeError(K8sError::kUnknownApiVersion,
+                     "unknown apiVersion " + QuoteForMessage(*api_version));
   }
   Result<std::string> kind = ParseStringField(body, "kind", "kind");
   if (!kind) return kind.error();
   if (!kind->empty() && *kind != kExecCredentialKind) {
-    return MakeError("unknown_kind", "unknown kind " + QuoteForMessage(*kind));
+    return MakeError(K8sError::kUnknownKind, "unknown kind " + QuoteForMessage(*kind));
   }
   ExecInfo info{std::move(*api_version), false};
   Result<const value::Value*> spec = ParseOptionalObject(body, "spec", "spec");

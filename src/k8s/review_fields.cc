@@ -1,5 +1,6 @@
 #include "k8s/review_fields.h"
 
+#include "k8s/k8s_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::k8s {
@@ -23,7 +24,7 @@ Error InvalidField(std::string_view path, std::string_view what) {
   std::string message(path);
   message += ' ';
   message += what;
-  return MakeError("invalid_field", std::move(message));
+  return MakeError(K8sError::kInvalidField, std::move(message));
 }
 
 Result<std::string> ParseStringField(const value::Value& object, std::string_view key,
@@ -61,7 +62,7 @@ Result<const value::Value*> ParseOptionalObject(const value::Value& object, std:
 
 Result<const value::Value*> ParseSpec(const value::Value& body) {
   Result<const value::Value*> spec = ParseOptionalObject(body, "spec", "spec");
-  if (spec && *spec == nullptr) return MakeError("missing_spec", "the review has no spec");
+  if (spec && *spec == nullptr) return MakeError(K8sError::kMissingSpec, "the review has no spec");
   return spec;
 }
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "k8s/k8s_errors.h"
 #include "k8s/review.h"
 #include "k8s/review_fields.h"
 
@@ -73,7 +74,7 @@ Result<AccessAttributes> ParseAttributes(const value::Value& spec) {
     out.nonresource = std::move(*attributes);
     return out;
   }
-  return MakeError("missing_attributes",
+  return MakeError(K8sError::kMissingAttributes,
                    "spec has neither resourceAttributes nor nonResourceAttributes");
 }
 

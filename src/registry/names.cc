@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "registry/registry_errors.h"
+
 namespace gatehouse::registry {
 namespace {
 
@@ -12,7 +14,7 @@ Error InvalidName(std::string what, std::string_view name) {
       });
   std::string message = std::move(what);
   if (quotable) message += " (\"" + std::string(name) + "\")";
-  return MakeError("invalid_name", std::move(message));
+  return MakeError(RegistryError::kInvalidName, std::move(message));
 }
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -90,7 +92,8 @@ bool HasRobotPrefix(std::string_view login, std::string_view prefix) {
 
 Result<RobotLogin> ParseRobotLoginName(std::string_view login, std::string_view prefix) {
   if (!HasRobotPrefix(login, prefix)) {
-    return MakeError("invalid_name", "not a robot login name (the robot prefix is missing)");
+    return MakeError(RegistryError::kInvalidName,
+                     "not a robot login name (the robot prefix is missing)");
   }
   std::string_view stored = login.substr(prefix.size());
   RobotLogin out;

@@ -4,12 +4,15 @@
 #include <string_view>
 
 #include "common/codec/base64.h"
+#include "registry/registry_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
 namespace {
 
-Error Invalid(std::string message) { return MakeError("invalid_pull_secret", std::move(message)); }
+Error Invalid(std::string message) {
+  return MakeError(RegistryError::kInvalidPullSecret, std::move(message));
+}
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

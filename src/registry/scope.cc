@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "registry/registry_errors.h"
+
 namespace gatehouse::registry {
 namespace {
 
@@ -20,7 +22,9 @@ std::string Excerpt(std::string_view text) {
   return out;
 }
 
-Error InvalidScope(std::string message) { return MakeError("invalid_scope", std::move(message)); }
+Error InvalidScope(std::string message) {
+  return MakeError(RegistryError::kInvalidScope, std::move(message));
+}
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }

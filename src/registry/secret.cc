@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "common/codec/base64.h"
+#include "registry/registry_errors.h"
 
 namespace gatehouse::registry {
 namespace {
@@ -29,7 +30,9 @@ bool HasEveryClass(std::string_view s) {
   return lower && upper && digit;
 }
 
-Error BadHash(std::string message) { return MakeError("invalid_secret_hash", std::move(message)); }
+Error BadHash(std::string message) {
+  return MakeError(RegistryError::kInvalidSecretHash, std::move(message));
+}
 
 bool Derive(std::string_view secret, std::string_view salt, std::uint32_t iterations,
             std::string& out) {
@@ -44,7 +47,8 @@ bool Derive(std::string_view secret, std::string_view salt, std::uint32_t iterat
 
 Result<std::string> GenerateSecret(std::size_t length) {
   if (length < kGeneratedSecretLength || length > 256) {
-    return MakeError("invalid_secret", "generated secrets are 32..256 characters long");
+    return MakeError(RegistryError::kInvalidSecret,
+                     "generated secrets are 32..256 characters long");
   }
   unsigned char buffer[256];
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -52,7 +56,7 @@ Result<std::string> GenerateSecret(std::size_t length) {
     secret.reserve(length);
     while (secret.size() < length) {
       if (RAND_bytes(buffer, sizeof(buffer)) != 1) {
-        return MakeError("random_failed", "the random number generator failed");
+        return MakeError(RegistryError::kRandomFailed, "the random number generator failed");
       }
       for (unsigned char b : buffer) {
         if (b >= kRejectFrom) continue;
@@ -63,18 +67,20 @@ Result<std::string> GenerateSecret(std::size_t length) {
     OPENSSL_cleanse(buffer, sizeof(buffer));
     if (HasEveryClass(secret)) return secret;
   }
-  return MakeError("random_failed", "the random number generator keeps missing a character class");
+  return MakeError(RegistryError::kRandomFailed,
+                   "the random number generator keeps missing a character class");
 }
 
 Status ValidateSecret(std::string_view secret) {
   if (secret.size() < 8 || secret.size() > 128) {
-    return MakeError("invalid_secret", "a secret must be 8..128 characters long");
+    return MakeError(RegistryError::kInvalidSecret, "a secret must be 8..128 characters long");
   }
   if (!std::all_of(secret.begin(), secret.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
-    return MakeError("invalid_secret", "a secret must be printable ASCII without spaces");
+    return MakeError(RegistryError::kInvalidSecret,
+                     "a secret must be printable ASCII without spaces");
   }
   if (!HasEveryClass(secret)) {
-    return MakeError("invalid_secret",
+    return MakeError(RegistryError::kInvalidSecret,
                      "a secret needs at least one lower-case letter, one upper-case letter and "
                      "one digit");
   }
@@ -89,11 +95,11 @@ Result<std::string> HashSecret(std::string_view secret, const SecretHashOptions&
   std::string salt(kSaltBytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), static_cast<int>(salt.size())) !=
       1) {
-    return MakeError("random_failed", "the random number generator failed");
+    return MakeError(RegistryError::kRandomFailed, "the random number generator failed");
   }
   std::string hash(kHashBytes, '\0');
   if (!Derive(secret, salt, options.iterations, hash)) {
-    return MakeError("random_failed", "PBKDF2 failed");
+    return MakeError(RegistryError::kRandomFailed, "PBKDF2 failed");
   }
   std::string out(kScheme);
   out += '$';

@@ -14,6 +14,7 @@
 #include <ctime>
 
 #include "common/codec/base64.h"
+#include "registry/registry_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -26,7 +27,7 @@ constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 
 Error InvalidKey(std::string message) {
-  return MakeError("invalid_signing_key", std::move(message));
+  return MakeError(RegistryError::kInvalidSigningKey, std::move(message));
 }
 
 struct BioFree {
@@ -241,7 +242,7 @@ Result<SigningKey> SigningKey::Generate(const SigningKeyOptions& options,
     }
     pkey = WrapKey(EVP_RSA_gen(static_cast<unsigned int>(options.rsa_bits)));
   }
-  if (!pkey) return MakeError("signing_failed", "key generation failed");
+  if (!pkey) return MakeError(RegistryError::kSigningFailed, "key generation failed");
 
   std::shared_ptr<X509> cert = WrapCert(X509_new());
   const system_clock::time_point not_before =
@@ -265,7 +266,7 @@ Result<SigningKey> SigningKey::Generate(const SigningKeyOptions& options,
        AddExtension(cert.get(), NID_basic_constraints, "critical,CA:TRUE") &&
        AddExtension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign") &&
        X509_sign(cert.get(), pkey.get(), EVP_sha256()) > 0;
-  if (!ok) return MakeError("signing_failed", "certificate creation failed");
+  if (!ok) return MakeError(RegistryError::kSigningFailed, "certificate creation failed");
   return FromParts(std::move(pkey), std::move(cert));
 }
 
@@ -295,7 +296,7 @@ Result<std::string> SigningKey::PrivateKeyPem() const {
 
 Result<std::string> SigningKey::Sign(std::string_view signing_input) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) return MakeError("signing_failed", "out of memory");
+  if (ctx == nullptr) return MakeError(RegistryError::kSigningFailed, "out of memory");
   unsigned char der[1100];  // ≥ an 8192-bit RSA signature, ≥ a P-256 DER signature
   std::size_t size = sizeof(der);
   const bool ok =
@@ -303,11 +304,11 @@ Result<std::string> SigningKey::Sign(std::string_view signing_input) const {
       EVP_DigestSign(ctx, der, &size, reinterpret_cast<const unsigned char*>(signing_input.data()),
                      signing_input.size()) == 1;
   EVP_MD_CTX_free(ctx);
-  if (!ok) return MakeError("signing_failed", "the signature could not be made");
+  if (!ok) return MakeError(RegistryError::kSigningFailed, "the signature could not be made");
   std::string signature;
   if (alg_ == SigningAlg::kES256) {
     if (!DerToRawEcdsa(der, size, signature)) {
-      return MakeError("signing_failed", "unexpected ECDSA signature encoding");
+      return MakeError(RegistryError::kSigningFailed, "unexpected ECDSA signature encoding");
     }
   } else {
     signature.assign(reinterpret_cast<char*>(der), size);
@@ -388,12 +389,12 @@ Result<SignedToken> SignToken(const SigningKeyRing& ring, const TokenClaims& cla
   const std::chrono::seconds lifetime = std::max(claims.lifetime, kMinTokenLifetime);
   const SigningKey* key = ring.FindSigner(claims.issued_at, lifetime);
   if (key == nullptr) {
-    return MakeError("no_signing_key",
+    return MakeError(RegistryError::kNoSigningKey,
                      "no signing key has a certificate valid for the token's lifetime");
   }
   unsigned char random[16];
   if (RAND_bytes(random, sizeof(random)) != 1) {
-    return MakeError("random_failed", "the random number generator failed");
+    return MakeError(RegistryError::kRandomFailed, "the random number generator failed");
   }
   SignedToken out;
   out.jti =

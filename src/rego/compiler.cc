@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "rego/rego_errors.h"
+
 namespace gatehouse::rego::ir {
 
 const Node* Node::Child(const Value& key) const {
@@ -22,10 +24,10 @@ using rego::TermKind;
 using AstTerm = rego::Term;
 using AstRule = rego::Rule;
 
-Error CompileError(std::string_view code, const std::string& file, Location loc,
+Error CompileError(ErrorCode code, const std::string& file, Location loc,
                    std::string_view message) {
-  return MakeError(std::string(code), file + ":" + std::to_string(loc.row) + ":" +
-                                          std::to_string(loc.col) + ": " + std::string(message));
+  return MakeError(code, file + ":" + std::to_string(loc.row) + ":" + std::to_string(loc.col) +
+                             ": " + std::string(message));
 }
 
 struct ImportTarget {
@@ -107,7 +109,7 @@ class ModuleCompiler {
   std::unordered_map<std::string, ImportTarget> imports;
   std::vector<Error> errors;
 
-  void Fail(Location loc, std::string_view code, std::string_view message) {
+  void Fail(Location loc, ErrorCode code, std::string_view message) {
     if (errors.size() < 20) errors.push_back(CompileError(code, filename_, loc, message));
   }
 
@@ -563,7 +565,7 @@ class ModuleCompiler {
     t->name = target.name;
     std::size_t nargs = ch.size() - 1;
     if (!target.found) {
-      Fail(a.loc, "rego_type_error", "undefined function " + target.name);
+      Fail(a.loc, RegoError::kType, "undefined function " + target.name);
       return t;
     }
     t->call = target.kind;
@@ -575,7 +577,7 @@ class ModuleCompiler {
       if (allow_out && nargs == static_cast<std::size_t>(arity) + 1) {
         n = nargs - 1;
       } else if (nargs != static_cast<std::size_t>(arity)) {
-        Fail(a.loc, "rego_type_error",
+        Fail(a.loc, RegoError::kType,
              target.name + ": arity mismatch: expected " + std::to_string(arity) +
                  " arguments, got " + std::to_string(nargs));
         return t;
@@ -588,7 +590,7 @@ class ModuleCompiler {
         const Term* arg = t->items[i];
         if (arg->kind == TermKind_::kConst &&
             (TypeBit(arg->constant.kind()) & target.builtin->params[i]) == 0) {
-          Fail(arg->loc, "rego_type_error",
+          Fail(arg->loc, RegoError::kType,
                target.name + ": invalid argument(s)");  // simple constant type check
         }
       }
@@ -619,7 +621,7 @@ class ModuleCompiler {
       add_part(w.target);
     }
     if (!simple || names.empty()) {
-      Fail(w.loc, "rego_compile_error", "with keyword target must be a reference");
+      Fail(w.loc, RegoError::kCompile, "with keyword target must be a reference");
       m.value = Conv(w.value);
       return m;
     }
@@ -638,7 +640,7 @@ class ModuleCompiler {
         m.target = WithMod::Target::kData;
         for (std::size_t i = 1; i < names.size(); ++i) m.path.push_back(Value::String(names[i]));
       } else {
-        Fail(w.loc, "rego_compile_error",
+        Fail(w.loc, RegoError::kCompile,
              "with keyword target must reference existing input, data, or a function");
       }
     }
@@ -833,7 +835,7 @@ class ModuleCompiler {
       CollectNeeds(t, vars);
       for (std::int32_t s : vars) {
         if (static_cast<std::size_t>(s) >= bound.size() || !bound[s]) {
-          return CompileError("rego_unsafe_var_error", filename_, t->loc,
+          return CompileError(RegoError::kUnsafeVar, filename_, t->loc,
                               "var " + slot_names_[s] + " is unsafe");
         }
       }
@@ -955,7 +957,7 @@ Status CheckRecursion(const Program& prog) {
         for (; it != stack.end(); ++it) path += (*it)->path_text + " -> ";
         path += d->path_text;
         const Rule* r = d->rules.empty() ? d->default_rule : d->rules[0];
-        err = CompileError("rego_recursion_error", prog.files[r->file], r->loc,
+        err = CompileError(RegoError::kRecursion, prog.files[r->file], r->loc,
                            "rule " + d->path_text + " is recursive: " + path);
         return;
       }
@@ -983,7 +985,7 @@ Result<std::shared_ptr<Program>> CompileModules(std::vector<Module> modules, con
   root.path_text = "data";
   root.index = prog->node_count++;
   prog->root = &root;
-  if (prog->modules.size() > 60000) return MakeError("rego_compile_error", "too many modules");
+  if (prog->modules.size() > 60000) return MakeError(RegoError::kCompile, "too many modules");
   std::map<std::string, std::set<std::string>> rule_names;
   // Phase 1: the rule tree.
   for (const Module& m : prog->modules) {
@@ -1034,15 +1036,15 @@ Result<std::shared_ptr<Program>> CompileModules(std::vector<Module> modules, con
       }
       if (!node->rules.empty() && node->rules[0]->kind != kind &&
           !(r.is_default && kind == RuleKind::kComplete)) {
-        return CompileError("rego_type_error", m.filename, r.loc,
+        return CompileError(RegoError::kType, m.filename, r.loc,
                             "conflicting rules " + node->path_text + " found");
       }
       if (node->is_function && kind != RuleKind::kFunction) {
-        return CompileError("rego_type_error", m.filename, r.loc,
+        return CompileError(RegoError::kType, m.filename, r.loc,
                             "conflicting rules " + node->path_text + " found");
       }
       if (kind == RuleKind::kFunction && node->arity != static_cast<int>(r.args_count)) {
-        return CompileError("rego_type_error", m.filename, r.loc,
+        return CompileError(RegoError::kType, m.filename, r.loc,
                             "conflicting rules " + node->path_text + " found");
       }
       mc.BeginFrame();
@@ -1053,7 +1055,7 @@ Result<std::shared_ptr<Program>> CompileModules(std::vector<Module> modules, con
       for (Rule* x = rule; x != nullptr; x = x->else_rule) x->frame_size = mc.frame_size();
       if (r.is_default) {
         if (node->default_rule != nullptr) {
-          return CompileError("rego_type_error", m.filename, r.loc,
+          return CompileError(RegoError::kType, m.filename, r.loc,
                               "multiple default rules " + node->path_text + " found");
         }
         node->default_rule = rule;

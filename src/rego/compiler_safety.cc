@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "rego/compiler.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego::ir {
 namespace {
@@ -303,9 +304,9 @@ Status ReorderClosures(const Term* t, const std::vector<bool>& bound, const std:
           ValueNeeds(h, hn);
           Bind(inner, hn.outs);
           if (const Term* u = FirstUnbound(h, inner)) {
-            return MakeError("rego_unsafe_var_error", file + ":" + std::to_string(u->loc.row) +
-                                                          ":" + std::to_string(u->loc.col) +
-                                                          ": var " + u->name + " is unsafe");
+            return MakeError(RegoError::kUnsafeVar, file + ":" + std::to_string(u->loc.row) + ":" +
+                                                        std::to_string(u->loc.col) + ": var " +
+                                                        u->name + " is unsafe");
           }
         }
       }
@@ -376,9 +377,9 @@ Status ReorderBody(Body& body, std::vector<bool>& bound, const std::string& file
     Location loc = u != nullptr ? u->loc : e->loc;
     std::string name = u != nullptr ? u->name : "?";
     if (!name.empty() && name[0] == '$') name = "_";
-    return MakeError("rego_unsafe_var_error", filename + ":" + std::to_string(loc.row) + ":" +
-                                                  std::to_string(loc.col) + ": var " + name +
-                                                  " is unsafe");
+    return MakeError(RegoError::kUnsafeVar, filename + ":" + std::to_string(loc.row) + ":" +
+                                                std::to_string(loc.col) + ": var " + name +
+                                                " is unsafe");
   }
   body.exprs = std::move(ordered);
   return Ok();

@@ -1,5 +1,6 @@
 #include "rego/engine.h"
 
+#include "common/common_errors.h"
 #include "rego/compiler.h"
 #include "rego/eval.h"
 #include "rego/parser.h"
@@ -99,7 +100,7 @@ namespace {
 
 Result<Value> MergeData(const Value& a, const Value& b, const std::string& where) {
   if (!a.is_object() || !b.is_object()) {
-    return MakeError("conflict", "data documents conflict at " + where);
+    return MakeError(CommonError::kConflict, "data documents conflict at " + where);
   }
   std::vector<Member> members(a.Members().begin(), a.Members().end());
   for (const Member& m : b.Members()) {

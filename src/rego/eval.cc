@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "rego/rego_errors.h"
+
 namespace gatehouse::rego::ir {
 
 Evaluator::Evaluator(const Program& program, BuiltinContext& ctx, const EvalLimits& limits)
@@ -24,24 +26,24 @@ bool Evaluator::Fail(Error e) {
   return false;
 }
 
-bool Evaluator::FailAtLoc(std::uint16_t file, Location loc, std::string_view code,
+bool Evaluator::FailAtLoc(std::uint16_t file, Location loc, ErrorCode code,
                           std::string_view message) {
-  return Fail(MakeError(std::string(code), FileName(file) + ":" + std::to_string(loc.row) + ": " +
-                                               std::string(code) + ": " + std::string(message)));
+  return Fail(MakeError(code, FileName(file) + ":" + std::to_string(loc.row) + ": " +
+                                  std::string(code.wire()) + ": " + std::string(message)));
 }
 
-bool Evaluator::FailAt(const Term* t, std::string_view code, std::string_view message) {
+bool Evaluator::FailAt(const Term* t, ErrorCode code, std::string_view message) {
   return FailAtLoc(t->file, t->loc, code, message);
 }
 
 bool Evaluator::Step() {
   if (++steps_ > limits_.max_steps) {
-    return Fail(MakeError("eval_cancel_error", "evaluation exceeded the step budget of " +
-                                                   std::to_string(limits_.max_steps)));
+    return Fail(MakeError(RegoError::kEvalCancel, "evaluation exceeded the step budget of " +
+                                                      std::to_string(limits_.max_steps)));
   }
   if ((steps_ & 1023) == 0 && limits_.deadline && limits_.clock != nullptr &&
       limits_.clock->Monotonic() > *limits_.deadline) {
-    return Fail(MakeError("eval_cancel_error", "evaluation exceeded its deadline"));
+    return Fail(MakeError(RegoError::kEvalCancel, "evaluation exceeded its deadline"));
   }
   return true;
 }
@@ -342,7 +344,7 @@ bool Evaluator::EvalTerm(const Term* t, KV k) {
       return k(t->constant);
     case TermKind::kVar: {
       const Slot& s = slots_[fp_ + static_cast<std::size_t>(t->slot)];
-      if (!s.bound) return FailAt(t, "rego_unsafe_var_error", "var " + t->name + " is unsafe");
+      if (!s.bound) return FailAt(t, RegoError::kUnsafeVar, "var " + t->name + " is unsafe");
       Value v = s.v;
       return k(v);
     }
@@ -407,7 +409,7 @@ bool Evaluator::EvalCompr(const Term* t, KV k) {
           conflict = true;
         }
       }
-      if (conflict) return FailAt(t, "eval_conflict_error", "object keys must be unique");
+      if (conflict) return FailAt(t, RegoError::kEvalConflict, "object keys must be unique");
       return k(Value::Object(std::move(members)));
     }
   }
@@ -500,7 +502,7 @@ bool Evaluator::UnifyObject(const Term* t, const Value& v, std::size_t i, K k) {
 bool Evaluator::UnifyTerms(const Term* a, const Term* b, K k) {
   if (a->kind == TermKind::kVar && !IsBound(a->slot)) {
     if (b->kind == TermKind::kVar && !IsBound(b->slot)) {
-      return FailAt(a, "rego_unsafe_var_error", "var " + a->name + " is unsafe");
+      return FailAt(a, RegoError::kUnsafeVar, "var " + a->name + " is unsafe");
     }
     return EvalTerm(b, [&](const Value& v) { return Unify(a, v, k); });
   }

@@ -96,8 +96,8 @@ class Evaluator {
   };
 
   bool Fail(Error e);
-  bool FailAt(const Term* t, std::string_view code, std::string_view message);
-  bool FailAtLoc(std::uint16_t file, Location loc, std::string_view code, std::string_view message);
+  bool FailAt(const Term* t, ErrorCode code, std::string_view message);
+  bool FailAtLoc(std::uint16_t file, Location loc, ErrorCode code, std::string_view message);
   std::string FileName(std::uint16_t file) const;
   bool Step();
 

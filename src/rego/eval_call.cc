@@ -3,6 +3,7 @@
 #include <array>
 
 #include "rego/eval.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego::ir {
 namespace {
@@ -172,7 +173,7 @@ bool Evaluator::CallBuiltin(const Term* t, const Builtin* b, std::span<const Val
     return b->fn(ctx_, args);
   }();
   if (!r) {
-    if (ctx_.strict_errors || r.error().code == "eval_cancel_error") {
+    if (ctx_.strict_errors || r.error().code == RegoError::kEvalCancel) {
       return FailAt(t, r.error().code, r.error().message);
     }
     return true;
@@ -186,7 +187,7 @@ bool Evaluator::CallFunction(const Term* site, const Node* n, std::span<const Va
   if (++depth_ > limits_.max_depth) {
     --depth_;
     return FailAt(
-        site, "eval_cancel_error",
+        site, RegoError::kEvalCancel,
         "evaluation exceeded the call depth limit of " + std::to_string(limits_.max_depth));
   }
   bool ok = true;
@@ -225,7 +226,7 @@ bool Evaluator::CallFunction(const Term* site, const Node* n, std::span<const Va
           any = true;
           return EvalTerm(x->value, [&](const Value& v) {
             if (out && *out != v) {
-              return FailAt(site, "eval_conflict_error",
+              return FailAt(site, RegoError::kEvalConflict,
                             "functions must not produce multiple outputs for same inputs");
             }
             out = v;

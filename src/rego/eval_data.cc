@@ -3,6 +3,7 @@
 #include <map>
 
 #include "rego/eval.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego::ir {
 
@@ -229,7 +230,7 @@ std::optional<Value> Evaluator::NodeValue(const Node* n) {
       Value acc = out ? *out : Value::EmptyObject();
       if (!acc.is_object()) {
         const Rule* r = n->rules.empty() ? n->default_rule : n->rules[0];
-        FailAtLoc(r->file, r->loc, "eval_conflict_error", "object keys must be unique");
+        FailAtLoc(r->file, r->loc, RegoError::kEvalConflict, "object keys must be unique");
         return std::nullopt;
       }
       for (const auto& [key, child] : n->children) {
@@ -241,7 +242,7 @@ std::optional<Value> Evaluator::NodeValue(const Node* n) {
         std::optional<Value> merged = existing != nullptr ? MergeChecked(*existing, *cv) : cv;
         if (!merged) {
           const Rule* r = n->rules.empty() ? n->default_rule : n->rules[0];
-          FailAtLoc(r->file, r->loc, "eval_conflict_error", "object keys must be unique");
+          FailAtLoc(r->file, r->loc, RegoError::kEvalConflict, "object keys must be unique");
           return std::nullopt;
         }
         acc = SetPath(acc, std::span<const Value>(&key, 1), *merged);
@@ -323,12 +324,12 @@ std::optional<Value> Evaluator::LeafValue(const Node* n) {
   if (memo.state == 2) return std::nullopt;
   if (memo.state == 1) {
     const Rule* r = n->rules.empty() ? n->default_rule : n->rules[0];
-    FailAtLoc(r->file, r->loc, "rego_recursion_error", "rule " + n->path_text + " is recursive");
+    FailAtLoc(r->file, r->loc, RegoError::kRecursion, "rule " + n->path_text + " is recursive");
     return std::nullopt;
   }
   if (++depth_ > limits_.max_depth) {
-    Fail(MakeError("eval_cancel_error", "evaluation exceeded the call depth limit of " +
-                                            std::to_string(limits_.max_depth)));
+    Fail(MakeError(RegoError::kEvalCancel, "evaluation exceeded the call depth limit of " +
+                                               std::to_string(limits_.max_depth)));
     --depth_;
     return std::nullopt;
   }
@@ -348,7 +349,7 @@ std::optional<Value> Evaluator::LeafValue(const Node* n) {
             any = true;
             return EvalTerm(x->value, [&](const Value& v) {
               if (result && *result != v) {
-                return FailAtLoc(x->file, x->loc, "eval_conflict_error",
+                return FailAtLoc(x->file, x->loc, RegoError::kEvalConflict,
                                  "complete rules must not produce multiple outputs");
               }
               result = v;
@@ -380,7 +381,7 @@ std::optional<Value> Evaluator::LeafValue(const Node* n) {
                 if (i == x->suffix.size()) {
                   return self->EvalTerm(x->key, [&](const Value& v) {
                     if (!tree.InsertElem(path, v)) {
-                      return self->FailAtLoc(x->file, x->loc, "eval_conflict_error",
+                      return self->FailAtLoc(x->file, x->loc, RegoError::kEvalConflict,
                                              "object keys must be unique");
                     }
                     return true;
@@ -436,7 +437,7 @@ std::optional<Value> Evaluator::LeafValue(const Node* n) {
                 if (i == x->suffix.size()) {
                   return self->EvalTerm(x->value, [&](const Value& v) {
                     if (!tree.Insert(path, v)) {
-                      return self->FailAtLoc(x->file, x->loc, "eval_conflict_error",
+                      return self->FailAtLoc(x->file, x->loc, RegoError::kEvalConflict,
                                              "object keys must be unique");
                     }
                     return true;

@@ -5,6 +5,7 @@
 
 #include "common/codec/hex.h"
 #include "common/codec/utf8.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -553,7 +554,7 @@ Error MakeParseError(std::string_view filename, std::uint32_t row, std::uint32_t
   text += std::to_string(col);
   text += ": ";
   text.append(message);
-  return MakeError(std::string(kParseErrorCode), std::move(text));
+  return MakeError(RegoError::kParse, std::move(text));
 }
 
 }  // namespace gatehouse::rego

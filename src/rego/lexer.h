@@ -19,8 +19,6 @@
 
 namespace gatehouse::rego {
 
-inline constexpr std::string_view kParseErrorCode = "rego_parse_error";
-
 struct LexOutput {
   std::vector<Token> tokens;  // always ends with one kEof token
   std::vector<Comment> comments;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "value/value_errors.h"
+
 namespace gatehouse::value {
 namespace {
 
@@ -29,7 +31,8 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
     case element_type::ARRAY: {
       Array array;
       simdjson::dom::array items;
-      if (element.get(items) != simdjson::SUCCESS) return MakeError("invalid_json", "bad array");
+      if (element.get(items) != simdjson::SUCCESS)
+        return MakeError(ValueError::kInvalidJson, "bad array");
       array.reserve(items.size());
       for (simdjson::dom::element item : items) {
         Result<Value> converted = Convert(item, limits);
@@ -40,7 +43,8 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
     }
     case element_type::OBJECT: {
       simdjson::dom::object fields;
-      if (element.get(fields) != simdjson::SUCCESS) return MakeError("invalid_json", "bad object");
+      if (element.get(fields) != simdjson::SUCCESS)
+        return MakeError(ValueError::kInvalidJson, "bad object");
       // Small objects look duplicates up linearly; larger ones through an index, so a body
       // with many members stays linear, not quadratic.
       constexpr std::size_t kIndexFrom = 16;
@@ -65,8 +69,9 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
         }
         if (existing != members.size()) {
           if (limits.reject_duplicate_keys) {
-            return MakeError("duplicate_key", "duplicate object key \"" +
-                                                  std::string(field.key.substr(0, 64)) + "\"");
+            return MakeError(
+                ValueError::kDuplicateKey,
+                "duplicate object key \"" + std::string(field.key.substr(0, 64)) + "\"");
           }
           members[existing].value = std::move(converted).value();
           continue;
@@ -76,7 +81,7 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
       return Value(std::move(members));
     }
   }
-  return MakeError("invalid_json", "unknown element type");
+  return MakeError(ValueError::kInvalidJson, "unknown element type");
 }
 
 void AppendNumber(std::string& out, double d) {
@@ -152,23 +157,24 @@ void Write(std::string& out, const Value& v, JsonStyle style, int indent) {
 
 Result<Value> ParseJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return MakeError("json_too_large", "JSON document of " + std::to_string(text.size()) +
-                                           " bytes exceeds the limit of " +
-                                           std::to_string(limits.max_bytes));
+    return MakeError(ValueError::kJsonTooLarge, "JSON document of " + std::to_string(text.size()) +
+                                                    " bytes exceeds the limit of " +
+                                                    std::to_string(limits.max_bytes));
   }
   simdjson::dom::parser parser;
   if (parser.allocate(text.size() + 1, limits.max_depth) != simdjson::SUCCESS) {
-    return MakeError("json_too_large", "cannot allocate a parser for this document");
+    return MakeError(ValueError::kJsonTooLarge, "cannot allocate a parser for this document");
   }
   simdjson::padded_string padded(text);
   simdjson::dom::element root;
   simdjson::error_code ec = parser.parse(padded).get(root);
   if (ec == simdjson::DEPTH_ERROR) {
-    return MakeError("json_too_deep", "JSON nesting exceeds the limit of " +
-                                          std::to_string(limits.max_depth) + " levels");
+    return MakeError(ValueError::kJsonTooDeep, "JSON nesting exceeds the limit of " +
+                                                   std::to_string(limits.max_depth) + " levels");
   }
   if (ec != simdjson::SUCCESS) {
-    return MakeError("invalid_json", std::string("invalid JSON: ") + simdjson::error_message(ec));
+    return MakeError(ValueError::kInvalidJson,
+                     std::string("invalid JSON: ") + simdjson::error_message(ec));
   }
   return Convert(root, limits);
 }

@@ -9,6 +9,8 @@
 #include <regex>
 #include <sstream>
 
+#include "value/value_errors.h"
+
 namespace gatehouse::value {
 namespace {
 
@@ -63,12 +65,12 @@ struct ConvertBudget {
 Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::size_t depth,
                       ConvertBudget& budget) {
   if (budget.remaining == 0) {
-    return MakeError("yaml_too_large", "YAML aliases expand to too many values");
+    return MakeError(ValueError::kYamlTooLarge, "YAML aliases expand to too many values");
   }
   --budget.remaining;
   if (depth > limits.max_depth) {
-    return MakeError("yaml_too_deep", "YAML nesting exceeds the limit of " +
-                                          std::to_string(limits.max_depth) + " levels");
+    return MakeError(ValueError::kYamlTooDeep, "YAML nesting exceeds the limit of " +
+                                                   std::to_string(limits.max_depth) + " levels");
   }
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
@@ -91,7 +93,7 @@ Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::siz
       Value object = Value::MakeObject();
       for (const auto& entry : node) {
         if (!entry.first.IsScalar()) {
-          return MakeError("invalid_yaml", "only scalar mapping keys are supported");
+          return MakeError(ValueError::kInvalidYaml, "only scalar mapping keys are supported");
         }
         Result<Value> converted = Convert(entry.second, limits, depth + 1, budget);
         if (!converted) return converted.error();
@@ -100,23 +102,23 @@ Result<Value> Convert(const YAML::Node& node, const YamlLimits& limits, std::siz
       return object;
     }
   }
-  return MakeError("invalid_yaml", "unknown YAML node type");
+  return MakeError(ValueError::kInvalidYaml, "unknown YAML node type");
 }
 
 Error ParseError(const YAML::Exception& e) {
   if (std::string(e.what()).find("recursion") != std::string::npos) {
-    return MakeError("yaml_too_deep", e.msg);
+    return MakeError(ValueError::kYamlTooDeep, e.msg);
   }
-  return MakeError("invalid_yaml", "invalid YAML at line " + std::to_string(e.mark.line + 1) +
-                                       ", column " + std::to_string(e.mark.column + 1) + ": " +
-                                       e.msg);
+  return MakeError(ValueError::kInvalidYaml, "invalid YAML at line " +
+                                                 std::to_string(e.mark.line + 1) + ", column " +
+                                                 std::to_string(e.mark.column + 1) + ": " + e.msg);
 }
 
 Status CheckSize(std::string_view text, const YamlLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return MakeError("yaml_too_large", "YAML document of " + std::to_string(text.size()) +
-                                           " bytes exceeds the limit of " +
-                                           std::to_string(limits.max_bytes));
+    return MakeError(ValueError::kYamlTooLarge, "YAML document of " + std::to_string(text.size()) +
+                                                    " bytes exceeds the limit of " +
+                                                    std::to_string(limits.max_bytes));
   }
   return Ok();
 }
@@ -147,7 +149,8 @@ Status CheckDocumentCount(std::string_view text) {
   std::size_t documents = 0;
   while (parser.HandleNextDocument(counter)) {
     if (++documents > text.size() + 1) {
-      return MakeError("invalid_yaml", "YAML stream does not end (more documents than bytes)");
+      return MakeError(ValueError::kInvalidYaml,
+                       "YAML stream does not end (more documents than bytes)");
     }
   }
   return Ok();
@@ -163,7 +166,7 @@ Result<Value> ParseYaml(std::string_view text, const YamlLimits& limits) {
   } catch (const YAML::Exception& e) {
     return ParseError(e);
   } catch (const std::exception& e) {
-    return MakeError("invalid_yaml", e.what());
+    return MakeError(ValueError::kInvalidYaml, e.what());
   }
 }
 
@@ -182,7 +185,7 @@ Result<std::vector<Value>> ParseYamlStream(std::string_view text, const YamlLimi
   } catch (const YAML::Exception& e) {
     return ParseError(e);
   } catch (const std::exception& e) {
-    return MakeError("invalid_yaml", e.what());
+    return MakeError(ValueError::kInvalidYaml, e.what());
   }
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/common_errors.h"
 #include "common/result.h"
 #include "rego/engine.h"
 #include "rego/value.h"
@@ -43,7 +44,7 @@ struct Test {
 
 inline Result<std::string> ReadText(const std::filesystem::path& path) {
   std::ifstream in(path);
-  if (!in) return MakeError("file_unreadable", path.string());
+  if (!in) return MakeError(CommonError::kFileUnreadable, path.string());
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -135,7 +136,7 @@ inline Result<Test> LoadTest(const std::filesystem::path& dir, const value::Valu
   if (!tmpl) return tmpl.error();
   const value::Value* targets = tmpl->Find("spec") ? tmpl->Find("spec")->Find("targets") : nullptr;
   if (targets == nullptr || !targets->AsArray() || targets->AsArray()->empty()) {
-    return MakeError("bad_template", test.suite + ": no targets");
+    return MakeError(CommonError::kInvalidArgument, test.suite + ": no targets");
   }
   const value::Value& target = targets->AsArray()->front();
   const value::Value* source = &target;
@@ -147,7 +148,8 @@ inline Result<Test> LoadTest(const std::filesystem::path& dir, const value::Valu
     }
   }
   const std::string rego = StringAt(*source, {"rego"});
-  if (rego.empty()) return MakeError("bad_template", test.suite + ": no Rego source");
+  if (rego.empty())
+    return MakeError(CommonError::kInvalidArgument, test.suite + ": no Rego source");
   test.package = PackageOf(rego);
   test.modules.push_back({test.suite + "/template.yaml", rego});
   if (const value::Value* libs = source->Find("libs"); libs && libs->AsArray()) {

@@ -68,14 +68,13 @@ Outcome CheckError(const gatehouse::value::Value& c, const Error& err) {
   const auto* code = c.Find("want_error_code");
   const auto* text = c.Find("want_error");
   if (code == nullptr && text == nullptr) {
-    return {false, "unexpected error: " + Brief(err.code + ": " + err.message)};
+    return {false, "unexpected error: " + Brief(err.ToString())};
   }
-  if (code != nullptr && code->AsString() && *code->AsString() != err.code) {
-    return {false, "want error code " + *code->AsString() + ", got " +
-                       Brief(err.code + ": " + err.message)};
+  if (code != nullptr && code->AsString() && *code->AsString() != err.code.wire()) {
+    return {false, "want error code " + *code->AsString() + ", got " + Brief(err.ToString())};
   }
   if (text != nullptr && text->AsString()) {
-    std::string full = err.code + ": " + err.message;
+    std::string full = err.ToString();
     if (full.find(*text->AsString()) == std::string::npos) {
       return {false, "want error containing '" + *text->AsString() + "', got " + Brief(full)};
     }

@@ -4,13 +4,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/config/config_errors.h"
 #include "common/duration.h"
 #include "value/yaml.h"
 
 namespace gatehouse::adapters {
 namespace {
 
-Status InvalidValue(const std::string& why) { return MakeError("config_invalid_value", why); }
+Status InvalidValue(const std::string& why) { return MakeError(ConfigError::kInvalidValue, why); }
 
 using StringField = std::string ServeConfig::*;
 
@@ -468,10 +469,10 @@ Result<std::string> ScalarText(const value::Value& v) {
     case value::Kind::kInt:
       return std::to_string(*v.AsInt());
     case value::Kind::kDouble:
-      return MakeError("config_invalid_value", "a fractional number is not accepted here");
+      return MakeError(ConfigError::kInvalidValue, "a fractional number is not accepted here");
     default:
-      return MakeError("config_invalid_value", std::string("expected a scalar, got ") +
-                                                   std::string(value::KindName(v.kind())));
+      return MakeError(ConfigError::kInvalidValue, std::string("expected a scalar, got ") +
+                                                       std::string(value::KindName(v.kind())));
   }
 }
 
@@ -481,7 +482,7 @@ Status ApplyIssuerItem(const std::string& where, const value::Value& item,
                        OidcIssuerSettings& settings) {
   const value::Object* object = item.AsObject();
   if (object == nullptr) {
-    return MakeError("config_invalid_value", where + ": expected a mapping");
+    return MakeError(ConfigError::kInvalidValue, where + ": expected a mapping");
   }
   for (const value::Member& member : *object) {
     const std::string key = where + "." + member.key;
@@ -490,14 +491,14 @@ Status ApplyIssuerItem(const std::string& where, const value::Value& item,
       if (candidate.key == member.key) option = &candidate;
     }
     if (option == nullptr) {
-      return MakeError("config_unknown_key", "unknown configuration key \"" + key + "\"");
+      return MakeError(ConfigError::kUnknownKey, "unknown configuration key \"" + key + "\"");
     }
     std::vector<std::string> texts;
     if (option->is_list && member.value.is_array()) {
       for (const value::Value& v : *member.value.AsArray()) {
         Result<std::string> text = ScalarText(v);
         if (!text) {
-          return MakeError("config_invalid_value",
+          return MakeError(ConfigError::kInvalidValue,
                            "invalid value for \"" + key + "\": " + text.error().message);
         }
         texts.push_back(*text);
@@ -506,7 +507,7 @@ Status ApplyIssuerItem(const std::string& where, const value::Value& item,
       for (const value::Member& claim : *member.value.AsObject()) {
         Result<std::string> text = ScalarText(claim.value);
         if (!text) {
-          return MakeError("config_invalid_value",
+          return MakeError(ConfigError::kInvalidValue,
                            "invalid value for \"" + key + "\": " + text.error().message);
         }
         texts.push_back(claim.key + "=" + *text);
@@ -514,14 +515,14 @@ Status ApplyIssuerItem(const std::string& where, const value::Value& item,
     } else {
       Result<std::string> text = ScalarText(member.value);
       if (!text) {
-        return MakeError("config_invalid_value",
+        return MakeError(ConfigError::kInvalidValue,
                          "invalid value for \"" + key + "\": " + text.error().message);
       }
       texts.push_back(*text);
     }
     for (const std::string& text : texts) {
       if (Status set = option->set(settings, text); !set) {
-        return MakeError("config_invalid_value",
+        return MakeError(ConfigError::kInvalidValue,
                          "invalid value for \"" + key + "\": " + set.error().message);
       }
     }
@@ -532,7 +533,7 @@ Status ApplyIssuerItem(const std::string& where, const value::Value& item,
 Status ApplyIssuers(const value::Value& node, ServeConfig& config) {
   const value::Array* items = node.AsArray();
   if (items == nullptr) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      std::string(kOidcIssuersKey) + ": expected a list of mappings");
   }
   for (std::size_t i = 0; i < items->size(); ++i) {
@@ -548,7 +549,7 @@ Status ApplyAt(const std::string& prefix, const value::Value& node, ServeConfig&
   const value::Object* object = node.AsObject();
   if (object == nullptr) {
     return MakeError(
-        "config_invalid_value",
+        ConfigError::kInvalidValue,
         (prefix.empty() ? std::string("configuration") : prefix) + ": expected a mapping");
   }
   for (const value::Member& member : *object) {
@@ -568,7 +569,7 @@ Status ApplyAt(const std::string& prefix, const value::Value& node, ServeConfig&
         if (Status s = ApplyAt(key, member.value, config); !s) return s;
         continue;
       }
-      return MakeError("config_unknown_key", "unknown configuration key \"" + key + "\"");
+      return MakeError(ConfigError::kUnknownKey, "unknown configuration key \"" + key + "\"");
     }
     std::vector<const value::Value*> items;
     if (option->is_list && member.value.is_array()) {
@@ -580,7 +581,7 @@ Status ApplyAt(const std::string& prefix, const value::Value& node, ServeConfig&
       Result<std::string> text = ScalarText(*item);
       Status applied = text ? option->set(config, *text) : Status(text.error());
       if (!applied) {
-        return MakeError("config_invalid_value",
+        return MakeError(ConfigError::kInvalidValue,
                          "invalid value for \"" + key + "\": " + applied.error().message);
       }
     }
@@ -614,7 +615,7 @@ Status ApplyConfigDocument(const value::Value& document, ServeConfig& config) {
 
 Status LoadConfigFile(const std::string& path, ServeConfig& config) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("config_unreadable", "cannot read configuration file " + path);
+  if (!in) return MakeError(ConfigError::kUnreadable, "cannot read configuration file " + path);
   std::ostringstream text;
   text << in.rdbuf();
   Result<value::Value> document = value::ParseYaml(text.str());
@@ -645,7 +646,7 @@ Status ValidateOidc(const ServeConfig& config) {
   if (flags.issuer_url.empty() &&
       (!flags.client_ids.empty() || !flags.required_claims.empty() || !flags.groups_claim.empty() ||
        !flags.jwks_file.empty() || !flags.ca_file.empty())) {
-    return MakeError("config_invalid_value", "oidc.* settings need oidc.issuerURL");
+    return MakeError(ConfigError::kInvalidValue, "oidc.* settings need oidc.issuerURL");
   }
   std::vector<std::string> seen;
   const std::vector<OidcIssuerSettings> issuers = EffectiveOidcIssuers(config);
@@ -654,18 +655,19 @@ Status ValidateOidc(const ServeConfig& config) {
     const std::string name = "OIDC issuer " + std::to_string(i + 1) + " (" +
                              (issuer.issuer_url.empty() ? "no URL" : issuer.issuer_url) + ")";
     if (!IsAcceptableIssuerUrl(issuer.issuer_url)) {
-      return MakeError("config_invalid_value",
+      return MakeError(ConfigError::kInvalidValue,
                        name + ": issuerURL must be https:// (http:// only for a loopback host)");
     }
     if (issuer.client_ids.empty()) {
-      return MakeError("config_invalid_value", name + ": clientID (allowed audiences) is required");
+      return MakeError(ConfigError::kInvalidValue,
+                       name + ": clientID (allowed audiences) is required");
     }
     if (issuer.username_claim.empty()) {
-      return MakeError("config_invalid_value", name + ": usernameClaim is empty");
+      return MakeError(ConfigError::kInvalidValue, name + ": usernameClaim is empty");
     }
     for (const std::string& other : seen) {
       if (other == issuer.issuer_url) {
-        return MakeError("config_invalid_value", name + ": configured twice");
+        return MakeError(ConfigError::kInvalidValue, name + ": configured twice");
       }
     }
     seen.push_back(issuer.issuer_url);
@@ -677,27 +679,27 @@ Status ValidateOidc(const ServeConfig& config) {
 
 Status ValidateServeConfig(const ServeConfig& config) {
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      "tls.certFile and tls.privateKeyFile must be given together");
   }
   if (config.require_client_cert && config.client_ca_file.empty()) {
-    return MakeError("config_invalid_value", "tls.requireClientCert needs tls.clientCAFile");
+    return MakeError(ConfigError::kInvalidValue, "tls.requireClientCert needs tls.clientCAFile");
   }
   if (config.authentication_failure_status != 200 && config.authentication_failure_status != 401) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      "invalid value for \"authentication.failureStatus\": must be 200 or 401");
   }
   if (Status oidc = ValidateOidc(config); !oidc) return oidc;
   if (config.registry_token_ttl < std::chrono::seconds(60)) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      "invalid value for \"registry.tokenTTL\": must be at least 60s");
   }
   if (config.registry_token_ttl > std::chrono::hours(24)) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      "invalid value for \"registry.tokenTTL\": must be at most 24h");
   }
   if (config.registry_service.empty() || config.registry_issuer.empty()) {
-    return MakeError("config_invalid_value",
+    return MakeError(ConfigError::kInvalidValue,
                      "registry.service and registry.issuer must not be empty");
   }
   if (config.keystone_validation == "service") {
@@ -706,12 +708,13 @@ Status ValidateServeConfig(const ServeConfig& config) {
     const bool app_cred = !config.keystone_service_app_cred_id.empty() &&
                           !config.keystone_service_app_cred_secret.empty();
     if (!password && !app_cred) {
-      return MakeError("config_invalid_value",
+      return MakeError(ConfigError::kInvalidValue,
                        "keystone.validation=service needs keystone.service.username and "
                        "password, or an application credential id and secret");
     }
     if (config.keystone_url.empty()) {
-      return MakeError("config_invalid_value", "keystone.validation=service needs keystone.url");
+      return MakeError(ConfigError::kInvalidValue,
+                       "keystone.validation=service needs keystone.url");
     }
   }
   return Ok();

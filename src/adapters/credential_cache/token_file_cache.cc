@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "adapters/credential_cache/credential_cache_errors.h"
 #include "authn/keystone/credential_request.h"
 #include "common/codec/rfc3339.h"
 #include "value/json.h"
@@ -21,7 +22,7 @@ constexpr std::size_t kMaxEntryBytes = 64 * 1024;
 constexpr int kEntryFormatVersion = 1;
 
 Error IoError(const std::string& what, const std::string& path, int err) {
-  return MakeError("cache_io", what + " " + path + ": " + std::strerror(err));
+  return MakeError(CredentialCacheError::kIo, what + " " + path + ": " + std::strerror(err));
 }
 
 bool IsValidKey(std::string_view key) {
@@ -39,10 +40,11 @@ Status CheckOwnDirectory(const std::string& dir) {
   struct stat st {};
   if (lstat(dir.c_str(), &st) != 0) return IoError("cannot inspect cache directory", dir, errno);
   if (!S_ISDIR(st.st_mode)) {
-    return MakeError("cache_io", "cache directory " + dir + " is not a directory");
+    return MakeError(CredentialCacheError::kIo, "cache directory " + dir + " is not a directory");
   }
   if (st.st_uid != geteuid()) {
-    return MakeError("cache_io", "cache directory " + dir + " belongs to another user");
+    return MakeError(CredentialCacheError::kIo,
+                     "cache directory " + dir + " belongs to another user");
   }
   if ((st.st_mode & 077) != 0 && chmod(dir.c_str(), 0700) != 0) {
     return IoError("cannot restrict cache directory", dir, errno);
@@ -51,7 +53,7 @@ Status CheckOwnDirectory(const std::string& dir) {
 }
 
 Status MakeDirectories(const std::string& dir) {
-  if (dir.empty()) return MakeError("cache_io", "cache directory is empty");
+  if (dir.empty()) return MakeError(CredentialCacheError::kIo, "cache directory is empty");
   // Create each missing component; existing parents (e.g. $HOME) keep their modes.
   for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
     if (pos != dir.size() && dir[pos] != '/') continue;
@@ -110,7 +112,8 @@ Result<std::string> DefaultTokenCacheDir(std::string_view subdir) {
   } else {
     const char* home = std::getenv("HOME");
     if (home == nullptr || home[0] != '/') {
-      return MakeError("cache_io", "neither XDG_CACHE_HOME nor HOME is an absolute path");
+      return MakeError(CredentialCacheError::kIo,
+                       "neither XDG_CACHE_HOME nor HOME is an absolute path");
     }
     base = std::string(home) + "/.cache";
   }
@@ -145,7 +148,7 @@ std::optional<CachedToken> TokenFileCache::Find(std::string_view key) const {
 }
 
 Status TokenFileCache::Store(std::string_view key, const CachedToken& entry) const {
-  if (!IsValidKey(key)) return MakeError("cache_io", "invalid cache key");
+  if (!IsValidKey(key)) return MakeError(CredentialCacheError::kIo, "invalid cache key");
   Status dir_ok = MakeDirectories(dir_);
   if (!dir_ok) return dir_ok;
 
@@ -175,7 +178,7 @@ Status TokenFileCache::Store(std::string_view key, const CachedToken& entry) con
 }
 
 Status TokenFileCache::Erase(std::string_view key) const {
-  if (!IsValidKey(key)) return MakeError("cache_io", "invalid cache key");
+  if (!IsValidKey(key)) return MakeError(CredentialCacheError::kIo, "invalid cache key");
   const std::string path = PathFor(key);
   if (unlink(path.c_str()) != 0 && errno != ENOENT) {
     return IoError("cannot remove", path, errno);

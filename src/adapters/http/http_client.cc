@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "adapters/http/client_request.h"
+#include "adapters/http/http_errors.h"
 #include "adapters/http/tls_client_context.h"
 #include "adapters/http/url.h"
 
@@ -63,7 +64,7 @@ struct Exchange {
   tcp::resolver::results_type endpoints;
   std::optional<Result<HttpResponse>> result;
 
-  void Fail(const char* code, std::string message) {
+  void Fail(ErrorCode code, std::string message) {
     if (!result) result.emplace(MakeError(code, std::move(message)));
   }
 };
@@ -80,7 +81,7 @@ template <class Stream>
 net::awaitable<void> RunExchange(Exchange& x, Stream& stream, tcp::socket& socket) {
   auto [connect_ec, endpoint] = co_await net::async_connect(socket, x.endpoints, kAsTuple);
   if (connect_ec) {
-    x.Fail("http_connect", "connect to " + x.url.HostHeader() + ": " + connect_ec.message());
+    x.Fail(HttpError::kConnect, "connect to " + x.url.HostHeader() + ": " + connect_ec.message());
     co_return;
   }
   beast::error_code no_delay_ec;
@@ -88,14 +89,14 @@ net::awaitable<void> RunExchange(Exchange& x, Stream& stream, tcp::socket& socke
   if constexpr (!std::is_same_v<Stream, tcp::socket>) {
     auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::client, kAsTuple);
     if (ec) {
-      x.Fail("http_tls",
+      x.Fail(HttpError::kTls,
              "TLS with " + x.url.HostHeader() + ": " + TlsFailure(stream.native_handle(), ec));
       co_return;
     }
   }
   http::request<http::string_body> req = BuildRequest(x);
   if (auto [ec, n] = co_await http::async_write(stream, req, kAsTuple); ec) {
-    x.Fail(ec.category() == net::error::get_ssl_category() ? "http_tls" : "http_protocol",
+    x.Fail(ec.category() == net::error::get_ssl_category() ? HttpError::kTls : HttpError::kProtocol,
            "sending request to " + x.url.HostHeader() + ": " + ec.message());
     co_return;
   }
@@ -106,13 +107,14 @@ net::awaitable<void> RunExchange(Exchange& x, Stream& stream, tcp::socket& socke
   if (req.method() == http::verb::head) parser.skip(true);
   if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, kAsTuple); ec) {
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      x.Fail("http_too_large", "response from " + x.url.HostHeader() + " exceeds " +
-                                   std::to_string(x.options.max_response_bytes) + " bytes");
+      x.Fail(HttpError::kTooLarge, "response from " + x.url.HostHeader() + " exceeds " +
+                                       std::to_string(x.options.max_response_bytes) + " bytes");
     } else if (ec.category() == net::error::get_ssl_category()) {
       // TLS 1.3 reports a refused client certificate only after the handshake, on first read.
-      x.Fail("http_tls", "TLS with " + x.url.HostHeader() + ": " + ec.message());
+      x.Fail(HttpError::kTls, "TLS with " + x.url.HostHeader() + ": " + ec.message());
     } else {
-      x.Fail("http_protocol", "reading response from " + x.url.HostHeader() + ": " + ec.message());
+      x.Fail(HttpError::kProtocol,
+             "reading response from " + x.url.HostHeader() + ": " + ec.message());
     }
     co_return;
   }
@@ -137,12 +139,12 @@ class BeastHttpClient final : public HttpClient {
     Result<ParsedUrl> url = ParseUrl(request.url);
     if (!url) return url.error();
     if (HasLineBreak(request.method) || request.method.empty()) {
-      return MakeError("http_protocol", "invalid request method");
+      return MakeError(HttpError::kProtocol, "invalid request method");
     }
     for (const auto& [name, value] : request.headers) {
       // CR/LF in a header would let a caller-controlled value inject headers or requests.
       if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) {
-        return MakeError("http_protocol", "invalid request header");
+        return MakeError(HttpError::kProtocol, "invalid request header");
       }
     }
     Clock::time_point deadline = Clock::now() + request.timeout;
@@ -156,7 +158,7 @@ class BeastHttpClient final : public HttpClient {
     x.endpoints = resolver.resolve(
         url->host, std::to_string(url->port),
         url->host_is_ip ? tcp::resolver::numeric_host : tcp::resolver::flags(), ec);
-    if (ec) return MakeError("http_connect", "resolve " + url->host + ": " + ec.message());
+    if (ec) return MakeError(HttpError::kConnect, "resolve " + url->host + ": " + ec.message());
     if (Clock::now() >= deadline) return TimeoutError(request);
 
     if (url->tls) {
@@ -172,7 +174,7 @@ class BeastHttpClient final : public HttpClient {
 
  private:
   static Error TimeoutError(const HttpRequest& request) {
-    return MakeError("http_timeout",
+    return MakeError(HttpError::kTimeout,
                      "no response within " + std::to_string(request.timeout.count()) + "ms");
   }
 
@@ -191,7 +193,7 @@ class BeastHttpClient final : public HttpClient {
       ioc.run();
       return TimeoutError(request);
     }
-    if (!x.result) return MakeError("http_protocol", "exchange ended without a response");
+    if (!x.result) return MakeError(HttpError::kProtocol, "exchange ended without a response");
     return std::move(*x.result);
   }
 

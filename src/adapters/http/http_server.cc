@@ -21,6 +21,7 @@
 #include <type_traits>
 
 #include "adapters/http/bounded_work_pool.h"
+#include "adapters/http/http_errors.h"
 #include "adapters/http/url.h"
 #include "adapters/tls/server_tls_context.h"
 #include "common/duration.h"
@@ -643,9 +644,9 @@ std::uint64_t HttpServer::tls_reload_count() const {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Handler handler) {
-  if (!handler) return MakeError("listen_failed", "no request handler");
+  if (!handler) return MakeError(HttpError::kListenFailed, "no request handler");
   Result<HostPort> address = ParseHostPort(options.listen);
-  if (!address) return MakeError("listen_failed", address.error().message);
+  if (!address) return MakeError(HttpError::kListenFailed, address.error().message);
 
   auto impl = std::make_unique<Impl>();
   impl->shared = std::make_shared<Shared>();
@@ -699,7 +700,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Han
   }
 
   auto listen_error = [&](const std::string& what, const beast::error_code& ec) {
-    return MakeError("listen_failed",
+    return MakeError(HttpError::kListenFailed,
                      what + " " + impl->shared->options.listen + ": " + ec.message());
   };
   beast::error_code ec;

@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "adapters/http/client_request.h"
+#include "adapters/http/http_errors.h"
 #include "adapters/http/tls_client_context.h"
 #include "adapters/http/url.h"
 
@@ -31,7 +32,7 @@ Result<bool> LineSplitter::Feed(std::string_view bytes,
     const std::string_view piece = bytes.substr(0, newline);
     if (pending_.size() + piece.size() > max_line_bytes_) {
       pending_.clear();
-      return MakeError("http_line_too_long",
+      return MakeError(HttpError::kLineTooLong,
                        "a line exceeds " + std::to_string(max_line_bytes_) + " bytes");
     }
     if (newline == std::string_view::npos) {
@@ -76,16 +77,16 @@ struct Exchange {
   tcp::resolver::results_type endpoints;
   std::optional<Result<HttpStreamEnd>> result;
 
-  void Fail(const char* code, std::string message) {
+  void Fail(ErrorCode code, std::string message) {
     if (!result) result.emplace(MakeError(code, std::move(message)));
   }
   void FailRead(const beast::error_code& ec) {
     if (ec == http::error::header_limit) {
-      Fail("http_too_large", "response headers from " + url.HostHeader() + " are too large");
+      Fail(HttpError::kTooLarge, "response headers from " + url.HostHeader() + " are too large");
     } else if (ec.category() == net::error::get_ssl_category()) {
-      Fail("http_tls", "TLS with " + url.HostHeader() + ": " + ec.message());
+      Fail(HttpError::kTls, "TLS with " + url.HostHeader() + ": " + ec.message());
     } else {
-      Fail("http_protocol", "reading response from " + url.HostHeader() + ": " + ec.message());
+      Fail(HttpError::kProtocol, "reading response from " + url.HostHeader() + ": " + ec.message());
     }
   }
 };
@@ -100,7 +101,7 @@ template <class Stream>
 net::awaitable<void> RunExchange(Exchange& x, Stream& stream, tcp::socket& socket) {
   auto [connect_ec, endpoint] = co_await net::async_connect(socket, x.endpoints, kAsTuple);
   if (connect_ec) {
-    x.Fail("http_connect", "connect to " + x.url.HostHeader() + ": " + connect_ec.message());
+    x.Fail(HttpError::kConnect, "connect to " + x.url.HostHeader() + ": " + connect_ec.message());
     co_return;
   }
   beast::error_code no_delay_ec;
@@ -108,13 +109,13 @@ net::awaitable<void> RunExchange(Exchange& x, Stream& stream, tcp::socket& socke
   if constexpr (!std::is_same_v<Stream, tcp::socket>) {
     auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::client, kAsTuple);
     if (ec) {
-      x.Fail("http_tls", "TLS with " + x.url.HostHeader() + ": " + ec.message());
+      x.Fail(HttpError::kTls, "TLS with " + x.url.HostHeader() + ": " + ec.message());
       co_return;
     }
   }
   http::request<http::empty_body> req = BuildRequest(x);
   if (auto [ec, n] = co_await http::async_write(stream, req, kAsTuple); ec) {
-    x.Fail(ec.category() == net::error::get_ssl_category() ? "http_tls" : "http_protocol",
+    x.Fail(ec.category() == net::error::get_ssl_category() ? HttpError::kTls : HttpError::kProtocol,
            "sending request to " + x.url.HostHeader() + ": " + ec.message());
     co_return;
   }
@@ -173,11 +174,11 @@ class BeastHttpStream final : public HttpStream {
     Result<ParsedUrl> url = ParseUrl(request.url);
     if (!url) return url.error();
     if (HasLineBreak(request.method) || request.method.empty()) {
-      return MakeError("http_protocol", "invalid request method");
+      return MakeError(HttpError::kProtocol, "invalid request method");
     }
     for (const auto& [name, value] : request.headers) {
       if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) {
-        return MakeError("http_protocol", "invalid request header");
+        return MakeError(HttpError::kProtocol, "invalid request header");
       }
     }
     const Clock::time_point deadline = Clock::now() + request.timeout;
@@ -201,7 +202,9 @@ class BeastHttpStream final : public HttpStream {
   }
 
  private:
-  static Error CancelledError() { return MakeError("http_cancelled", "the stream was cancelled"); }
+  static Error CancelledError() {
+    return MakeError(HttpError::kCancelled, "the stream was cancelled");
+  }
 
   Result<HttpStreamEnd> Exchange1(net::io_context& ioc, const HttpRequest& request,
                                   const ParsedUrl& url, const LineHandler& on_line,
@@ -212,7 +215,7 @@ class BeastHttpStream final : public HttpStream {
     x.endpoints =
         resolver.resolve(url.host, std::to_string(url.port),
                          url.host_is_ip ? tcp::resolver::numeric_host : tcp::resolver::flags(), ec);
-    if (ec) return MakeError("http_connect", "resolve " + url.host + ": " + ec.message());
+    if (ec) return MakeError(HttpError::kConnect, "resolve " + url.host + ": " + ec.message());
     if (url.tls) {
       net::ssl::stream<tcp::socket> stream(ioc, *ssl_);
       if (Status s =
@@ -242,8 +245,8 @@ class BeastHttpStream final : public HttpStream {
     socket.close(ignored);
     ioc.restart();
     ioc.run();
-    return MakeError("http_timeout", "stream not finished within " +
-                                         std::to_string(request.timeout.count()) + "ms");
+    return MakeError(HttpError::kTimeout, "stream not finished within " +
+                                              std::to_string(request.timeout.count()) + "ms");
   }
 
   HttpClientOptions options_;

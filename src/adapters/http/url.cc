@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "adapters/http/http_errors.h"
 #include "common/codec/hex.h"
 
 namespace gatehouse::adapters {
@@ -73,7 +74,7 @@ std::string ParsedUrl::HostHeader() const {
 }
 
 Result<ParsedUrl> ParseUrl(std::string_view url) {
-  auto invalid = [](const char* why) { return MakeError("invalid_url", why); };
+  auto invalid = [](const char* why) { return MakeError(HttpError::kInvalidUrl, why); };
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
       return invalid("URL contains spaces or control characters");
@@ -118,7 +119,7 @@ Result<HostPort> ParseHostPort(std::string_view address) {
   bool bracketed = false;
   if (!SplitHostPort(address, out.host, port, bracketed) ||
       !ParsePort(port, /*allow_zero=*/true, out.port)) {
-    return MakeError("invalid_address",
+    return MakeError(HttpError::kInvalidAddress,
                      "listen address must look like host:port, :port or [v6]:port");
   }
   return out;

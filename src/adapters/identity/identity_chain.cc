@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "adapters/identity/identity_errors.h"
 #include "authn/jwt/jws.h"
 #include "authn/token_digest.h"
 
@@ -22,7 +23,8 @@ const IssuerAuthenticator* IdentityChain::FindIssuer(const std::string& issuer) 
 Result<authn::TokenAuthenticator*> IdentityChain::Route(std::string_view token) const {
   auto keystone = [this]() -> Result<authn::TokenAuthenticator*> {
     if (keystone_ == nullptr) {
-      return MakeError("no_identity_source", "no identity source accepts this kind of token");
+      return MakeError(IdentityError::kNoIdentitySource,
+                       "no identity source accepts this kind of token");
     }
     return keystone_.get();
   };
@@ -35,7 +37,8 @@ Result<authn::TokenAuthenticator*> IdentityChain::Route(std::string_view token) 
   if (found == nullptr || found->authenticator == nullptr) {
     // The issuer comes from an unverified token: it is not echoed, so a forged value cannot
     // reach logs or reviews.
-    return MakeError("unknown_issuer", "the token's issuer is not a configured OIDC issuer");
+    return MakeError(IdentityError::kUnknownIssuer,
+                     "the token's issuer is not a configured OIDC issuer");
   }
   return found->authenticator.get();
 }

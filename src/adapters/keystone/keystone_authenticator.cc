@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/keystone/keystone_auth_errors.h"
+#include "authn/keystone/keystone_errors.h"
 #include "authn/keystone/user_info_builder.h"
 #include "value/json.h"
 
@@ -13,7 +15,9 @@ namespace {
 using std::chrono::steady_clock;
 using std::chrono::system_clock;
 
-Error Unavailable(std::string why) { return MakeError("keystone_unavailable", std::move(why)); }
+Error Unavailable(std::string why) {
+  return MakeError(KeystoneAuthError::kUnavailable, std::move(why));
+}
 
 authn::TokenCacheComputed Fail(Error error, bool cacheable) {
   return authn::TokenCacheComputed{std::move(error), std::nullopt, cacheable};
@@ -79,7 +83,7 @@ Result<value::Value> ParseBody(const HttpResponse& response) {
 Result<std::unique_ptr<KeystoneAuthenticator>> KeystoneAuthenticator::Create(
     KeystoneAuthenticatorOptions options, std::shared_ptr<HttpClient> client, const Clock& clock) {
   auto invalid = [](std::string why) {
-    return MakeError("invalid_keystone_options", std::move(why));
+    return MakeError(KeystoneAuthError::kInvalidOptions, std::move(why));
   };
   while (!options.url.empty() && options.url.back() == '/') options.url.pop_back();
   const std::string& url = options.url;
@@ -132,7 +136,8 @@ Result<k8s::UserInfo> KeystoneAuthenticator::Authenticate(std::string_view token
 Result<k8s::UserInfo> KeystoneAuthenticator::AuthenticateWithin(
     std::string_view token, steady_clock::time_point caller_deadline) {
   if (!IsPlausibleToken(token, options_.max_token_bytes)) {
-    return MakeError("token_invalid", "token is empty, too long or has invalid characters");
+    return MakeError(KeystoneAuthError::kTokenInvalid,
+                     "token is empty, too long or has invalid characters");
   }
   const steady_clock::time_point deadline =
       std::min(clock_.Monotonic() + options_.timeout, caller_deadline);
@@ -155,12 +160,12 @@ authn::TokenCacheComputed KeystoneAuthenticator::Compute(std::string_view token,
   if (!validated) return Fail(validated.error(), false);
   const HttpResponse& response = *validated;
   if (response.status == 401 || response.status == 404) {
-    return Fail(MakeError("token_invalid",
+    return Fail(MakeError(KeystoneAuthError::kTokenInvalid,
                           "Keystone rejected the token (" + KeystoneMessage(response) + ")"),
                 true);
   }
   if (response.status == 403) {
-    return Fail(MakeError("keystone_forbidden",
+    return Fail(MakeError(KeystoneAuthError::kForbidden,
                           "Keystone refused token validation (" + KeystoneMessage(response) + ")"),
                 false);
   }
@@ -170,18 +175,20 @@ authn::TokenCacheComputed KeystoneAuthenticator::Compute(std::string_view token,
   }
   Result<value::Value> body = ParseBody(response);
   if (!body) {
-    return Fail(MakeError("keystone_bad_response", "token validation body is not JSON"), false);
+    return Fail(MakeError(authn::KeystoneError::kBadResponse, "token validation body is not JSON"),
+                false);
   }
   Result<authn::KeystoneTokenInfo> info = authn::ParseKeystoneTokenInfo(*body);
   if (!info) return Fail(info.error(), false);
   if (clock_.Now() >= info->expires_at) {
-    return Fail(MakeError("token_expired", "the Keystone token has expired"), true);
+    return Fail(MakeError(KeystoneAuthError::kTokenExpired, "the Keystone token has expired"),
+                true);
   }
   if (!info->project) {
-    return Fail(
-        MakeError("token_not_project_scoped", "the Keystone token is " + ScopeDescription(*info) +
-                                                  "; a project-scoped token is required"),
-        true);
+    return Fail(MakeError(KeystoneAuthError::kTokenNotProjectScoped,
+                          "the Keystone token is " + ScopeDescription(*info) +
+                              "; a project-scoped token is required"),
+                true);
   }
 
   std::vector<std::string> groups;
@@ -189,19 +196,20 @@ authn::TokenCacheComputed KeystoneAuthenticator::Compute(std::string_view token,
   for (std::size_t page = 0;; ++page) {
     if (page == options_.max_group_pages) {
       return Fail(
-          MakeError("keystone_bad_response",
+          MakeError(authn::KeystoneError::kBadResponse,
                     "more than " + std::to_string(options_.max_group_pages) + " pages of groups"),
           false);
     }
     Result<HttpResponse> listed = AuthorizedGet(url, token, /*subject=*/false, deadline);
     if (!listed) return Fail(listed.error(), false);
     if (listed->status == 401 || listed->status == 404) {
-      return Fail(MakeError("token_invalid", "Keystone rejected the token when listing groups (" +
-                                                 KeystoneMessage(*listed) + ")"),
+      return Fail(MakeError(KeystoneAuthError::kTokenInvalid,
+                            "Keystone rejected the token when listing groups (" +
+                                KeystoneMessage(*listed) + ")"),
                   true);
     }
     if (listed->status == 403) {
-      return Fail(MakeError("keystone_forbidden",
+      return Fail(MakeError(KeystoneAuthError::kForbidden,
                             "Keystone refused to list groups (" + KeystoneMessage(*listed) + ")"),
                   false);
     }
@@ -211,7 +219,8 @@ authn::TokenCacheComputed KeystoneAuthenticator::Compute(std::string_view token,
     }
     Result<value::Value> page_body = ParseBody(*listed);
     if (!page_body) {
-      return Fail(MakeError("keystone_bad_response", "group listing body is not JSON"), false);
+      return Fail(MakeError(authn::KeystoneError::kBadResponse, "group listing body is not JSON"),
+                  false);
     }
     Result<authn::KeystoneGroupPage> parsed = authn::ParseKeystoneGroupPage(*page_body);
     if (!parsed) return Fail(parsed.error(), false);
@@ -219,7 +228,7 @@ authn::TokenCacheComputed KeystoneAuthenticator::Compute(std::string_view token,
     if (!parsed->next_url) break;
     // The token is sent to links.next: never let a response send it to another server.
     if (parsed->next_url->rfind(options_.url + "/", 0) != 0) {
-      return Fail(MakeError("keystone_bad_response",
+      return Fail(MakeError(authn::KeystoneError::kBadResponse,
                             "links.next of the group listing is outside the Keystone URL"),
                   false);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/kubernetes/configmap_watch_event.h"
+#include "adapters/kubernetes/kubernetes_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters {
@@ -41,7 +42,7 @@ Error ConfigMapWatch::ApiError(const std::string& doing, int status,
       message += ": " + m->AsString()->substr(0, 200);
     }
   }
-  return MakeError("kube_api_error",
+  return MakeError(KubernetesError::kApiError,
                    doing + " ConfigMap " + namespace_name_ + "/" + name_ + ": " + message);
 }
 
@@ -122,7 +123,7 @@ ConfigMapWatch::WatchEnd ConfigMapWatch::WatchOnce() {
       if (event->status_code == 410) {
         expired = true;
       } else {
-        failure = MakeError("kube_api_error",
+        failure = MakeError(KubernetesError::kApiError,
                             "watching ConfigMap " + namespace_name_ + "/" + name_ + ": code " +
                                 std::to_string(event->status_code) + ": " + event->status_message);
       }

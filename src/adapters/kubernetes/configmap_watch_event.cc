@@ -1,6 +1,7 @@
 #include "adapters/kubernetes/configmap_watch_event.h"
 
 #include "value/json.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -18,7 +19,9 @@ const std::string* ResourceVersion(const value::Value& object) {
   return rv && rv->AsString() && !rv->AsString()->empty() ? rv->AsString() : nullptr;
 }
 
-Error Invalid(std::string what) { return MakeError("invalid_json", std::move(what)); }
+Error Invalid(std::string what) {
+  return MakeError(value::ValueError::kInvalidJson, std::move(what));
+}
 
 }  // namespace
 

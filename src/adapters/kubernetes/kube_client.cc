@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/kubernetes/kubernetes_errors.h"
 #include "value/json.h"
 #include "value/yaml.h"
 
@@ -20,7 +21,7 @@ namespace {
 
 constexpr const char* kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-Result<std::string> ReadFile(const std::string& path, const char* code) {
+Result<std::string> ReadFile(const std::string& path, ErrorCode code) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(code, "cannot read " + path);
   std::ostringstream text;
@@ -64,7 +65,7 @@ Result<std::string> MaterializeData(const std::string& base64, const std::string
                                      static_cast<int>(clean.size()));
   // EVP_DecodeBlock also "decodes" "====" (3 bytes): more than two '=' is not base64.
   if (length < 0 || clean.size() % 4 != 0 || padding > 2) {
-    return MakeError("kubeconfig_invalid", name + " is not valid base64");
+    return MakeError(KubernetesError::kKubeconfigInvalid, name + " is not valid base64");
   }
   decoded.resize(static_cast<std::size_t>(length) - padding);
   std::error_code ec;
@@ -74,7 +75,8 @@ Result<std::string> MaterializeData(const std::string& base64, const std::string
   // mode or redirect the write.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return MakeError("kubeconfig_invalid", "cannot write " + path + ": " + std::strerror(errno));
+    return MakeError(KubernetesError::kKubeconfigInvalid,
+                     "cannot write " + path + ": " + std::strerror(errno));
   }
   bool ok = ::fchmod(fd, 0600) == 0;
   std::string_view rest = decoded;
@@ -87,7 +89,7 @@ Result<std::string> MaterializeData(const std::string& base64, const std::string
   const int saved_errno = errno;
   if (::close(fd) != 0) ok = false;
   if (!ok) {
-    return MakeError("kubeconfig_invalid",
+    return MakeError(KubernetesError::kKubeconfigInvalid,
                      "cannot write " + path + ": " + std::strerror(saved_errno));
   }
   return path;
@@ -102,7 +104,7 @@ Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
     const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
     const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
     if (host == nullptr || port == nullptr) {
-      return MakeError("not_in_cluster",
+      return MakeError(KubernetesError::kNotInCluster,
                        "no --kubeconfig given and KUBERNETES_SERVICE_HOST/PORT are not set");
     }
     std::string h = host;
@@ -112,29 +114,32 @@ Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
     connection.token_file = std::string(kServiceAccountDir) + "/token";
     return connection;
   }
-  Result<std::string> text = ReadFile(kubeconfig_path, "kubeconfig_unreadable");
+  Result<std::string> text = ReadFile(kubeconfig_path, KubernetesError::kKubeconfigUnreadable);
   if (!text) return text.error();
   Result<value::Value> config = value::ParseYaml(*text);
   if (!config) {
-    return MakeError("kubeconfig_invalid", kubeconfig_path + ": " + config.error().message);
+    return MakeError(KubernetesError::kKubeconfigInvalid,
+                     kubeconfig_path + ": " + config.error().message);
   }
   const std::string context_name = StringAt(&*config, "current-context");
   const value::Value* context = FindNamed(*config, "contexts", context_name, "context");
   if (context == nullptr) {
-    return MakeError("kubeconfig_invalid",
+    return MakeError(KubernetesError::kKubeconfigInvalid,
                      kubeconfig_path + ": current-context \"" + context_name + "\" not found");
   }
   const value::Value* cluster =
       FindNamed(*config, "clusters", StringAt(context, "cluster"), "cluster");
   const value::Value* user = FindNamed(*config, "users", StringAt(context, "user"), "user");
   if (cluster == nullptr) {
-    return MakeError("kubeconfig_invalid", kubeconfig_path + ": the context's cluster is missing");
+    return MakeError(KubernetesError::kKubeconfigInvalid,
+                     kubeconfig_path + ": the context's cluster is missing");
   }
   connection.server = StringAt(cluster, "server");
   while (!connection.server.empty() && connection.server.back() == '/')
     connection.server.pop_back();
   if (connection.server.empty()) {
-    return MakeError("kubeconfig_invalid", kubeconfig_path + ": cluster has no server");
+    return MakeError(KubernetesError::kKubeconfigInvalid,
+                     kubeconfig_path + ": cluster has no server");
   }
   const value::Value* skip = cluster->Find("insecure-skip-tls-verify");
   connection.tls.insecure_skip_verify = skip && skip->AsBool().value_or(false);
@@ -167,7 +172,8 @@ Result<HttpHeaders> KubeRequestHeaders(const KubeConnection& connection) {
   HttpHeaders headers{{"Accept", "application/json"}};
   std::string token = connection.bearer_token;
   if (!connection.token_file.empty()) {
-    Result<std::string> from_file = ReadFile(connection.token_file, "kube_token_unreadable");
+    Result<std::string> from_file =
+        ReadFile(connection.token_file, KubernetesError::kTokenUnreadable);
     if (!from_file) return from_file.error();
     token = *from_file;
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
@@ -199,7 +205,7 @@ Result<std::optional<value::Value>> KubeClient::FindConfigMap(const std::string&
         message += ": " + m->AsString()->substr(0, 200);
       }
     }
-    return MakeError("kube_api_error",
+    return MakeError(KubernetesError::kApiError,
                      "reading ConfigMap " + namespace_name + "/" + name + ": " + message);
   }
   if (!body) return body.error();

@@ -1,11 +1,14 @@
 #include "adapters/oidc/discovery.h"
 
+#include "adapters/oidc/oidc_provider_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters {
 namespace {
 
-Error Failed(std::string why) { return MakeError("oidc_discovery_failed", std::move(why)); }
+Error Failed(std::string why) {
+  return MakeError(OidcProviderError::kDiscoveryFailed, std::move(why));
+}
 
 bool IsHttpUrl(const std::string& url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
@@ -40,7 +43,7 @@ Result<std::string> DiscoverJwksUri(HttpClient& client, const std::string& issue
   const value::Value* found_issuer = document->Find("issuer");
   if (found_issuer == nullptr || found_issuer->AsString() == nullptr ||
       *found_issuer->AsString() != issuer) {
-    return MakeError("oidc_discovery_issuer_mismatch",
+    return MakeError(OidcProviderError::kDiscoveryIssuerMismatch,
                      "discovery document's issuer is not the configured issuer " + issuer);
   }
   const value::Value* jwks_uri = document->Find("jwks_uri");

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "adapters/oidc/discovery.h"
+#include "adapters/oidc/oidc_provider_errors.h"
 
 namespace gatehouse::adapters {
 
@@ -26,12 +27,15 @@ JwksCache::JwksCache(JwksCacheOptions options, std::shared_ptr<HttpClient> clien
 Result<std::string> JwksCache::FetchDocument() {
   if (!options_.jwks_file.empty()) {
     std::ifstream in(options_.jwks_file, std::ios::binary);
-    if (!in) return MakeError("jwks_unreadable", "cannot read JWKS file " + options_.jwks_file);
+    if (!in)
+      return MakeError(OidcProviderError::kJwksUnreadable,
+                       "cannot read JWKS file " + options_.jwks_file);
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
   }
-  if (client_ == nullptr) return MakeError("jwks_fetch_failed", "no HTTP client configured");
+  if (client_ == nullptr)
+    return MakeError(OidcProviderError::kJwksFetchFailed, "no HTTP client configured");
   if (jwks_uri_.empty()) {
     Result<std::string> uri = DiscoverJwksUri(*client_, options_.issuer, options_.timeout);
     if (!uri) return uri.error();
@@ -45,7 +49,7 @@ Result<std::string> JwksCache::FetchDocument() {
   if (!response || response->status != 200) {
     // The provider may have moved its keys: discover again next time.
     jwks_uri_.clear();
-    return MakeError("jwks_fetch_failed",
+    return MakeError(OidcProviderError::kJwksFetchFailed,
                      response ? "JWKS endpoint answered HTTP " + std::to_string(response->status)
                               : "JWKS request failed: " + response.error().ToString());
   }

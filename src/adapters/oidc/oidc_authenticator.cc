@@ -2,15 +2,20 @@
 
 #include <utility>
 
+#include "adapters/oidc/oidc_provider_errors.h"
 #include "authn/jwt/alg.h"
+#include "authn/jwt/jwt_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
 
-Error Invalid(std::string why) { return MakeError("invalid_oidc_options", std::move(why)); }
+Error Invalid(std::string why) {
+  return MakeError(OidcProviderError::kInvalidOptions, std::move(why));
+}
 
 bool Cacheable(const Error& error) {
-  return error.code != "issuer_unavailable" && error.code != "jwt_unknown_kid";
+  return error.code != OidcProviderError::kIssuerUnavailable &&
+         error.code != authn::jwt::JwtError::kUnknownKid;
 }
 
 }  // namespace
@@ -62,12 +67,12 @@ authn::TokenCacheComputed OidcAuthenticator::Compute(std::string_view token) {
   if (!parsed) return fail(parsed.error());
   std::shared_ptr<const authn::jwt::JsonWebKeySet> keys = keys_->Current();
   if (keys == nullptr) {
-    return fail(
-        MakeError("issuer_unavailable", "the keys of issuer " + issuer() + " are not loaded yet"));
+    return fail(MakeError(OidcProviderError::kIssuerUnavailable,
+                          "the keys of issuer " + issuer() + " are not loaded yet"));
   }
   Result<authn::jwt::VerifiedToken> verified =
       authn::jwt::VerifyJwt(*parsed, *keys, options_.verify, clock_.Now());
-  if (!verified && verified.error().code == "jwt_unknown_kid" &&
+  if (!verified && verified.error().code == authn::jwt::JwtError::kUnknownKid &&
       keys_->RefreshForUnknownKid(keys)) {
     ++unknown_kid_retries_;
     keys = keys_->Current();

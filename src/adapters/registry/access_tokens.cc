@@ -3,6 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "common/common_errors.h"
+#include "registry/registry_errors.h"
+
 namespace gatehouse::adapters::registry_service {
 namespace {
 
@@ -15,14 +18,17 @@ bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '
 
 Status ValidateAccessTokenName(std::string_view name) {
   if (name.empty() || name.size() > kMaxAccessTokenNameBytes) {
-    return MakeError("invalid_name", "a token name must be 1..64 characters");
+    return MakeError(registry::RegistryError::kInvalidName,
+                     "a token name must be 1..64 characters");
   }
   if (!IsLowerAlnum(name.front())) {
-    return MakeError("invalid_name", "a token name must start with a lower-case letter or digit");
+    return MakeError(registry::RegistryError::kInvalidName,
+                     "a token name must start with a lower-case letter or digit");
   }
   for (char c : name) {
     if (!IsLowerAlnum(c) && c != '.' && c != '_' && c != '-') {
-      return MakeError("invalid_name", "a token name may hold only a-z, 0-9, '.', '_' and '-'");
+      return MakeError(registry::RegistryError::kInvalidName,
+                       "a token name may hold only a-z, 0-9, '.', '_' and '-'");
     }
   }
   return Ok();
@@ -51,13 +57,14 @@ Result<IssuedAccessToken> IssueAccessToken(registry::AccessTokenStore& store,
   token.name = request.name;
   if (request.expires_days && *request.expires_days != -1) {
     if (*request.expires_days <= 0 || *request.expires_days > kMaxAccessTokenDays) {
-      return MakeError("invalid_argument", "the expiry must be -1 (never) or 1.." +
-                                               std::to_string(kMaxAccessTokenDays) + " days");
+      return MakeError(
+          CommonError::kInvalidArgument,
+          "the expiry must be -1 (never) or 1.." + std::to_string(kMaxAccessTokenDays) + " days");
     }
     token.expires_at = now_unix + *request.expires_days * 86400;
   }
   if (request.groups.size() > kMaxAccessTokenGroups) {
-    return MakeError("invalid_argument", "a token can carry at most 1000 groups");
+    return MakeError(CommonError::kInvalidArgument, "a token can carry at most 1000 groups");
   }
   token.groups = request.groups;
   Result<std::string> random = registry::GenerateSecret();

@@ -4,7 +4,11 @@
 #include <charconv>
 #include <utility>
 
+#include "adapters/registry/registry_service_errors.h"
 #include "common/codec/rfc3339.h"
+#include "common/common_errors.h"
+#include "registry/registry_errors.h"
+#include "registry/store_errors.h"
 #include "registry/token_response.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -38,20 +42,24 @@ ServerResponse Forbidden(std::string_view message) { return ApiError(403, "FORBI
 
 // A store or validation error as Harbor would answer it.
 ServerResponse FromError(const Error& error) {
-  if (error.code == "not_found") return ApiError(404, "NOT_FOUND", error.message);
-  if (error.code == "conflict") return ApiError(409, "CONFLICT", error.message);
-  if (error.code == "constraint") {
+  if (error.code == CommonError::kNotFound) return ApiError(404, "NOT_FOUND", error.message);
+  if (error.code == CommonError::kConflict) return ApiError(409, "CONFLICT", error.message);
+  if (error.code == registry::StoreError::kConstraint) {
     return ApiError(409, "CONFLICT", "the change conflicts with a concurrent change; retry");
   }
-  if (error.code == "precondition_failed") return ApiError(412, "PRECONDITION", error.message);
-  if (error.code == "store_unavailable") {
+  if (error.code == registry::StoreError::kPreconditionFailed)
+    return ApiError(412, "PRECONDITION", error.message);
+  if (error.code == registry::StoreError::kUnavailable) {
     return ApiError(503, "SERVICE_UNAVAILABLE", "the registry database is unavailable");
   }
-  if (error.code == "store_error" || error.code == "random_failed") {
+  if (error.code == registry::StoreError::kFailed ||
+      error.code == registry::RegistryError::kRandomFailed) {
     return ApiError(500, "INTERNAL_SERVER_ERROR", "the registry database failed");
   }
-  if (error.code == "unauthorized") return ApiError(401, "UNAUTHORIZED", error.message);
-  if (error.code == "throttled") return ApiError(429, "TOO_MANY_REQUESTS", error.message);
+  if (error.code == RegistryServiceError::kUnauthorized)
+    return ApiError(401, "UNAUTHORIZED", error.message);
+  if (error.code == RegistryServiceError::kThrottled)
+    return ApiError(429, "TOO_MANY_REQUESTS", error.message);
   return BadRequest(error.message);
 }
 
@@ -173,13 +181,14 @@ Status CheckFields(const Value& object, const std::vector<FieldSpec>& fields,
       for (const FieldSpec& field : fields) {
         known += (known.empty() ? "" : ", ") + std::string(field.name);
       }
-      return MakeError("invalid_argument", "unknown field \"" + std::string(where) +
-                                               EchoKey(member.key) + "\" (known: " + known + ")");
+      return MakeError(CommonError::kInvalidArgument, "unknown field \"" + std::string(where) +
+                                                          EchoKey(member.key) +
+                                                          "\" (known: " + known + ")");
     }
     if (!member.value.is_null() && !HasType(member.value, spec->type)) {
-      return MakeError("invalid_argument", "field \"" + std::string(where) +
-                                               std::string(spec->name) + "\" must be " +
-                                               std::string(TypeWords(spec->type)));
+      return MakeError(CommonError::kInvalidArgument, "field \"" + std::string(where) +
+                                                          std::string(spec->name) + "\" must be " +
+                                                          std::string(TypeWords(spec->type)));
     }
   }
   return Ok();
@@ -191,13 +200,13 @@ Result<registry::PageRequest> PageOf(const ServerRequest& request) {
   registry::PageRequest page;
   if (const std::string* text = request.FindQuery("page"); text != nullptr) {
     std::optional<std::int64_t> n = ParseId(*text);
-    if (!n) return MakeError("invalid_argument", "page must be a positive integer");
+    if (!n) return MakeError(CommonError::kInvalidArgument, "page must be a positive integer");
     page.page = *n;
   }
   if (const std::string* text = request.FindQuery("page_size"); text != nullptr) {
     std::optional<std::int64_t> n = ParseId(*text);
     if (!n || *n > registry::kMaxPageSize) {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "page_size must be 1.." + std::to_string(registry::kMaxPageSize));
     }
     page.page_size = *n;
@@ -211,15 +220,15 @@ using value::Value;
 
 Result<Value> RegistryApi::Call::Body(std::size_t max_bytes) const {
   if (request.body.size() > max_bytes) {
-    return MakeError("invalid_argument", "the request body is too large");
+    return MakeError(CommonError::kInvalidArgument, "the request body is too large");
   }
   value::JsonLimits limits;
   limits.max_bytes = max_bytes;
   limits.max_depth = 16;
   Result<Value> body = value::ParseJson(request.body, limits);
-  if (!body) return MakeError("invalid_argument", "the request body is not valid JSON");
+  if (!body) return MakeError(CommonError::kInvalidArgument, "the request body is not valid JSON");
   if (!body->is_object()) {
-    return MakeError("invalid_argument", "the request body must be an object");
+    return MakeError(CommonError::kInvalidArgument, "the request body must be an object");
   }
   return body;
 }

@@ -3,12 +3,15 @@
 #include <cctype>
 #include <optional>
 
+#include "adapters/registry/registry_service_errors.h"
 #include "common/codec/base64.h"
 
 namespace gatehouse::adapters::registry_service {
 namespace {
 
-Error Invalid(std::string why) { return MakeError("invalid_authorization", std::move(why)); }
+Error Invalid(std::string why) {
+  return MakeError(RegistryServiceError::kInvalidAuthorization, std::move(why));
+}
 
 bool StartsWithScheme(std::string_view header, std::string_view scheme) {
   if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return false;
@@ -82,10 +85,12 @@ Result<std::string> DecodeFormComponent(std::string_view text) {
     if (c == '+') {
       out.push_back(' ');
     } else if (c == '%') {
-      if (i + 2 >= text.size()) return MakeError("invalid_form", "truncated percent escape");
+      if (i + 2 >= text.size())
+        return MakeError(RegistryServiceError::kInvalidForm, "truncated percent escape");
       const int hi = HexValue(text[i + 1]);
       const int lo = HexValue(text[i + 2]);
-      if (hi < 0 || lo < 0) return MakeError("invalid_form", "malformed percent escape");
+      if (hi < 0 || lo < 0)
+        return MakeError(RegistryServiceError::kInvalidForm, "malformed percent escape");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else {

@@ -11,10 +11,13 @@
 #include "adapters/log/log_rate_limiter.h"
 #include "adapters/registry/access_tokens.h"
 #include "adapters/registry/basic_auth.h"
+#include "adapters/registry/registry_service_errors.h"
 #include "authn/jwt/jws.h"
 #include "authn/oidc/claim_mapping.h"
+#include "common/common_errors.h"
 #include "registry/names.h"
 #include "registry/secret.h"
+#include "registry/store_errors.h"
 
 namespace gatehouse::adapters::registry_service {
 namespace {
@@ -27,7 +30,8 @@ std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
 
 // Store failures other than "not found" are the service's problem, not the caller's.
 bool IsStoreFailure(const Error& error) {
-  return error.code == "store_unavailable" || error.code == "store_error";
+  return error.code == registry::StoreError::kUnavailable ||
+         error.code == registry::StoreError::kFailed;
 }
 
 // Account names in log lines are attacker-chosen: bounded, so a flood of long names cannot
@@ -41,7 +45,9 @@ std::string FirstExtra(const k8s::UserInfo& user, const char* key) {
 
 }  // namespace
 
-Error Unauthorized(std::string message) { return MakeError("unauthorized", std::move(message)); }
+Error Unauthorized(std::string message) {
+  return MakeError(RegistryServiceError::kUnauthorized, std::move(message));
+}
 
 // Counters registered once (the request path only touches atomics) and the failure log's limit.
 struct CallerAuthenticator::FailureMetrics {
@@ -104,8 +110,9 @@ std::optional<Error> CallerAuthenticator::Throttle(const Attempt& attempt) {
   const bool by_source = throttled->by == registry::Throttled::By::kSource;
   Counter* counter = by_source ? failures_->throttled_by_source : failures_->throttled_by_account;
   if (counter != nullptr) counter->Inc();
-  Error error = MakeError("throttled", "too many failed logins; retry in " +
-                                           std::to_string(throttle_retry_after().count()) + " s");
+  Error error = MakeError(
+      RegistryServiceError::kThrottled,
+      "too many failed logins; retry in " + std::to_string(throttle_retry_after().count()) + " s");
   (void)Refuse(attempt, Failure::kThrottled, error.message, /*spent_check=*/false);
   return error;
 }
@@ -124,7 +131,8 @@ Error CallerAuthenticator::Refuse(const Attempt& attempt, Failure why, std::stri
     if (*left_out > 0) fields.emplace_back("left_out", std::to_string(*left_out));
     LogWarn("registry login refused", fields);
   }
-  if (why == Failure::kThrottled) return MakeError("throttled", std::move(client_message));
+  if (why == Failure::kThrottled)
+    return MakeError(RegistryServiceError::kThrottled, std::move(client_message));
   return Unauthorized(std::move(client_message));
 }
 
@@ -278,7 +286,7 @@ Result<Caller> CallerAuthenticator::AuthenticateIdToken(
   login.sysadmin = IsAdmin(user->groups);
   Result<registry::User> stored = store_.UpsertUserAtLogin(login);
   if (!stored) {
-    if (stored.error().code == "conflict") {
+    if (stored.error().code == CommonError::kConflict) {
       return Unauthorized("user " + login.username +
                           " is linked to another identity; an administrator must re-link it");
     }

@@ -8,6 +8,7 @@
 
 #include "adapters/registry/api_support.h"
 #include "adapters/registry/robot_accounts.h"
+#include "common/common_errors.h"
 #include "registry/names.h"
 #include "registry/token_response.h"
 #include "value/json.h"
@@ -96,10 +97,10 @@ ServerResponse NoSuchMember() { return ApiError(404, "NOT_FOUND", kNoSuchMember)
 // A store failure of an operation on a robot or a member; "not_found" (also when the object
 // went away meanwhile) is the fixed answer above, never the store's message.
 ServerResponse RobotError(const Error& error) {
-  return error.code == "not_found" ? NoSuchRobot() : FromError(error);
+  return error.code == CommonError::kNotFound ? NoSuchRobot() : FromError(error);
 }
 ServerResponse MemberError(const Error& error) {
-  return error.code == "not_found" ? NoSuchMember() : FromError(error);
+  return error.code == CommonError::kNotFound ? NoSuchMember() : FromError(error);
 }
 
 constexpr char kSysadminOnlyMessage[] = "only system administrators may do this";
@@ -128,8 +129,8 @@ std::string NamedProjectNotFound(std::string_view name) {
 // A store failure loading a project; "not_found" answers `not_found_message`, the same text a
 // project hidden from the caller answers.
 ServerResponse ProjectError(const Error& error, std::string_view not_found_message) {
-  return error.code == "not_found" ? ApiError(404, "NOT_FOUND", not_found_message)
-                                   : FromError(error);
+  return error.code == CommonError::kNotFound ? ApiError(404, "NOT_FOUND", not_found_message)
+                                              : FromError(error);
 }
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -215,18 +216,21 @@ Value RobotJson(const registry::Robot& robot, std::string_view prefix) {
 // an error when present but not a boolean.
 Result<std::optional<bool>> PublicFlag(const Value& body) {
   if (const Value* flag = body.Find("public"); flag != nullptr && !flag->is_null()) {
-    if (!flag->is_bool()) return MakeError("invalid_argument", "public must be true or false");
+    if (!flag->is_bool())
+      return MakeError(CommonError::kInvalidArgument, "public must be true or false");
     return std::optional<bool>(*flag->AsBool());
   }
   if (const Value* metadata = body.Find("metadata"); metadata != nullptr && !metadata->is_null()) {
-    if (!metadata->is_object()) return MakeError("invalid_argument", "metadata must be an object");
+    if (!metadata->is_object())
+      return MakeError(CommonError::kInvalidArgument, "metadata must be an object");
     if (const Value* flag = metadata->Find("public"); flag != nullptr) {
       if (flag->is_bool()) return std::optional<bool>(*flag->AsBool());
       const std::string* text = flag->AsString();
       if (text != nullptr && (*text == "true" || *text == "false")) {
         return std::optional<bool>(*text == "true");
       }
-      return MakeError("invalid_argument", "metadata.public must be \"true\" or \"false\"");
+      return MakeError(CommonError::kInvalidArgument,
+                       "metadata.public must be \"true\" or \"false\"");
     }
   }
   return std::optional<bool>();
@@ -237,7 +241,7 @@ Result<std::optional<bool>> PublicFlag(const Value& body) {
 Result<registry::Role> RoleField(const Value& body) {
   const Value* role = body.Find("role_id");
   if (role == nullptr || role->is_null()) {
-    return MakeError("invalid_argument", "role_id is required");
+    return MakeError(CommonError::kInvalidArgument, "role_id is required");
   }
   std::optional<registry::Role> parsed;
   if (std::optional<std::int64_t> id = role->AsInt();
@@ -245,7 +249,7 @@ Result<registry::Role> RoleField(const Value& body) {
     parsed = registry::ParseRole(std::to_string(*id));
   }
   if (!parsed) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      "role_id must be 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) "
                      "or 5 (limitedGuest)");
   }
@@ -257,27 +261,30 @@ Result<registry::Role> RoleField(const Value& body) {
 Result<std::vector<std::string>> PermissionActions(const Value& permission) {
   const Value* access = permission.Find("access");
   if (access == nullptr || !access->is_array()) {
-    return MakeError("invalid_argument", "a permission needs an access list");
+    return MakeError(CommonError::kInvalidArgument, "a permission needs an access list");
   }
   std::vector<std::string> actions;
   for (const Value& entry : *access->AsArray()) {
-    if (!entry.is_object()) return MakeError("invalid_argument", "access entries must be objects");
+    if (!entry.is_object())
+      return MakeError(CommonError::kInvalidArgument, "access entries must be objects");
     if (Status known = CheckFields(entry, AccessFields(), "permissions.access."); !known) {
       return known.error();
     }
     const std::string* resource = StringField(entry, "resource");
     const std::string* action = StringField(entry, "action");
     const std::string* effect = StringField(entry, "effect");
-    if (action == nullptr) return MakeError("invalid_argument", "an access entry needs an action");
+    if (action == nullptr)
+      return MakeError(CommonError::kInvalidArgument, "an access entry needs an action");
     // A deny cannot be honoured by a token that lists what is allowed; dropping it silently
     // would widen the robot's access, so it is refused.
     if (effect != nullptr && *effect != "allow") {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "only access entries with effect \"allow\" are supported");
     }
     if (resource != nullptr && *resource != "repository") continue;
     if (*action != "pull" && *action != "push" && *action != "delete" && *action != "*") {
-      return MakeError("invalid_argument", "repository actions are pull, push, delete or *");
+      return MakeError(CommonError::kInvalidArgument,
+                       "repository actions are pull, push, delete or *");
     }
     if (std::find(actions.begin(), actions.end(), *action) == actions.end()) {
       actions.push_back(*action);
@@ -289,7 +296,8 @@ Result<std::vector<std::string>> PermissionActions(const Value& permission) {
     actions.insert(actions.begin(), "pull");
   }
   if (actions.empty()) {
-    return MakeError("invalid_argument", "a permission needs at least one repository action");
+    return MakeError(CommonError::kInvalidArgument,
+                     "a permission needs at least one repository action");
   }
   return actions;
 }
@@ -297,15 +305,15 @@ Result<std::vector<std::string>> PermissionActions(const Value& permission) {
 Result<std::vector<registry::RobotPermission>> ParsePermissions(const Value& body) {
   const Value* permissions = body.Find("permissions");
   if (permissions == nullptr || !permissions->is_array() || permissions->AsArray()->empty()) {
-    return MakeError("invalid_argument", "permissions must be a non-empty list");
+    return MakeError(CommonError::kInvalidArgument, "permissions must be a non-empty list");
   }
   if (permissions->AsArray()->size() > 256) {
-    return MakeError("invalid_argument", "too many permissions");
+    return MakeError(CommonError::kInvalidArgument, "too many permissions");
   }
   std::vector<registry::RobotPermission> out;
   for (const Value& permission : *permissions->AsArray()) {
     if (!permission.is_object()) {
-      return MakeError("invalid_argument", "permissions must be objects");
+      return MakeError(CommonError::kInvalidArgument, "permissions must be objects");
     }
     if (Status known = CheckFields(permission, RobotPermissionFields(), "permissions."); !known) {
       return known.error();
@@ -313,9 +321,11 @@ Result<std::vector<registry::RobotPermission>> ParsePermissions(const Value& bod
     const std::string* kind = StringField(permission, "kind");
     const std::string* ns = StringField(permission, "namespace");
     if (kind != nullptr && *kind != "project") {
-      return MakeError("invalid_argument", "only permissions of kind \"project\" are supported");
+      return MakeError(CommonError::kInvalidArgument,
+                       "only permissions of kind \"project\" are supported");
     }
-    if (ns == nullptr) return MakeError("invalid_argument", "a permission needs a namespace");
+    if (ns == nullptr)
+      return MakeError(CommonError::kInvalidArgument, "a permission needs a namespace");
     if (*ns != "*") {
       if (Status valid = registry::ValidateProjectName(*ns); !valid) return valid.error();
     }
@@ -331,8 +341,8 @@ Result<std::optional<std::int64_t>> DurationField(const Value& body) {
   if (duration == nullptr || duration->is_null()) return std::optional<std::int64_t>();
   std::optional<std::int64_t> days = duration->AsInt();
   if (!days || (*days != -1 && (*days <= 0 || *days > kMaxRobotDays))) {
-    return MakeError("invalid_argument", "duration must be -1 (never) or 1.." +
-                                             std::to_string(kMaxRobotDays) + " days");
+    return MakeError(CommonError::kInvalidArgument, "duration must be -1 (never) or 1.." +
+                                                        std::to_string(kMaxRobotDays) + " days");
   }
   return std::optional<std::int64_t>(*days);
 }
@@ -351,17 +361,17 @@ Result<registry::RobotUpdate> DecodeRobotUpdate(const Value& body, const registr
       robot.level == registry::RobotLevel::kProject ? "project" : "system";
   if ((name != nullptr && *name != registry::RobotLoginName(prefix, robot.name)) ||
       (level != nullptr && *level != robot_level)) {
-    return MakeError("invalid_argument", "cannot update the level or name of robot");
+    return MakeError(CommonError::kInvalidArgument, "cannot update the level or name of robot");
   }
   if (const std::string* secret = StringField(body, "secret");
       secret != nullptr && !secret->empty()) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      "a robot's secret is changed with PATCH /robots/{id}, not PUT");
   }
   registry::RobotUpdate update;
   if (const std::string* description = StringField(body, "description")) {
     if (description->size() > kMaxDescriptionBytes) {
-      return MakeError("invalid_argument", "description is too long");
+      return MakeError(CommonError::kInvalidArgument, "description is too long");
     }
     update.description = *description;
   }

@@ -7,6 +7,7 @@
 #include "adapters/registry/access_tokens.h"
 #include "adapters/registry/api_support.h"
 #include "adapters/registry/registry_api.h"
+#include "common/common_errors.h"
 
 namespace gatehouse::adapters::registry_service {
 namespace {
@@ -118,12 +119,13 @@ ServerResponse RegistryApi::RevokeTokenOf(Call& call, std::int64_t user_id,
   if (!id) return ApiError(404, "NOT_FOUND", "no such access token");
   Result<registry::PersonalAccessToken> token = store_.LoadAccessTokenById(*id);
   // Someone else's token answers as a missing one: ids are not a way to probe other people.
-  if (!token && token.error().code != "not_found") return FromError(token.error());
+  if (!token && token.error().code != CommonError::kNotFound) return FromError(token.error());
   if (!token || token->user_id != user_id) {
     return ApiError(404, "NOT_FOUND", "no such access token");
   }
   Status revoked = store_.RevokeAccessToken(call.actor, *id);
-  if (!revoked && revoked.error().code == "not_found") {  // revoked meanwhile: the same answer
+  if (!revoked &&
+      revoked.error().code == CommonError::kNotFound) {  // revoked meanwhile: the same answer
     return ApiError(404, "NOT_FOUND", "no such access token");
   }
   if (!revoked) return FromError(revoked.error());

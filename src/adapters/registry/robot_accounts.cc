@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/common_errors.h"
 #include "registry/names.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -25,7 +26,7 @@ Result<std::vector<std::string>> ActionsForAccess(std::string_view access) {
   if (access == "delete" || access == "admin") {
     return std::vector<std::string>{"pull", "push", "delete"};
   }
-  return MakeError("invalid_argument", "access must be pull, push or admin");
+  return MakeError(CommonError::kInvalidArgument, "access must be pull, push or admin");
 }
 
 std::string AccessWord(const std::vector<std::string>& actions) {
@@ -64,7 +65,7 @@ Result<RobotWithSecret> CreateRobotAccount(registry::RegistryStore& store, std::
       return valid.error();
     }
     if (request.actions.empty()) {
-      return MakeError("invalid_argument", "a project robot needs at least one action");
+      return MakeError(CommonError::kInvalidArgument, "a project robot needs at least one action");
     }
     Result<registry::Project> project = store.LoadProject(request.project);
     if (!project) return project.error();
@@ -72,15 +73,16 @@ Result<RobotWithSecret> CreateRobotAccount(registry::RegistryStore& store, std::
     robot.permissions.push_back({request.project, request.actions});
   } else {
     if (request.permissions.empty()) {
-      return MakeError("invalid_argument", "a system robot needs at least one permission");
+      return MakeError(CommonError::kInvalidArgument,
+                       "a system robot needs at least one permission");
     }
     robot.permissions = request.permissions;
   }
   robot.name = registry::RobotStoredName(request.level, request.project, request.name);
   if (request.expires_days && *request.expires_days != -1) {
     if (*request.expires_days <= 0 || *request.expires_days > kMaxRobotDays) {
-      return MakeError("invalid_argument", "the expiry must be -1 (never) or 1.." +
-                                               std::to_string(kMaxRobotDays) + " days");
+      return MakeError(CommonError::kInvalidArgument, "the expiry must be -1 (never) or 1.." +
+                                                          std::to_string(kMaxRobotDays) + " days");
     }
     robot.expires_at = now_unix + *request.expires_days * 86400;
   }

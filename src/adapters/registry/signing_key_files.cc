@@ -13,6 +13,8 @@
 #include <sstream>
 #include <vector>
 
+#include "adapters/registry/registry_service_errors.h"
+
 namespace gatehouse::adapters::registry_service {
 namespace {
 
@@ -22,7 +24,8 @@ constexpr char kPrefix[] = "token-signing-";
 
 Result<std::string> ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("signing_keys_unreadable", "cannot read " + path.string());
+  if (!in)
+    return MakeError(RegistryServiceError::kSigningKeysUnreadable, "cannot read " + path.string());
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -32,7 +35,7 @@ Status WriteFileAtomically(const fs::path& path, const std::string& content, mod
   const fs::path temporary = path.string() + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
-    return MakeError("signing_keys_unwritable",
+    return MakeError(RegistryServiceError::kSigningKeysUnwritable,
                      "cannot create " + temporary.string() + ": " + std::strerror(errno));
   }
   ::fchmod(fd, mode);
@@ -42,16 +45,20 @@ Status WriteFileAtomically(const fs::path& path, const std::string& content, mod
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
-      return MakeError("signing_keys_unwritable", "cannot write " + temporary.string());
+      return MakeError(RegistryServiceError::kSigningKeysUnwritable,
+                       "cannot write " + temporary.string());
     }
     written += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return MakeError("signing_keys_unwritable", "cannot write " + temporary.string());
+    return MakeError(RegistryServiceError::kSigningKeysUnwritable,
+                     "cannot write " + temporary.string());
   }
   std::error_code ec;
   fs::rename(temporary, path, ec);
-  if (ec) return MakeError("signing_keys_unwritable", "cannot rename " + temporary.string());
+  if (ec)
+    return MakeError(RegistryServiceError::kSigningKeysUnwritable,
+                     "cannot rename " + temporary.string());
   return Ok();
 }
 
@@ -82,7 +89,9 @@ Result<registry::SigningKeyRing> LoadSigningKeys(const std::string& dir) {
       keys.push_back(entry.path());
     }
   }
-  if (ec) return MakeError("signing_keys_unreadable", "cannot list " + dir + ": " + ec.message());
+  if (ec)
+    return MakeError(RegistryServiceError::kSigningKeysUnreadable,
+                     "cannot list " + dir + ": " + ec.message());
   std::sort(keys.begin(), keys.end());
   for (const fs::path& key_path : keys) {
     fs::path cert_path = key_path;
@@ -106,7 +115,9 @@ Result<std::string> AddSigningKey(const std::string& dir,
                                   std::chrono::system_clock::time_point now) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return MakeError("signing_keys_unwritable", "cannot create " + dir + ": " + ec.message());
+  if (ec)
+    return MakeError(RegistryServiceError::kSigningKeysUnwritable,
+                     "cannot create " + dir + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);
   Result<registry::SigningKey> key = registry::SigningKey::Generate(options, now);
   if (!key) return key.error();

@@ -5,6 +5,9 @@
 
 #include "adapters/registry/basic_auth.h"
 #include "adapters/registry/grant.h"
+#include "adapters/registry/registry_service_errors.h"
+#include "registry/registry_errors.h"
+#include "registry/store_errors.h"
 #include "registry/token_response.h"
 #include "registry/token_signer.h"
 
@@ -41,7 +44,8 @@ Result<FormFields> ParseForm(std::string_view body, std::size_t max_fields) {
     const std::string_view pair = body.substr(start, end - start);
     start = end + 1;
     if (pair.empty()) continue;
-    if (form.fields.size() >= max_fields) return MakeError("invalid_form", "too many form fields");
+    if (form.fields.size() >= max_fields)
+      return MakeError(RegistryServiceError::kInvalidForm, "too many form fields");
     const std::size_t eq = pair.find('=');
     Result<std::string> key = DecodeFormComponent(pair.substr(0, eq));
     if (!key) return key.error();
@@ -54,7 +58,8 @@ Result<FormFields> ParseForm(std::string_view body, std::size_t max_fields) {
 }
 
 bool IsStoreFailure(const Error& error) {
-  return error.code == "store_unavailable" || error.code == "store_error";
+  return error.code == registry::StoreError::kUnavailable ||
+         error.code == registry::StoreError::kFailed;
 }
 
 }  // namespace
@@ -94,24 +99,25 @@ ServerResponse TokenEndpoint::Fail(int status, std::string_view code, std::strin
 }
 
 ServerResponse TokenEndpoint::FailWith(const Error& error) {
-  if (error.code == "unauthorized") {
+  if (error.code == RegistryServiceError::kUnauthorized) {
     return Fail(401, registry::kErrorUnauthorized, error.message, unauthorized_);
   }
-  if (error.code == "throttled") {
+  if (error.code == RegistryServiceError::kThrottled) {
     ServerResponse response = Fail(429, registry::kErrorTooManyRequests, error.message, throttled_);
     response.headers.emplace_back("Retry-After",
                                   std::to_string(authenticator_.throttle_retry_after().count()));
     response.delay = authenticator_.options().throttled_answer_delay;
     return response;
   }
-  if (error.code == "store_unavailable") {
+  if (error.code == registry::StoreError::kUnavailable) {
     return Fail(503, registry::kErrorUnknown, "the registry database is unavailable", failed_);
   }
   if (IsStoreFailure(error)) {
     return Fail(500, registry::kErrorUnknown, "the registry database failed", failed_);
   }
-  if (error.code == "no_signing_key" || error.code == "signing_failed" ||
-      error.code == "random_failed") {
+  if (error.code == registry::RegistryError::kNoSigningKey ||
+      error.code == registry::RegistryError::kSigningFailed ||
+      error.code == registry::RegistryError::kRandomFailed) {
     return Fail(500, registry::kErrorUnknown, "the token could not be signed", failed_);
   }
   return Fail(400, registry::kErrorInvalidRequest, error.message, bad_request_);

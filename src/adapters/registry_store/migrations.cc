@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/store_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -145,19 +147,19 @@ Status ApplyRegistryMigrations(SqlDatabase& db, std::int64_t now_unix) {
     if (!current) return current.error();
     const std::int64_t latest = LatestRegistrySchemaVersion();
     if (*current > latest) {
-      return MakeError("store_error", "the registry database has schema version " +
-                                          std::to_string(*current) +
-                                          ", newer than this gatehouse supports (" +
-                                          std::to_string(latest) + "); upgrade gatehouse");
+      return MakeError(registry::StoreError::kFailed,
+                       "the registry database has schema version " + std::to_string(*current) +
+                           ", newer than this gatehouse supports (" + std::to_string(latest) +
+                           "); upgrade gatehouse");
     }
     for (const Migration& migration : Migrations()) {
       if (migration.version <= *current) continue;
       for (std::string_view statement : migration.statements) {
         auto done = session.Exec(ForDialect(statement, db.dialect()), {});
         if (!done) {
-          return MakeError("store_error", "registry schema migration " +
-                                              std::to_string(migration.version) +
-                                              " failed: " + done.error().message);
+          return MakeError(registry::StoreError::kFailed, "registry schema migration " +
+                                                              std::to_string(migration.version) +
+                                                              " failed: " + done.error().message);
         }
       }
       const std::array<SqlValue, 3> row{migration.version, std::string(migration.description),

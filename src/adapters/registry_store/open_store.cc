@@ -7,6 +7,8 @@
 
 #include "adapters/registry_store/postgres_store.h"
 #include "adapters/registry_store/sqlite_store.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -24,18 +26,20 @@ Result<std::unique_ptr<registry::RegistryStore>> OpenRegistryStore(std::string_v
                                                                    const Clock& clock) {
   if (url.empty()) {
     if (data_dir.empty()) {
-      return MakeError("invalid_argument", "no registry database: set a data directory or URL");
+      return MakeError(CommonError::kInvalidArgument,
+                       "no registry database: set a data directory or URL");
     }
     if (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-      return MakeError("store_unavailable", "cannot create the data directory " + data_dir + ": " +
-                                                std::strerror(errno));
+      return MakeError(
+          registry::StoreError::kUnavailable,
+          "cannot create the data directory " + data_dir + ": " + std::strerror(errno));
     }
     return OpenSqliteRegistryStore(data_dir + "/registry.db", clock);
   }
   if (StartsWith(url, kSqliteScheme)) {
     std::string path(url.substr(kSqliteScheme.size()));
     if (path.empty() || path[0] != '/') {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "a SQLite database URL needs an absolute path: sqlite:///path/registry.db");
     }
     return OpenSqliteRegistryStore(path, clock);
@@ -43,7 +47,7 @@ Result<std::unique_ptr<registry::RegistryStore>> OpenRegistryStore(std::string_v
   if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
     return OpenPostgresRegistryStore(std::string(url), clock);
   }
-  return MakeError("invalid_argument",
+  return MakeError(CommonError::kInvalidArgument,
                    "unsupported registry database URL (use sqlite:///path or postgresql://...)");
 }
 

@@ -11,6 +11,8 @@
 
 #include "adapters/registry_store/migrations.h"
 #include "adapters/registry_store/sql_registry_store.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -54,16 +56,17 @@ Error ResultError(PGconn* conn, const PGresult* result) {
   const std::string sqlstate = state ? state : "";
   if (PQstatus(conn) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" ||
       sqlstate == "57P02" || sqlstate == "57P03") {
-    return MakeError("store_unavailable", "the PostgreSQL connection was lost");
+    return MakeError(registry::StoreError::kUnavailable, "the PostgreSQL connection was lost");
   }
   if (sqlstate.empty()) {
-    return MakeError("store_unavailable", "postgresql: " + ConnectionMessage(conn));
+    return MakeError(registry::StoreError::kUnavailable, "postgresql: " + ConnectionMessage(conn));
   }
   std::string message = "postgresql: SQLSTATE " + sqlstate;
-  if (sqlstate == "23505") return MakeError("conflict", message);
-  if (sqlstate.rfind("23", 0) == 0) return MakeError("constraint", message);
-  if (sqlstate == "57014") return MakeError("store_unavailable", message + " (statement timeout)");
-  return MakeError("store_error", message);
+  if (sqlstate == "23505") return MakeError(CommonError::kConflict, message);
+  if (sqlstate.rfind("23", 0) == 0) return MakeError(registry::StoreError::kConstraint, message);
+  if (sqlstate == "57014")
+    return MakeError(registry::StoreError::kUnavailable, message + " (statement timeout)");
+  return MakeError(registry::StoreError::kFailed, message);
 }
 
 class PostgresSession final : public SqlSession {
@@ -116,7 +119,7 @@ class PostgresSession final : public SqlSession {
         // libpq sends text parameters NUL-terminated; an embedded NUL would silently cut the
         // value (PostgreSQL text cannot hold NUL anyway).
         if (s->find('\0') != std::string::npos) {
-          return MakeError("invalid_argument", "a value contains a NUL character");
+          return MakeError(CommonError::kInvalidArgument, "a value contains a NUL character");
         }
         values[i] = s->c_str();
         types[i] = kTextOid;
@@ -153,7 +156,7 @@ class PostgresDatabase final : public SqlDatabase {
     if (!acquired) return acquired.error();
     PGconn* conn = *acquired;
     Status begun = Begin(conn);
-    if (!begun && begun.error().code == "store_unavailable") {
+    if (!begun && begun.error().code == registry::StoreError::kUnavailable) {
       // A pooled connection goes stale when the server restarts; nothing has run on it yet,
       // so one fresh connection is a safe retry.
       PQfinish(conn);
@@ -205,7 +208,8 @@ class PostgresDatabase final : public SqlDatabase {
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
       std::string message = ConnectionMessage(conn);
       PQfinish(conn);
-      return MakeError("store_unavailable", "cannot connect to PostgreSQL: " + message);
+      return MakeError(registry::StoreError::kUnavailable,
+                       "cannot connect to PostgreSQL: " + message);
     }
     // The server's notices ("drop cascades to ...") would go to stderr by default.
     PQsetNoticeProcessor(
@@ -229,7 +233,7 @@ class PostgresDatabase final : public SqlDatabase {
           available_.wait_for(lock, std::chrono::milliseconds(options_.pool_wait_ms),
                               [&] { return !idle_.empty() || open_ < options_.max_connections; });
       if (!ready) {
-        return MakeError("store_unavailable", "all PostgreSQL connections are busy");
+        return MakeError(registry::StoreError::kUnavailable, "all PostgreSQL connections are busy");
       }
       if (!idle_.empty()) {
         PGconn* conn = idle_.back();
@@ -275,18 +279,18 @@ bool LooksLikePostgresUrl(std::string_view url) {
 Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& url,
                                                           const PostgresOptions& options) {
   if (!LooksLikePostgresUrl(url)) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      "a PostgreSQL database URL starts with postgresql:// or postgres://");
   }
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
   if (parsed == nullptr) {
     PQfreemem(parse_error);  // may quote the URL, password included: not passed on
-    return MakeError("invalid_argument", "the PostgreSQL database URL is malformed");
+    return MakeError(CommonError::kInvalidArgument, "the PostgreSQL database URL is malformed");
   }
   PQconninfoFree(parsed);
   if (options.max_connections < 1) {
-    return MakeError("invalid_argument", "max_connections must be at least 1");
+    return MakeError(CommonError::kInvalidArgument, "max_connections must be at least 1");
   }
   auto database = std::make_unique<PostgresDatabase>(url, options);
   if (auto reachable = database->Check(); !reachable) return reachable.error();

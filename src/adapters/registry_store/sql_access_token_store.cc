@@ -5,6 +5,7 @@
 
 #include "adapters/registry_store/sql_resource_stores.h"
 #include "adapters/registry_store/sql_store_support.h"
+#include "common/common_errors.h"
 
 namespace gatehouse::adapters::sql_store {
 namespace {
@@ -20,7 +21,7 @@ class SqlAccessTokenStore final : public registry::AccessTokenStore, private Sql
       return ok.error();
     }
     if (token.groups.size() > kMaxListedNames) {
-      return MakeError("invalid_argument", "too many groups");
+      return MakeError(CommonError::kInvalidArgument, "too many groups");
     }
     PersonalAccessToken created;
     Status status = Write([&](SqlSession& s) -> Status {
@@ -75,7 +76,7 @@ class SqlAccessTokenStore final : public registry::AccessTokenStore, private Sql
   Status RecordAccessTokenUse(std::int64_t id, std::int64_t when,
                               const std::optional<std::vector<std::string>>& groups) override {
     if (groups && groups->size() > kMaxListedNames) {
-      return MakeError("invalid_argument", "too many groups");
+      return MakeError(CommonError::kInvalidArgument, "too many groups");
     }
     return Write([&](SqlSession& s) -> Status {
       auto changed =

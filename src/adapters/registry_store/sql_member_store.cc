@@ -6,6 +6,7 @@
 
 #include "adapters/registry_store/sql_resource_stores.h"
 #include "adapters/registry_store/sql_store_support.h"
+#include "common/common_errors.h"
 
 namespace gatehouse::adapters::sql_store {
 namespace {
@@ -19,7 +20,7 @@ class SqlMemberStore final : public registry::MemberStore, private SqlResourceSt
     if (auto ok = CheckName(std::string(KindWord(kind)) + " name", entity_name); !ok) {
       return ok.error();
     }
-    if (!ValidRole(role)) return MakeError("invalid_argument", "unknown role");
+    if (!ValidRole(role)) return MakeError(CommonError::kInvalidArgument, "unknown role");
     Member member;
     Status status = Write([&](SqlSession& s) -> Status {
       auto project = ProjectById(s, project_id);
@@ -90,7 +91,7 @@ class SqlMemberStore final : public registry::MemberStore, private SqlResourceSt
 
   Result<Member> UpdateMemberRole(std::string_view actor, std::int64_t project_id,
                                   std::int64_t member_id, Role role) override {
-    if (!ValidRole(role)) return MakeError("invalid_argument", "unknown role");
+    if (!ValidRole(role)) return MakeError(CommonError::kInvalidArgument, "unknown role");
     Member member;
     Status status = Write([&](SqlSession& s) -> Status {
       auto project = ProjectById(s, project_id);
@@ -129,7 +130,7 @@ class SqlMemberStore final : public registry::MemberStore, private SqlResourceSt
       std::string_view username, const std::vector<std::string>& groups,
       const std::vector<std::string>& project_names) override {
     if (project_names.size() > kMaxListedNames || groups.size() > kMaxListedNames) {
-      return MakeError("invalid_argument", "too many projects or groups in one request");
+      return MakeError(CommonError::kInvalidArgument, "too many projects or groups in one request");
     }
     std::vector<ProjectRoles> access;
     if (project_names.empty()) return access;

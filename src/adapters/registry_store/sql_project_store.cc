@@ -5,6 +5,8 @@
 
 #include "adapters/registry_store/sql_resource_stores.h"
 #include "adapters/registry_store/sql_store_support.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 
 namespace gatehouse::adapters::sql_store {
 namespace {
@@ -72,7 +74,7 @@ class SqlProjectStore final : public registry::ProjectStore, private SqlResource
     if (filter.visible_to) {
       const registry::ProjectViewer& viewer = *filter.visible_to;
       if (viewer.groups.size() > kMaxListedNames) {
-        return MakeError("invalid_argument", "too many groups in one request");
+        return MakeError(CommonError::kInvalidArgument, "too many groups in one request");
       }
       where +=
           " AND (public = ? OR id IN (SELECT project_id FROM member "
@@ -132,7 +134,7 @@ class SqlProjectStore final : public registry::ProjectStore, private SqlResource
                           Params{id, id});
       if (!robots) return robots.error();
       if (*robots > 0) {
-        return MakeError("precondition_failed",
+        return MakeError(registry::StoreError::kPreconditionFailed,
                          "project " + Quoted(project->name) + " still has " +
                              std::to_string(*robots) +
                              " robot account(s) with access to it; delete them first");

@@ -6,6 +6,7 @@
 
 #include "adapters/registry_store/sql_resource_stores.h"
 #include "adapters/registry_store/sql_store_support.h"
+#include "common/common_errors.h"
 
 namespace gatehouse::adapters::sql_store {
 namespace {
@@ -23,10 +24,10 @@ class SqlRobotStore final : public registry::RobotStore, private SqlResourceStor
       return ok.error();
     }
     if (robot.level == RobotLevel::kProject && robot.project_id <= 0) {
-      return MakeError("invalid_argument", "a project robot needs a project");
+      return MakeError(CommonError::kInvalidArgument, "a project robot needs a project");
     }
     if (robot.level == RobotLevel::kSystem && robot.project_id != 0) {
-      return MakeError("invalid_argument", "a system robot belongs to no project");
+      return MakeError(CommonError::kInvalidArgument, "a system robot belongs to no project");
     }
     Robot created;
     Status status = Write([&](SqlSession& s) -> Status {

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 #include "value/json.h"
 #include "value/value.h"
 
@@ -49,15 +51,16 @@ std::string Placeholders(std::size_t n) {
 std::string Quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 Error NotFound(std::string_view what) {
-  return MakeError("not_found", std::string(what) + " not found");
+  return MakeError(CommonError::kNotFound, std::string(what) + " not found");
 }
 
 // Driver errors in the store's terms. A unique violation reads `conflict_message`; a foreign
 // key or check violation means a referenced object changed under a concurrent transaction.
 Error Translate(const Error& error, std::string_view conflict_message) {
-  if (error.code == "conflict") return MakeError("conflict", std::string(conflict_message));
-  if (error.code == "constraint") {
-    return MakeError("conflict",
+  if (error.code == CommonError::kConflict)
+    return MakeError(CommonError::kConflict, std::string(conflict_message));
+  if (error.code == registry::StoreError::kConstraint) {
+    return MakeError(CommonError::kConflict,
                      "the change conflicts with a concurrent change to a referenced object; retry");
   }
   return error;
@@ -80,39 +83,43 @@ Status MoveUserMemberships(SqlSession& s, const std::string& from, const std::st
 }
 
 Status CheckName(std::string_view what, std::string_view name) {
-  if (name.empty()) return MakeError("invalid_argument", std::string(what) + " must not be empty");
+  if (name.empty())
+    return MakeError(CommonError::kInvalidArgument, std::string(what) + " must not be empty");
   if (name.size() > kMaxNameLength) {
-    return MakeError("invalid_argument", std::string(what) + " is longer than 255 characters");
+    return MakeError(CommonError::kInvalidArgument,
+                     std::string(what) + " is longer than 255 characters");
   }
   // PostgreSQL text cannot hold NUL, and a NUL-cut name could alias another: refuse it
   // everywhere so both backends agree.
   if (name.find('\0') != std::string_view::npos) {
-    return MakeError("invalid_argument", std::string(what) + " contains a NUL character");
+    return MakeError(CommonError::kInvalidArgument,
+                     std::string(what) + " contains a NUL character");
   }
   return Ok();
 }
 
 Status CheckText(std::string_view what, std::string_view text, bool allow_empty) {
   if (!allow_empty && text.empty()) {
-    return MakeError("invalid_argument", std::string(what) + " must not be empty");
+    return MakeError(CommonError::kInvalidArgument, std::string(what) + " must not be empty");
   }
   if (text.size() > kMaxTextLength) {
-    return MakeError("invalid_argument", std::string(what) + " is too long");
+    return MakeError(CommonError::kInvalidArgument, std::string(what) + " is too long");
   }
   if (text.find('\0') != std::string_view::npos) {
-    return MakeError("invalid_argument", std::string(what) + " contains a NUL character");
+    return MakeError(CommonError::kInvalidArgument,
+                     std::string(what) + " contains a NUL character");
   }
   return Ok();
 }
 
 Result<std::pair<std::int64_t, std::int64_t>> LimitOffset(const PageRequest& page) {
-  if (page.page < 1) return MakeError("invalid_argument", "page must be at least 1");
+  if (page.page < 1) return MakeError(CommonError::kInvalidArgument, "page must be at least 1");
   if (page.page_size < 1 || page.page_size > registry::kMaxPageSize) {
-    return MakeError("invalid_argument",
+    return MakeError(CommonError::kInvalidArgument,
                      "page_size must be between 1 and " + std::to_string(registry::kMaxPageSize));
   }
   if (page.page - 1 > std::numeric_limits<std::int64_t>::max() / page.page_size) {
-    return MakeError("invalid_argument", "page is too large");
+    return MakeError(CommonError::kInvalidArgument, "page is too large");
   }
   return std::make_pair(page.page_size, (page.page - 1) * page.page_size);
 }
@@ -286,13 +293,13 @@ Result<std::vector<ResolvedPermission>> ResolvePermissions(
     SqlSession& s, RobotLevel level, const std::string& owner,
     const std::vector<RobotPermission>& permissions) {
   if (permissions.size() > kMaxListedNames) {
-    return MakeError("invalid_argument", "too many robot permissions");
+    return MakeError(CommonError::kInvalidArgument, "too many robot permissions");
   }
   std::vector<ResolvedPermission> resolved;
   std::set<std::string> seen;
   for (const RobotPermission& permission : permissions) {
     if (!seen.insert(permission.project).second) {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "project " + Quoted(permission.project) + " is listed twice");
     }
     for (const std::string& action : permission.actions) {
@@ -300,13 +307,14 @@ Result<std::vector<ResolvedPermission>> ResolvePermissions(
     }
     if (permission.project == "*") {
       if (level != RobotLevel::kSystem) {
-        return MakeError("invalid_argument", "only a system robot may span every project");
+        return MakeError(CommonError::kInvalidArgument,
+                         "only a system robot may span every project");
       }
       resolved.push_back({std::nullopt, permission.actions});
       continue;
     }
     if (level == RobotLevel::kProject && permission.project != owner) {
-      return MakeError("invalid_argument",
+      return MakeError(CommonError::kInvalidArgument,
                        "a project robot's permissions must name its own project");
     }
     auto project = ProjectByName(s, permission.project);

@@ -5,6 +5,7 @@
 
 #include "adapters/registry_store/sql_resource_stores.h"
 #include "adapters/registry_store/sql_store_support.h"
+#include "common/common_errors.h"
 
 namespace gatehouse::adapters::sql_store {
 namespace {
@@ -25,7 +26,7 @@ class SqlUserStore final : public registry::UserStore, private SqlResourceStore 
       User user;
       status = Write([&](SqlSession& s) -> Status {
         auto existing = UserBySubject(s, login.issuer, login.subject);
-        if (!existing && existing.error().code != "not_found") return existing.error();
+        if (!existing && existing.error().code != CommonError::kNotFound) return existing.error();
         const std::int64_t now = Now();
         const std::string username_taken = "username " + Quoted(login.username) +
                                            " belongs to another identity; an administrator "
@@ -74,7 +75,7 @@ class SqlUserStore final : public registry::UserStore, private SqlResourceStore 
         return Audit(s, login.username, "user.update", "user/" + user.username, detail);
       });
       if (status) return user;
-      if (status.error().code != "conflict") break;
+      if (status.error().code != CommonError::kConflict) break;
       // Retry only if the conflict was the concurrent first login (issuer+subject now taken).
       auto winner = LoadUserBySubject(login.issuer, login.subject);
       if (!winner || attempt == 1) break;

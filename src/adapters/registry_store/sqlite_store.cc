@@ -13,6 +13,8 @@
 
 #include "adapters/registry_store/migrations.h"
 #include "adapters/registry_store/sql_registry_store.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -25,22 +27,22 @@ Error SqliteError(int code) {
   switch (code) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-      return MakeError("conflict", std::move(message));
+      return MakeError(CommonError::kConflict, std::move(message));
     default:
       break;
   }
   switch (primary) {
     case SQLITE_CONSTRAINT:
-      return MakeError("constraint", std::move(message));
+      return MakeError(registry::StoreError::kConstraint, std::move(message));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-      return MakeError("store_unavailable", std::move(message));
+      return MakeError(registry::StoreError::kUnavailable, std::move(message));
     default:
-      return MakeError("store_error", std::move(message));
+      return MakeError(registry::StoreError::kFailed, std::move(message));
   }
 }
 
@@ -77,7 +79,7 @@ class SqliteSession final : public SqlSession {
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
     if (rc != SQLITE_OK) return SqliteError(rc);
-    if (stmt == nullptr) return MakeError("store_error", "sqlite: empty statement");
+    if (stmt == nullptr) return MakeError(registry::StoreError::kFailed, "sqlite: empty statement");
     cache_->emplace(std::string(sql), stmt);
     return stmt;
   }
@@ -95,7 +97,8 @@ class SqliteSession final : public SqlSession {
       }
     } reset{stmt};
     if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
-      return MakeError("store_error", "sqlite: wrong number of statement parameters");
+      return MakeError(registry::StoreError::kFailed,
+                       "sqlite: wrong number of statement parameters");
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -180,12 +183,12 @@ Status Pragma(sqlite3* db, const char* sql) {
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
                                                         const SqliteOptions& options) {
-  if (path.empty()) return MakeError("invalid_argument", "empty SQLite database path");
+  if (path.empty()) return MakeError(CommonError::kInvalidArgument, "empty SQLite database path");
   // Create the file ourselves so it is 0600 from its first byte (SQLite would use 0644 minus
   // umask); an existing file keeps its mode.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return MakeError("store_unavailable",
+    return MakeError(registry::StoreError::kUnavailable,
                      "cannot open the registry database " + path + ": " + std::strerror(errno));
   }
   ::close(fd);
@@ -196,7 +199,7 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
   if (rc != SQLITE_OK) {
     Error error = SqliteError(rc);
     sqlite3_close_v2(db);
-    return MakeError("store_unavailable",
+    return MakeError(registry::StoreError::kUnavailable,
                      "cannot open the registry database " + path + ": " + error.message);
   }
   auto database = std::make_unique<SqliteDatabase>(db);

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/reload/reload_errors.h"
+#include "common/common_errors.h"
+
 namespace gatehouse::adapters {
 
 WatchedSource::WatchedSource(std::string description, Fetcher fetch, Loader load, Observer observe)
@@ -48,9 +51,10 @@ Status WatchedSource::Consider(Result<std::optional<std::string>> fetched) {
   }
   // Absent is a failure, not an empty version: an empty policy would revoke every grant, and a
   // mistyped path at start-up would serve no policy at all.
-  Status outcome = fetched->has_value()
-                       ? load_(**fetched)
-                       : Status(MakeError("source_missing", description_ + ": not found"));
+  Status outcome =
+      fetched->has_value()
+          ? load_(**fetched)
+          : Status(MakeError(ReloadError::kSourceMissing, description_ + ": not found"));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // Remember the text even when refused, so a broken version is reported once, not every poll.
@@ -130,17 +134,21 @@ WatchedSource::Fetcher FileFetcher(std::string path) {
       return std::optional<std::string>();
     }
     // Anything else that cannot be read (permissions, a directory) is an error, not "absent".
-    if (ec) return MakeError("file_unreadable", "cannot read " + path + ": " + ec.message());
+    if (ec)
+      return MakeError(CommonError::kFileUnreadable, "cannot read " + path + ": " + ec.message());
     if (!std::filesystem::is_regular_file(status)) {
-      return MakeError("file_unreadable", "cannot read " + path + ": not a regular file");
+      return MakeError(CommonError::kFileUnreadable,
+                       "cannot read " + path + ": not a regular file");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      return MakeError("file_unreadable", "cannot read " + path + ": " + std::strerror(errno));
+      return MakeError(CommonError::kFileUnreadable,
+                       "cannot read " + path + ": " + std::strerror(errno));
     }
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return MakeError("file_unreadable", "cannot read " + path + ": read error");
+    if (in.bad())
+      return MakeError(CommonError::kFileUnreadable, "cannot read " + path + ": read error");
     return std::optional<std::string>(text.str());
   };
 }

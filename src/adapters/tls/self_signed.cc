@@ -17,6 +17,8 @@
 #include <memory>
 #include <tuple>
 
+#include "adapters/tls/tls_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -40,7 +42,7 @@ Error OpenSslError(const std::string& what) {
   ERR_clear_error();
   char buffer[256] = "unknown error";
   if (code != 0) ERR_error_string_n(code, buffer, sizeof(buffer));
-  return MakeError("tls_generate", what + ": " + buffer);
+  return MakeError(TlsError::kGenerate, what + ": " + buffer);
 }
 
 bool FileExists(const std::string& path) {
@@ -124,7 +126,7 @@ Status WriteFileAtomically(const std::string& path, const std::string& content, 
   std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return MakeError("tls_write", "create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) return MakeError(TlsError::kWrite, "create " + tmp + ": " + std::strerror(errno));
   std::size_t written = 0;
   while (written < content.size()) {
     ssize_t n = ::write(fd, content.data() + written, content.size() - written);
@@ -133,19 +135,19 @@ Status WriteFileAtomically(const std::string& path, const std::string& content, 
       int saved = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return MakeError("tls_write", "write " + tmp + ": " + std::strerror(saved));
+      return MakeError(TlsError::kWrite, "write " + tmp + ": " + std::strerror(saved));
     }
     written += static_cast<std::size_t>(n);
   }
   ::fchmod(fd, mode);  // O_CREAT's mode is filtered by the umask
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
-    return MakeError("tls_write", "sync " + tmp + ": " + std::strerror(errno));
+    return MakeError(TlsError::kWrite, "sync " + tmp + ": " + std::strerror(errno));
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int saved = errno;
     ::unlink(tmp.c_str());
-    return MakeError("tls_write", "rename to " + path + ": " + std::strerror(saved));
+    return MakeError(TlsError::kWrite, "rename to " + path + ": " + std::strerror(saved));
   }
   return Ok();
 }
@@ -161,14 +163,14 @@ Result<TlsFiles> EnsureSelfSignedCertificate(const std::string& dir,
     return files;
   }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return MakeError("tls_write", "create directory " + dir + ": " + std::strerror(errno));
+    return MakeError(TlsError::kWrite, "create directory " + dir + ": " + std::strerror(errno));
   }
 
   std::string san = "DNS:localhost,IP:127.0.0.1,IP:::1";
   for (const std::string& name : dns_names_and_ips) {
     // A comma or a colon-less oddity would inject extra SAN entries into the config string.
     if (name.empty() || name.find_first_of(",\n\r") != std::string::npos) {
-      return MakeError("tls_generate", "invalid subject alternative name");
+      return MakeError(TlsError::kGenerate, "invalid subject alternative name");
     }
     san += IsIpLiteral(name) ? ",IP:" : ",DNS:";
     san += name;

@@ -5,6 +5,8 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
+#include "adapters/tls/tls_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -28,7 +30,7 @@ Error TlsConfigError(const std::string& what) {
     ERR_error_string_n(code, buffer, sizeof(buffer));
     reason = std::string(": ") + buffer;
   }
-  return MakeError("tls_config", what + reason);
+  return MakeError(TlsError::kConfig, what + reason);
 }
 
 }  // namespace
@@ -36,10 +38,10 @@ Error TlsConfigError(const std::string& what) {
 Result<std::shared_ptr<SSL_CTX>> LoadServerSslContext(const ServerTlsConfig& config) {
   ERR_clear_error();
   if (config.cert_file.empty() || config.key_file.empty()) {
-    return MakeError("tls_config", "TLS needs both a certificate file and a key file");
+    return MakeError(TlsError::kConfig, "TLS needs both a certificate file and a key file");
   }
   if (config.require_client_cert && config.client_ca_file.empty()) {
-    return MakeError("tls_config", "require_client_cert needs client_ca_file");
+    return MakeError(TlsError::kConfig, "require_client_cert needs client_ca_file");
   }
   std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
   if (!ctx) return TlsConfigError("SSL_CTX_new");

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <map>
 
+#include "adapters/identity/identity_errors.h"
+#include "adapters/webhook/webhook_errors.h"
 #include "k8s/review.h"
 #include "k8s/subject_access_review.h"
 #include "k8s/token_review.h"
@@ -24,7 +26,7 @@ ServerResponse JsonResponse(int status, const value::Value& body) {
 // A 400 body: short, machine-readable, never echoing the request (which may hold a token).
 ServerResponse BadRequest(const Error& error) {
   value::Value body = value::Value::MakeObject();
-  body.Set("error", error.code);
+  body.Set("error", std::string(error.code.wire()));
   body.Set("message", error.message);
   return JsonResponse(400, body);
 }
@@ -71,7 +73,8 @@ struct WebhookService::RouteMetrics {
   }
 
   // Error codes come from our own authenticators: a small, fixed vocabulary.
-  Counter* AuthnError(const std::string& code) {
+  Counter* AuthnError(ErrorCode error_code) {
+    std::string code(error_code.wire());
     static std::mutex mu;
     std::lock_guard<std::mutex> lock(mu);
     auto it = authn_errors.find(code);
@@ -136,7 +139,7 @@ ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteM
     // The API server only POSTs reviews; anything else is a client mistake, not bad JSON.
     route.bad_request->Inc();
     ServerResponse response =
-        BadRequest(MakeError("method_not_allowed", "reviews are sent with POST"));
+        BadRequest(MakeError(WebhookError::kMethodNotAllowed, "reviews are sent with POST"));
     response.status = 405;
     response.headers.emplace_back("Allow", "POST");
     return response;
@@ -184,7 +187,7 @@ ServerResponse WebhookService::Authenticate(const value::Value& body, RouteMetri
   status.audiences = review->audiences;
   if (!authenticator_) {
     status.error = "no identity source is configured";
-    route.AuthnError("no_identity_source")->Inc();
+    route.AuthnError(IdentityError::kNoIdentitySource)->Inc();
   } else {
     Result<k8s::UserInfo> user = authenticator_->AuthenticateWithin(review->token, deadline);
     if (user) {

@@ -9,8 +9,10 @@
 #include <array>
 #include <utility>
 
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 #include "value/json.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::authn::jwt {
 namespace {
@@ -40,7 +42,7 @@ std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* pkey) {
 }
 
 // Skip reasons are returned as Errors whose message becomes a warning.
-Error Skip(std::string reason) { return MakeError("jwk_skipped", std::move(reason)); }
+Error Skip(std::string reason) { return MakeError(JwtError::kJwkSkipped, std::move(reason)); }
 
 Result<std::string> DecodeMember(const Value& jwk, std::string_view name) {
   const Value* member = jwk.Find(name);
@@ -234,7 +236,7 @@ std::vector<const JsonWebKey*> JsonWebKeySet::FindByKid(std::string_view kid) co
 
 Result<JsonWebKeySet> ParseJwks(std::string_view json, const JwksLimits& limits) {
   if (json.size() > limits.max_bytes) {
-    return MakeError("jwks_too_large",
+    return MakeError(JwtError::kJwksTooLarge,
                      "JWKS exceeds " + std::to_string(limits.max_bytes) + " bytes");
   }
   value::JsonLimits json_limits;
@@ -243,24 +245,26 @@ Result<JsonWebKeySet> ParseJwks(std::string_view json, const JwksLimits& limits)
   json_limits.reject_duplicate_keys = true;
   Result<Value> document = value::ParseJson(json, json_limits);
   if (!document) {
-    if (document.error().code == "duplicate_key") {
-      return MakeError("jwks_duplicate_key", "JWKS repeats a member name");
+    if (document.error().code == value::ValueError::kDuplicateKey) {
+      return MakeError(JwtError::kJwksDuplicateKey, "JWKS repeats a member name");
     }
-    return MakeError("jwks_malformed", "JWKS is not valid JSON (" + document.error().code + ")");
+    return MakeError(JwtError::kJwksMalformed,
+                     "JWKS is not valid JSON (" + std::string(document.error().code.wire()) + ")");
   }
   const Value* keys = document->Find("keys");
   if (keys == nullptr || !keys->is_array()) {
-    return MakeError("jwks_malformed", "JWKS has no \"keys\" array");
+    return MakeError(JwtError::kJwksMalformed, "JWKS has no \"keys\" array");
   }
   if (keys->AsArray()->size() > limits.max_keys) {
-    return MakeError("jwks_too_many_keys",
+    return MakeError(JwtError::kJwksTooManyKeys,
                      "JWKS has more than " + std::to_string(limits.max_keys) + " keys");
   }
   JsonWebKeySet set;
   std::size_t index = 0;
   for (const Value& jwk : *keys->AsArray()) {
     if (!jwk.is_object()) {
-      return MakeError("jwks_malformed", "key " + std::to_string(index) + " is not an object");
+      return MakeError(JwtError::kJwksMalformed,
+                       "key " + std::to_string(index) + " is not an object");
     }
     JsonWebKey key;
     Status parsed = ParseKey(jwk, limits, key);
@@ -281,7 +285,7 @@ Result<JsonWebKeySet> ParseJwks(std::string_view json, const JwksLimits& limits)
   if (set.keys.empty()) {
     std::string message = "JWKS has no usable signature key";
     for (const std::string& warning : set.warnings) message += "; " + warning;
-    return MakeError("jwks_no_usable_keys", message);
+    return MakeError(JwtError::kJwksNoUsableKeys, message);
   }
   return set;
 }

@@ -3,8 +3,10 @@
 #include <cctype>
 #include <utility>
 
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 #include "value/json.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::authn::jwt {
 namespace {
@@ -24,7 +26,7 @@ bool IsUrlAlphabet(std::string_view in) {
   return codec::IsBase64Alphabet(in, codec::Base64Alphabet::kUrl);
 }
 
-Error Malformed(std::string message) { return MakeError("jwt_malformed", std::move(message)); }
+Error Malformed(std::string message) { return MakeError(JwtError::kMalformed, std::move(message)); }
 
 // Decodes and parses one base64url JSON part; `what` names it in errors.
 Result<value::Value> ParsePart(std::string_view encoded, std::string_view what,
@@ -39,10 +41,11 @@ Result<value::Value> ParsePart(std::string_view encoded, std::string_view what,
   json_limits.reject_duplicate_keys = true;
   Result<value::Value> parsed = value::ParseJson(scratch, json_limits);
   if (!parsed) {
-    if (parsed.error().code == "duplicate_key") {
-      return MakeError("jwt_duplicate_key", std::string(what) + " repeats a member name");
+    if (parsed.error().code == value::ValueError::kDuplicateKey) {
+      return MakeError(JwtError::kDuplicateKey, std::string(what) + " repeats a member name");
     }
-    return Malformed(std::string(what) + " is not valid JSON (" + parsed.error().code + ")");
+    return Malformed(std::string(what) + " is not valid JSON (" +
+                     std::string(parsed.error().code.wire()) + ")");
   }
   if (!parsed->is_object()) return Malformed(std::string(what) + " is not a JSON object");
   return parsed;
@@ -61,7 +64,7 @@ Result<std::optional<std::string>> OptionalStringMember(const value::Value& head
 
 Result<ParsedJws> ParseJwsCompact(std::string_view token, const JwsLimits& limits) {
   if (token.size() > limits.max_token_bytes) {
-    return MakeError("jwt_too_large",
+    return MakeError(JwtError::kTooLarge,
                      "token exceeds " + std::to_string(limits.max_token_bytes) + " bytes");
   }
   const std::size_t first = token.find('.');
@@ -84,23 +87,24 @@ Result<ParsedJws> ParseJwsCompact(std::string_view token, const JwsLimits& limit
 
   // alg first: a token with alg "none" or HS* is refused whatever else it says.
   const value::Value* alg = jws.header.Find("alg");
-  if (alg == nullptr) return MakeError("jwt_alg_not_allowed", "header has no \"alg\"");
+  if (alg == nullptr) return MakeError(JwtError::kAlgNotAllowed, "header has no \"alg\"");
   const std::string* alg_name = alg->AsString();
   if (alg_name == nullptr)
-    return MakeError("jwt_alg_not_allowed", "header \"alg\" is not a string");
+    return MakeError(JwtError::kAlgNotAllowed, "header \"alg\" is not a string");
   if (EqualsIgnoreCase(*alg_name, "none")) {
-    return MakeError("jwt_alg_none", "unsecured JWS (alg \"none\") is refused");
+    return MakeError(JwtError::kAlgNone, "unsecured JWS (alg \"none\") is refused");
   }
   const std::optional<JwsAlg> parsed_alg = FindJwsAlg(*alg_name);
   if (!parsed_alg) {
-    return MakeError("jwt_alg_not_allowed",
+    return MakeError(JwtError::kAlgNotAllowed,
                      alg_name->size() >= 2 && EqualsIgnoreCase(alg_name->substr(0, 2), "HS")
                          ? "HMAC algorithms are refused"
                          : "unsupported JWS algorithm");
   }
   jws.alg = *parsed_alg;
   if (jws.header.Find("crit") != nullptr) {
-    return MakeError("jwt_crit_unsupported", "header \"crit\" names extensions we do not support");
+    return MakeError(JwtError::kCritUnsupported,
+                     "header \"crit\" names extensions we do not support");
   }
   Result<std::optional<std::string>> kid = OptionalStringMember(jws.header, "kid");
   if (!kid) return kid.error();

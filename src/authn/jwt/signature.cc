@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include "authn/jwt/jwt_errors.h"
+
 namespace gatehouse::authn::jwt {
 namespace {
 
@@ -48,7 +50,7 @@ const EVP_MD* DigestFor(JwsAlg alg) {
   return nullptr;
 }
 
-Error BadSignature(const char* why) { return MakeError("jwt_bad_signature", why); }
+Error BadSignature(const char* why) { return MakeError(JwtError::kBadSignature, why); }
 
 // JWS carries ECDSA signatures as r||s, each left-padded to the curve size (RFC 7518 §3.4);
 // OpenSSL wants DER. Appends the DER encoding to `der`; false if the input is not r||s.
@@ -75,7 +77,7 @@ bool RawEcdsaToDer(std::string_view raw, std::size_t coordinate_bytes, std::stri
 Status VerifyJwsSignature(JwsAlg alg, const JsonWebKey& key, std::string_view signing_input,
                           std::string_view signature) {
   if (!KeyFitsAlg(key, alg)) {
-    return MakeError("jwt_key_mismatch", "the key cannot verify this algorithm");
+    return MakeError(JwtError::kKeyMismatch, "the key cannot verify this algorithm");
   }
   std::string der;
   std::string_view to_verify = signature;
@@ -102,7 +104,7 @@ Status VerifyJwsSignature(JwsAlg alg, const JsonWebKey& key, std::string_view si
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (EVP_DigestVerifyInit(ctx.get(), &pctx, digest, nullptr, key.pkey.get()) != 1) {
     ERR_clear_error();
-    return MakeError("jwt_key_mismatch", "the key cannot verify this algorithm");
+    return MakeError(JwtError::kKeyMismatch, "the key cannot verify this algorithm");
   }
   if (alg == JwsAlg::kPS256 || alg == JwsAlg::kPS384 || alg == JwsAlg::kPS512) {
     // RFC 7518 §3.5: MGF1 with the same hash (OpenSSL's default) and a salt as long as the hash.

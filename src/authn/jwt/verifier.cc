@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "authn/jwt/jwt_errors.h"
 #include "authn/jwt/signature.h"
 
 namespace gatehouse::authn::jwt {
@@ -20,7 +21,7 @@ bool Contains(const std::vector<std::string>& list, std::string_view item) {
 }
 
 Error Missing(std::string_view claim) {
-  return MakeError("jwt_missing_claim", "claim \"" + std::string(claim) + "\" is missing");
+  return MakeError(JwtError::kMissingClaim, "claim \"" + std::string(claim) + "\" is missing");
 }
 
 // A NumericDate (RFC 7519 §2): seconds since the epoch, possibly fractional.
@@ -29,7 +30,7 @@ Result<std::optional<double>> NumericDate(const Value& claims, std::string_view 
   if (member == nullptr) return std::optional<double>();
   const std::optional<double> seconds = member->AsDouble();
   if (!seconds || !std::isfinite(*seconds) || *seconds < 0) {
-    return MakeError("jwt_malformed",
+    return MakeError(JwtError::kMalformed,
                      "claim \"" + std::string(name) + "\" is not a non-negative NumericDate");
   }
   return std::optional<double>(*seconds);
@@ -51,24 +52,25 @@ Status CheckAudience(const Value& claims, const VerifyOptions& options) {
   } else if (const value::Array* list = aud->AsArray()) {
     for (const Value& item : *list) {
       const std::string* text = item.AsString();
-      if (text == nullptr) return MakeError("jwt_malformed", "claim \"aud\" holds a non-string");
+      if (text == nullptr)
+        return MakeError(JwtError::kMalformed, "claim \"aud\" holds a non-string");
       allowed = allowed || Contains(options.audiences, *text);
     }
     audience_count = list->size();
   } else {
-    return MakeError("jwt_malformed", "claim \"aud\" is neither a string nor an array");
+    return MakeError(JwtError::kMalformed, "claim \"aud\" is neither a string nor an array");
   }
   if (!allowed) {
-    return MakeError("jwt_audience_not_allowed", "no audience of the token is allowed");
+    return MakeError(JwtError::kAudienceNotAllowed, "no audience of the token is allowed");
   }
   // OIDC Core §3.1.3.7 (3, 4): with several audiences the authorized party must be ours, or a
   // token minted for another client that merely lists us could be replayed here.
   if (audience_count > 1) {
     if (const Value* azp = claims.Find("azp")) {
       const std::string* text = azp->AsString();
-      if (text == nullptr) return MakeError("jwt_malformed", "claim \"azp\" is not a string");
+      if (text == nullptr) return MakeError(JwtError::kMalformed, "claim \"azp\" is not a string");
       if (!Contains(options.audiences, *text)) {
-        return MakeError("jwt_azp_mismatch", "claim \"azp\" is not an allowed audience");
+        return MakeError(JwtError::kAzpMismatch, "claim \"azp\" is not an allowed audience");
       }
     }
   }
@@ -87,7 +89,7 @@ Status CheckRequiredClaim(const Value& claims, const std::string& name,
       if (entry != nullptr && *entry == expected) return Ok();
     }
   }
-  return MakeError("jwt_required_claim_mismatch",
+  return MakeError(JwtError::kRequiredClaimMismatch,
                    "claim \"" + name + "\" does not have the required value");
 }
 
@@ -95,7 +97,7 @@ Status CheckRequiredClaim(const Value& claims, const std::string& name,
 Result<const JsonWebKey*> FindVerifyingKey(const ParsedJws& jws, const JsonWebKeySet& keys) {
   bool kid_known = false;
   std::size_t tried = 0;
-  Status last = MakeError("jwt_key_mismatch", "no key of the issuer fits the token algorithm");
+  Status last = MakeError(JwtError::kKeyMismatch, "no key of the issuer fits the token algorithm");
   for (const JsonWebKey& key : keys.keys) {
     if (jws.kid) {
       if (!key.kid || *key.kid != *jws.kid) continue;
@@ -109,10 +111,10 @@ Result<const JsonWebKey*> FindVerifyingKey(const ParsedJws& jws, const JsonWebKe
     if (last) return &key;
   }
   if (jws.kid && !kid_known) {
-    return MakeError("jwt_unknown_kid", "no key of the issuer has the token's kid");
+    return MakeError(JwtError::kUnknownKid, "no key of the issuer has the token's kid");
   }
   if (tried == 0 && jws.kid) {
-    return MakeError("jwt_key_mismatch",
+    return MakeError(JwtError::kKeyMismatch,
                      "the key with the token's kid does not fit the token algorithm");
   }
   return last.error();
@@ -125,9 +127,9 @@ Result<system_clock::time_point> CheckJwtClaims(const Value& claims, const Verif
   const Value* iss = claims.Find("iss");
   if (iss == nullptr) return Missing("iss");
   if (iss->AsString() == nullptr)
-    return MakeError("jwt_malformed", "claim \"iss\" is not a string");
+    return MakeError(JwtError::kMalformed, "claim \"iss\" is not a string");
   if (options.issuer.empty() || *iss->AsString() != options.issuer) {
-    return MakeError("jwt_issuer_mismatch", "claim \"iss\" is not the configured issuer");
+    return MakeError(JwtError::kIssuerMismatch, "claim \"iss\" is not the configured issuer");
   }
   if (Status audience = CheckAudience(claims, options); !audience) return audience.error();
 
@@ -136,16 +138,16 @@ Result<system_clock::time_point> CheckJwtClaims(const Value& claims, const Verif
   Result<std::optional<double>> exp = NumericDate(claims, "exp");
   if (!exp) return exp.error();
   if (!*exp) return Missing("exp");
-  if (now_seconds >= **exp + skew) return MakeError("jwt_expired", "token has expired");
+  if (now_seconds >= **exp + skew) return MakeError(JwtError::kExpired, "token has expired");
   Result<std::optional<double>> nbf = NumericDate(claims, "nbf");
   if (!nbf) return nbf.error();
   if (*nbf && now_seconds + skew < **nbf) {
-    return MakeError("jwt_not_yet_valid", "token is not valid yet (nbf)");
+    return MakeError(JwtError::kNotYetValid, "token is not valid yet (nbf)");
   }
   Result<std::optional<double>> iat = NumericDate(claims, "iat");
   if (!iat) return iat.error();
   if (*iat && **iat > now_seconds + skew) {
-    return MakeError("jwt_issued_in_future", "token is issued in the future (iat)");
+    return MakeError(JwtError::kIssuedInFuture, "token is issued in the future (iat)");
   }
   for (const auto& [name, expected] : options.required_claims) {
     if (Status required = CheckRequiredClaim(claims, name, expected); !required) {
@@ -158,13 +160,13 @@ Result<system_clock::time_point> CheckJwtClaims(const Value& claims, const Verif
 Result<VerifiedToken> VerifyJwt(const ParsedJws& jws, const JsonWebKeySet& keys,
                                 const VerifyOptions& options, system_clock::time_point now) {
   if (jws.token_bytes > options.max_token_bytes) {
-    return MakeError("jwt_too_large",
+    return MakeError(JwtError::kTooLarge,
                      "token exceeds " + std::to_string(options.max_token_bytes) + " bytes");
   }
   const std::string_view alg_name = JwsAlgName(jws.alg);
   if (std::find(options.allowed_algs.begin(), options.allowed_algs.end(), alg_name) ==
       options.allowed_algs.end()) {
-    return MakeError("jwt_alg_not_allowed",
+    return MakeError(JwtError::kAlgNotAllowed,
                      "algorithm " + std::string(alg_name) + " is not allowed for this issuer");
   }
   Result<const JsonWebKey*> key = FindVerifyingKey(jws, keys);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "authn/cache_key.h"
+#include "authn/keystone/keystone_errors.h"
 #include "common/codec/rfc3339.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -97,13 +98,15 @@ Result<KeystoneAuthMethod> SelectKeystoneAuthMethod(const KeystoneCredentials& c
     if (c.project_id.empty() && c.project_name.empty()) missing.push_back("project name or id");
   }
   if (!missing.empty()) {
-    return MakeError("credential_incomplete", "missing " + JoinFields(missing));
+    return MakeError(KeystoneError::kCredentialIncomplete, "missing " + JoinFields(missing));
   }
   return method;
 }
 
 Result<std::string> BuildKeystoneTokenUrl(std::string_view auth_url) {
-  auto invalid = [](std::string why) { return MakeError("invalid_auth_url", std::move(why)); };
+  auto invalid = [](std::string why) {
+    return MakeError(KeystoneError::kInvalidAuthUrl, std::move(why));
+  };
   std::size_t scheme_end = auth_url.find("://");
   if (scheme_end == std::string_view::npos) {
     return invalid("auth URL must start with http:// or https://");
@@ -189,7 +192,7 @@ Result<KeystoneTokenRequest> BuildKeystoneTokenRequest(const KeystoneCredentials
 Result<IssuedKeystoneToken> ParseKeystoneTokenResponse(int status, const std::string* subject_token,
                                                        std::string_view body) {
   if (status == 401) {
-    return MakeError("keystone_unauthorized", "Invalid user credentials were provided");
+    return MakeError(KeystoneError::kUnauthorized, "Invalid user credentials were provided");
   }
   if (status < 200 || status > 299) {
     std::string message = "Keystone answered HTTP " + std::to_string(status);
@@ -203,9 +206,9 @@ Result<IssuedKeystoneToken> ParseKeystoneTokenResponse(int status, const std::st
         message += ": " + SanitizeServerMessage(*text->AsString());
       }
     }
-    return MakeError("keystone_error", std::move(message));
+    return MakeError(KeystoneError::kErrorStatus, std::move(message));
   }
-  auto bad = [](std::string why) { return MakeError("keystone_bad_response", std::move(why)); };
+  auto bad = [](std::string why) { return MakeError(KeystoneError::kBadResponse, std::move(why)); };
   if (subject_token == nullptr || subject_token->empty()) {
     return bad("Keystone sent no X-Subject-Token header");
   }
@@ -215,7 +218,8 @@ Result<IssuedKeystoneToken> ParseKeystoneTokenResponse(int status, const std::st
   value::JsonLimits limits;
   limits.max_bytes = 8 << 20;  // a token body with a large service catalog is still a token
   Result<Value> parsed = value::ParseJson(body, limits);
-  if (!parsed) return bad("token body is not JSON (" + parsed.error().code + ")");
+  if (!parsed)
+    return bad("token body is not JSON (" + std::string(parsed.error().code.wire()) + ")");
   const Value* token = parsed->Find("token");
   const Value* expires = token ? token->Find("expires_at") : nullptr;
   if (expires == nullptr || expires->AsString() == nullptr) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "authn/keystone/keystone_errors.h"
 #include "value/yaml.h"
 
 namespace gatehouse::authn {
@@ -11,7 +12,9 @@ namespace {
 
 constexpr std::string_view kDataTypes[] = {"projects", "role_assignments"};
 
-Error Invalid(std::string message) { return MakeError("invalid_sync_config", std::move(message)); }
+Error Invalid(std::string message) {
+  return MakeError(KeystoneError::kInvalidSyncConfig, std::move(message));
+}
 
 // yaml.v2 (used by the reference) decodes any scalar into a string field by its text; we accept
 // strings, integers and booleans, which covers role or project names written unquoted.

@@ -4,12 +4,13 @@
 #include <utility>
 
 #include "authn/keystone/credential_request.h"
+#include "authn/keystone/keystone_errors.h"
 #include "common/codec/rfc3339.h"
 
 namespace gatehouse::authn {
 namespace {
 
-Error Bad(std::string what) { return MakeError("keystone_bad_response", std::move(what)); }
+Error Bad(std::string what) { return MakeError(KeystoneError::kBadResponse, std::move(what)); }
 
 // Reads an optional string member: absent or null gives "", another kind is an error.
 bool ReadOptionalString(const value::Value* object, std::string_view key, std::string* out) {

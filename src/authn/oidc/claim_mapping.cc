@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "authn/oidc/oidc_errors.h"
+
 namespace gatehouse::authn::oidc {
 namespace {
 
@@ -10,7 +12,7 @@ namespace {
 Result<std::vector<std::string>> StringsOf(const value::Value& v, const std::string& what) {
   if (const std::string* s = v.AsString()) return std::vector<std::string>{*s};
   if (std::optional<std::vector<std::string>> list = value::AsStringList(v)) return *list;
-  return MakeError("oidc_groups_invalid",
+  return MakeError(OidcError::kGroupsInvalid,
                    "claim " + what + " is neither a string nor an array of strings");
 }
 
@@ -53,9 +55,9 @@ Result<GroupPathRule> ParseGroupPathRule(std::string_view text) {
   if (text == "keep") return GroupPathRule::kKeep;
   if (text == "strip-leading-slash") return GroupPathRule::kStripLeadingSlash;
   if (text == "last-segment") return GroupPathRule::kLastSegment;
-  return MakeError("oidc_invalid_option", "\"" + std::string(text) +
-                                              "\" is not one of: keep, strip-leading-slash, "
-                                              "last-segment");
+  return MakeError(OidcError::kInvalidOption, "\"" + std::string(text) +
+                                                  "\" is not one of: keep, strip-leading-slash, "
+                                                  "last-segment");
 }
 
 std::string EffectiveUsernamePrefix(const ClaimMapping& mapping) {
@@ -69,14 +71,14 @@ std::string EffectiveUsernamePrefix(const ClaimMapping& mapping) {
 Result<k8s::UserInfo> BuildOidcUserInfo(const value::Value& claims, const ClaimMapping& mapping) {
   const value::Value* username = claims.Find(mapping.username_claim);
   if (username == nullptr || username->AsString() == nullptr || username->AsString()->empty()) {
-    return MakeError("oidc_username_missing",
+    return MakeError(OidcError::kUsernameMissing,
                      "the token has no non-empty string claim " + mapping.username_claim);
   }
   if (mapping.username_claim == "email") {
     // OIDC Core §5.1: an unverified address may belong to someone else.
     const value::Value* verified = claims.Find("email_verified");
     if (verified == nullptr || verified->AsBool() != std::optional<bool>(true)) {
-      return MakeError("oidc_email_not_verified", "the token's email is not verified");
+      return MakeError(OidcError::kEmailNotVerified, "the token's email is not verified");
     }
   }
   k8s::UserInfo user;

@@ -4,6 +4,9 @@
 #include <cctype>
 
 #include "authn/cache_key.h"
+#include "authn/jwt/jwt_errors.h"
+#include "authn/oidc/oauth_errors.h"
+#include "authn/oidc/oidc_errors.h"
 #include "common/codec/base64.h"
 #include "value/json.h"
 #include "value/value.h"
@@ -23,7 +26,8 @@ Result<value::Value> ParseObject(std::string_view body) {
   limits.max_depth = 16;
   Result<value::Value> parsed = value::ParseJson(body, limits);
   if (!parsed) return parsed.error();
-  if (!parsed->is_object()) return MakeError("oidc_response", "the answer is not a JSON object");
+  if (!parsed->is_object())
+    return MakeError(OidcError::kResponse, "the answer is not a JSON object");
   return parsed;
 }
 
@@ -42,8 +46,9 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
-// The OAuth error object of a non-2xx answer (RFC 6749 §5.2), as an Error with its code.
-Error OAuthError(int status, std::string_view body, std::string_view what) {
+// The OAuth error object of a non-2xx answer (RFC 6749 §5.2, RFC 8628 §3.5), as an Error with
+// its code; an error code outside those RFCs is an OidcError::kResponse naming it.
+Error OAuthFailure(int status, std::string_view body, std::string_view what) {
   Result<value::Value> parsed = ParseObject(body);
   std::string code = parsed ? StringField(*parsed, "error") : std::string();
   bool code_ok =
@@ -51,13 +56,15 @@ Error OAuthError(int status, std::string_view body, std::string_view what) {
         return std::islower(static_cast<unsigned char>(c)) || c == '_';
       });
   if (!code_ok) {
-    return MakeError("oidc_response",
+    return MakeError(OidcError::kResponse,
                      std::string(what) + " failed: HTTP " + std::to_string(status));
   }
   std::string message = std::string(what) + " failed: " + code;
   std::string description = StringField(*parsed, "error_description");
   if (!description.empty()) message += " (" + Printable(description) + ")";
-  return MakeError(code, message);
+  std::optional<OAuthError> known = FromWire(kAllOAuthErrors, code);
+  if (!known) return MakeError(OidcError::kResponse, message);
+  return MakeError(*known, message);
 }
 
 bool IsHttpUrl(std::string_view url) {
@@ -159,7 +166,7 @@ std::vector<std::string> NormalizeScopes(const std::vector<std::string>& scopes)
 
 Result<std::string> BuildDiscoveryUrl(std::string_view issuer) {
   if (!IsHttpUrl(issuer) || issuer.find_first_of("?#") != std::string_view::npos) {
-    return MakeError("oidc_discovery",
+    return MakeError(OidcError::kDiscovery,
                      "the issuer URL must be http(s)://host[/path] without query or fragment");
   }
   std::string url(issuer);
@@ -170,26 +177,26 @@ Result<std::string> BuildDiscoveryUrl(std::string_view issuer) {
 Result<OidcEndpoints> ParseDiscoveryDocument(int status, std::string_view body,
                                              std::string_view expected_issuer) {
   if (status != 200) {
-    return MakeError("oidc_discovery",
+    return MakeError(OidcError::kDiscovery,
                      "the discovery document answered HTTP " + std::to_string(status));
   }
   Result<value::Value> doc = ParseObject(body);
   if (!doc) return doc.error();
   std::string issuer = StringField(*doc, "issuer");
   if (issuer != expected_issuer) {
-    return MakeError("oidc_discovery", "the discovery document names issuer \"" +
-                                           Printable(issuer) + "\", not \"" +
-                                           std::string(expected_issuer) + "\"");
+    return MakeError(OidcError::kDiscovery, "the discovery document names issuer \"" +
+                                                Printable(issuer) + "\", not \"" +
+                                                std::string(expected_issuer) + "\"");
   }
   OidcEndpoints endpoints;
   endpoints.token_endpoint = StringField(*doc, "token_endpoint");
   endpoints.device_authorization_endpoint = StringField(*doc, "device_authorization_endpoint");
   if (!IsHttpUrl(endpoints.token_endpoint)) {
-    return MakeError("oidc_discovery", "the discovery document has no http(s) token_endpoint");
+    return MakeError(OidcError::kDiscovery, "the discovery document has no http(s) token_endpoint");
   }
   if (!endpoints.device_authorization_endpoint.empty() &&
       !IsHttpUrl(endpoints.device_authorization_endpoint)) {
-    return MakeError("oidc_discovery",
+    return MakeError(OidcError::kDiscovery,
                      "the discovery document's device_authorization_endpoint is not http(s)");
   }
   return endpoints;
@@ -215,7 +222,7 @@ FormRequest BuildRefreshRequest(const OidcEndpoints& endpoints, const OidcClient
 }
 
 Result<DeviceAuthorization> ParseDeviceAuthorizationResponse(int status, std::string_view body) {
-  if (status < 200 || status > 299) return OAuthError(status, body, "device authorization");
+  if (status < 200 || status > 299) return OAuthFailure(status, body, "device authorization");
   Result<value::Value> doc = ParseObject(body);
   if (!doc) return doc.error();
   DeviceAuthorization out;
@@ -228,7 +235,7 @@ Result<DeviceAuthorization> ParseDeviceAuthorizationResponse(int status, std::st
   std::optional<seconds> expires_in = PositiveSeconds(*doc, "expires_in");
   if (out.device_code.empty() || out.user_code.empty() || !IsHttpUrl(out.verification_uri) ||
       !expires_in) {
-    return MakeError("oidc_response",
+    return MakeError(OidcError::kResponse,
                      "the device authorization answer lacks device_code, user_code, "
                      "verification_uri or expires_in");
   }
@@ -243,7 +250,7 @@ Result<DeviceAuthorization> ParseDeviceAuthorizationResponse(int status, std::st
 }
 
 Result<TokenSet> ParseTokenResponse(int status, std::string_view body) {
-  if (status < 200 || status > 299) return OAuthError(status, body, "token request");
+  if (status < 200 || status > 299) return OAuthFailure(status, body, "token request");
   Result<value::Value> doc = ParseObject(body);
   if (!doc) return doc.error();
   TokenSet out;
@@ -255,7 +262,7 @@ Result<TokenSet> ParseTokenResponse(int status, std::string_view body) {
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (out.access_token.empty() || type != "bearer") {
-    return MakeError("oidc_response",
+    return MakeError(OidcError::kResponse,
                      "the token answer lacks an access_token of token_type Bearer");
   }
   return out;
@@ -268,9 +275,9 @@ PollDecision DecidePoll(const Result<TokenSet>& answer, seconds interval,
     d.action = PollDecision::Action::kDone;
     return d;
   }
-  const std::string& code = answer.error().code;
-  if (code == "authorization_pending" || code == "slow_down") {
-    d.interval = code == "slow_down" ? interval + seconds(5) : interval;
+  const ErrorCode& code = answer.error().code;
+  if (code == OAuthError::kAuthorizationPending || code == OAuthError::kSlowDown) {
+    d.interval = code == OAuthError::kSlowDown ? interval + seconds(5) : interval;
     if (now + d.interval <= deadline) {
       d.action = PollDecision::Action::kWait;
       return d;
@@ -280,9 +287,9 @@ PollDecision DecidePoll(const Result<TokenSet>& answer, seconds interval,
     return d;
   }
   d.action = PollDecision::Action::kFail;
-  if (code == "expired_token") {
+  if (code == OAuthError::kExpiredToken) {
     d.message = "the sign-in code expired before it was used; run the command again";
-  } else if (code == "access_denied") {
+  } else if (code == OAuthError::kAccessDenied) {
     d.message = "sign-in was denied: " + answer.error().message;
   } else {
     d.message = answer.error().message;
@@ -294,17 +301,17 @@ Result<system_clock::time_point> ParseJwtExpiry(std::string_view jwt) {
   std::size_t first = jwt.find('.');
   std::size_t second = first == std::string_view::npos ? first : jwt.find('.', first + 1);
   if (second == std::string_view::npos || jwt.find('.', second + 1) != std::string_view::npos) {
-    return MakeError("jwt_malformed", "the token is not a compact JWT");
+    return MakeError(jwt::JwtError::kMalformed, "the token is not a compact JWT");
   }
   Result<std::string> payload = codec::DecodeBase64Url(jwt.substr(first + 1, second - first - 1));
-  if (!payload) return MakeError("jwt_malformed", "the JWT payload is not base64url");
+  if (!payload) return MakeError(jwt::JwtError::kMalformed, "the JWT payload is not base64url");
   Result<value::Value> claims = ParseObject(*payload);
-  if (!claims) return MakeError("jwt_malformed", "the JWT payload is not a JSON object");
+  if (!claims) return MakeError(jwt::JwtError::kMalformed, "the JWT payload is not a JSON object");
   const value::Value* exp = claims->Find("exp");
   std::optional<std::int64_t> seconds_since_epoch = exp ? exp->AsInt() : std::nullopt;
   if (!seconds_since_epoch || *seconds_since_epoch <= 0 ||
       *seconds_since_epoch > 253402300799) {  // 9999-12-31T23:59:59Z
-    return MakeError("jwt_malformed", "the JWT has no usable exp claim");
+    return MakeError(jwt::JwtError::kMalformed, "the JWT has no usable exp claim");
   }
   return system_clock::time_point(seconds(*seconds_since_epoch));
 }
@@ -314,9 +321,9 @@ Result<ChosenToken> ChooseToken(const TokenSet& tokens, bool use_id_token,
   ChosenToken out;
   out.token = use_id_token ? tokens.id_token : tokens.access_token;
   if (out.token.empty()) {
-    return MakeError("oidc_response", use_id_token
-                                          ? "the provider sent no id_token (is scope openid set?)"
-                                          : "the provider sent no access_token");
+    return MakeError(OidcError::kResponse,
+                     use_id_token ? "the provider sent no id_token (is scope openid set?)"
+                                  : "the provider sent no access_token");
   }
   if (use_id_token) {
     if (Result<system_clock::time_point> exp = ParseJwtExpiry(out.token)) {
@@ -348,7 +355,7 @@ Result<TokenSet> ParseTokenSet(std::string_view json) {
   out.refresh_token = StringField(*v, "refresh_token");
   out.expires_in = PositiveSeconds(*v, "expires_in");
   if (out.id_token.empty() && out.access_token.empty() && out.refresh_token.empty()) {
-    return MakeError("oidc_response", "the cached entry holds no token");
+    return MakeError(OidcError::kResponse, "the cached entry holds no token");
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "authz/keystone/go_text.h"
+#include "authz/keystone/policy_errors.h"
 #include "value/value.h"
 
 namespace gatehouse::authz::keystone {
@@ -53,8 +54,9 @@ struct RawElement {
 };
 
 Error TypeError(const std::string& path, std::string_view want, const Value& got) {
-  return MakeError("invalid_policy", path + ": expected " + std::string(want) + ", got " +
-                                         std::string(value::KindName(got.kind())));
+  return MakeError(PolicyError::kInvalidPolicy, path + ": expected " + std::string(want) +
+                                                    ", got " +
+                                                    std::string(value::KindName(got.kind())));
 }
 
 std::string FieldPath(const std::string& parent, std::string_view key) {
@@ -79,7 +81,7 @@ class UnknownKeys {
   Status Report(const std::string& object_path, std::string_view key, std::string_view known) {
     const std::string what = object_path + ": unknown key " + Quote(key);
     if (!lenient_) {
-      return MakeError("invalid_policy", what + " (known: " + std::string(known) + ")");
+      return MakeError(PolicyError::kInvalidPolicy, what + " (known: " + std::string(known) + ")");
     }
     warnings_.push_back(what + " is ignored (known: " + std::string(known) + ")");
     return Ok();

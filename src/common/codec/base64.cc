@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 namespace {
 
@@ -25,7 +27,7 @@ const std::array<std::uint8_t, 256>& Table(Base64Alphabet alphabet) {
 }
 
 Error IllegalAt(std::size_t i) {
-  return MakeError("base64", "illegal base64 data at input byte " + std::to_string(i));
+  return MakeError(CodecError::kBase64, "illegal base64 data at input byte " + std::to_string(i));
 }
 
 }  // namespace
@@ -113,7 +115,7 @@ std::optional<std::string> DecodeBase64Strict(std::string_view in, Base64Alphabe
 Result<std::string> DecodeBase64Url(std::string_view in) {
   std::string out;
   if (!DecodeBase64UrlTo(in, out)) {
-    return MakeError("base64url_invalid", "not canonical unpadded base64url");
+    return MakeError(CodecError::kBase64UrlInvalid, "not canonical unpadded base64url");
   }
   return out;
 }

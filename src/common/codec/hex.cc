@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 
 std::string EncodeHex(std::string_view bytes) {
@@ -22,8 +24,8 @@ Result<std::string> DecodeHex(std::string_view text) {
     const auto u = static_cast<unsigned char>(c);
     std::array<char, 8> code{};
     std::snprintf(code.data(), code.size(), "%04X", u);
-    return MakeError("hex", std::string("encoding/hex: invalid byte: U+") + code.data() + " '" +
-                                std::string(1, c) + "'");
+    return MakeError(CodecError::kHex, std::string("encoding/hex: invalid byte: U+") + code.data() +
+                                           " '" + std::string(1, c) + "'");
   };
   std::string out;
   out.reserve(text.size() / 2);
@@ -37,7 +39,7 @@ Result<std::string> DecodeHex(std::string_view text) {
   }
   if (text.size() % 2 == 1) {
     if (HexDigitValue(text[text.size() - 1]) < 0) return invalid(text[text.size() - 1]);
-    return MakeError("hex", "encoding/hex: odd length hex string");
+    return MakeError(CodecError::kHex, "encoding/hex: odd length hex string");
   }
   return out;
 }

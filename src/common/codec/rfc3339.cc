@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 namespace {
 
@@ -20,7 +22,8 @@ bool ReadDigits(std::string_view text, std::size_t pos, std::size_t width, int* 
 }
 
 Error InvalidTimestamp() {
-  return MakeError("invalid_timestamp", "timestamp is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)");
+  return MakeError(CodecError::kInvalidTimestamp,
+                   "timestamp is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)");
 }
 
 std::string FormatSeconds(std::chrono::sys_seconds secs) {

@@ -16,6 +16,7 @@
 
 #include "common/codec/utf8.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego::builtins {
 
@@ -48,11 +49,11 @@ inline Result<std::string_view> StringArg(std::string_view name, std::span<const
 // An eval_type_error with OPA's "<name>: <message>" wording, for checks that OperandTypeError
 // cannot express ("operand 1 must be integer number but got floating-point number").
 inline Error TypeError(std::string_view name, std::string_view message) {
-  return MakeError("eval_type_error", std::string(name) + ": " + std::string(message));
+  return MakeError(RegoError::kEvalType, std::string(name) + ": " + std::string(message));
 }
 // An eval_type_error whose message the caller has already worded in full.
 inline Error TypeError(std::string_view message) {
-  return MakeError("eval_type_error", std::string(message));
+  return MakeError(RegoError::kEvalType, std::string(message));
 }
 
 // "operand N must be <array> of <expected>s but got <array> containing <type>".

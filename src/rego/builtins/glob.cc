@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "rego/builtins/builtin_helpers.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -37,7 +38,8 @@ Result<std::string> GlobToRegex(std::string_view p, const std::vector<char32_t>&
     char32_t r = codec::DecodeUtf8(p, i);
     switch (r) {
       case '\\': {
-        if (i >= p.size()) return MakeError("", "unexpected end of input after escape");
+        if (i >= p.size())
+          return MakeError(RegoError::kEvalBuiltin, "unexpected end of input after escape");
         AppendLiteral(re, codec::DecodeUtf8(p, i));
         break;
       }
@@ -72,23 +74,25 @@ Result<std::string> GlobToRegex(std::string_view p, const std::vector<char32_t>&
           if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {
             ++i;
             char32_t hi = codec::DecodeUtf8(p, i);
-            if (hi < c) return MakeError("", "invalid character range in glob");
+            if (hi < c)
+              return MakeError(RegoError::kEvalBuiltin, "invalid character range in glob");
             cls += '-';
             AppendLiteral(cls, hi);
           }
         }
-        if (!closed || !any) return MakeError("", "unclosed or empty character class in glob");
+        if (!closed || !any)
+          return MakeError(RegoError::kEvalBuiltin, "unclosed or empty character class in glob");
         re += cls + "]";
         break;
       }
       case ']':
-        return MakeError("", "unexpected ']' in glob");
+        return MakeError(RegoError::kEvalBuiltin, "unexpected ']' in glob");
       case '{':
         ++depth;
         re += "(?:";
         break;
       case '}':
-        if (depth == 0) return MakeError("", "unexpected '}' in glob");
+        if (depth == 0) return MakeError(RegoError::kEvalBuiltin, "unexpected '}' in glob");
         --depth;
         re += ")";
         break;
@@ -103,7 +107,7 @@ Result<std::string> GlobToRegex(std::string_view p, const std::vector<char32_t>&
         AppendLiteral(re, r);
     }
   }
-  if (depth != 0) return MakeError("", "unclosed '{' in glob");
+  if (depth != 0) return MakeError(RegoError::kEvalBuiltin, "unclosed '{' in glob");
   re += ")\\z";
   return re;
 }

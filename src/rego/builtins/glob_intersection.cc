@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rego/builtins/builtin_helpers.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -22,8 +23,9 @@ struct Token {
 };
 
 Error Invalid(std::string_view input, std::size_t pos, std::string_view what) {
-  return MakeError("", "input:" + std::string(input) + ", pos:" + std::to_string(pos) + ", " +
-                           std::string(what) + ": the input provided is invalid");
+  return MakeError(RegoError::kEvalBuiltin,
+                   "input:" + std::string(input) + ", pos:" + std::to_string(pos) + ", " +
+                       std::string(what) + ": the input provided is invalid");
 }
 
 Result<std::vector<Token>> Parse(std::string_view input) {
@@ -141,7 +143,8 @@ Result<bool> GlobsIntersect(std::string_view lhs, std::string_view rhs) {
   auto g2 = Parse(rhs);
   if (!g2) return g2.error();
   const std::size_t n = g1->size(), m = g2->size();
-  if ((n + 1) * (m + 1) > kMaxProductStates) return MakeError("", "globs too large to intersect");
+  if ((n + 1) * (m + 1) > kMaxProductStates)
+    return MakeError(RegoError::kEvalBuiltin, "globs too large to intersect");
   std::vector<bool> seen((n + 1) * (m + 1), false);
   std::deque<std::pair<std::size_t, std::size_t>> queue;
   auto push = [&](std::size_t i, std::size_t j) {

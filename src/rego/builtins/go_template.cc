@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "rego/rego_errors.h"
+
 namespace gatehouse::rego {
 namespace {
 
@@ -64,7 +66,8 @@ Result<std::vector<Token>> Lex(std::string_view t) {
     }
     if (!text.empty()) out.push_back({false, std::string(text)});
     std::size_t close = t.find("}}", body);
-    if (close == std::string_view::npos) return MakeError("", "unclosed action");
+    if (close == std::string_view::npos)
+      return MakeError(RegoError::kEvalBuiltin, "unclosed action");
     std::string_view action = t.substr(body, close - body);
     trim_next = action.size() >= 2 && action.back() == '-' && IsSpace(action[action.size() - 2]);
     if (trim_next) action.remove_suffix(2);
@@ -89,7 +92,7 @@ class Parser {
 
   // Parses nodes until {{end}} or {{else...}}; `stop` receives the action that ended the list.
   Status ParseList(Nodes& out, std::string& stop, int depth) {
-    if (depth > kMaxDepth) return MakeError("", "template nested too deeply");
+    if (depth > kMaxDepth) return MakeError(RegoError::kEvalBuiltin, "template nested too deeply");
     while (pos_ < tokens_.size()) {
       Token& tok = tokens_[pos_++];
       if (!tok.action) {
@@ -136,24 +139,25 @@ class Parser {
         }
       }
     }
-    if (pipeline.empty()) return MakeError("", "missing value for " + kw);
+    if (pipeline.empty()) return MakeError(RegoError::kEvalBuiltin, "missing value for " + kw);
     n->pipeline = std::string(pipeline);
     std::string stop;
     if (auto st = ParseList(n->body, stop, depth + 1); !st) return st;
-    if (stop.empty()) return MakeError("", "unexpected EOF: missing {{end}}");
+    if (stop.empty()) return MakeError(RegoError::kEvalBuiltin, "unexpected EOF: missing {{end}}");
     if (Keyword(stop) == "else") {
       std::string_view rest = Trim(std::string_view(stop).substr(4));
       if (!rest.empty()) {
         // {{else if x}}: a nested if that shares this {{end}}.
         std::string_view kw2 = Keyword(rest);
         if (kw2 != "if" && kw2 != "with")
-          return MakeError("", "unexpected {{else " + std::string(rest) + "}}");
+          return MakeError(RegoError::kEvalBuiltin,
+                           "unexpected {{else " + std::string(rest) + "}}");
         return Finish(
             out, std::move(n),
             ParseControl(n->else_body, std::string(kw2), Trim(rest.substr(kw2.size())), depth + 1));
       }
       if (auto st = ParseList(n->else_body, stop, depth + 1); !st) return st;
-      if (Keyword(stop) != "end") return MakeError("", "expected {{end}}");
+      if (Keyword(stop) != "end") return MakeError(RegoError::kEvalBuiltin, "expected {{end}}");
     }
     out.push_back(std::move(n));
     return gatehouse::Ok();
@@ -174,7 +178,7 @@ class Renderer {
   Renderer(const Value& root, std::size_t limit) : root_(root), limit_(limit) {}
 
   Status Render(const Nodes& nodes, const TValue& dot, int depth) {
-    if (depth > kMaxDepth) return MakeError("", "template nested too deeply");
+    if (depth > kMaxDepth) return MakeError(RegoError::kEvalBuiltin, "template nested too deeply");
     for (const auto& n : nodes) {
       switch (n->kind) {
         case Node::kText:
@@ -202,7 +206,7 @@ class Renderer {
           break;
         }
       }
-      if (out_.size() > limit_) return MakeError("", "output too large");
+      if (out_.size() > limit_) return MakeError(RegoError::kEvalBuiltin, "output too large");
     }
     return gatehouse::Ok();
   }
@@ -221,7 +225,7 @@ class Renderer {
     } else if (!v->missing && c.is_object()) {
       for (const auto& [k, x] : c.Members()) items.push_back({TValue{k}, TValue{x}});
     } else if (!v->missing && !c.is_null()) {
-      return MakeError("", "range can't iterate over " + ToRegoText(c));
+      return MakeError(RegoError::kEvalBuiltin, "range can't iterate over " + ToRegoText(c));
     }
     if (items.empty()) return Render(n.else_body, dot, depth + 1);
     for (auto& [key, elem] : items) {
@@ -253,7 +257,7 @@ class Renderer {
   Result<TValue> Eval(std::string_view p, const TValue& dot) {
     p = Trim(p);
     if (p.find('|') != std::string_view::npos || p.find(' ') != std::string_view::npos) {
-      return MakeError("", "unsupported template pipeline: " + std::string(p));
+      return MakeError(RegoError::kEvalBuiltin, "unsupported template pipeline: " + std::string(p));
     }
     if (p == ".") return dot;
     if (p.front() == '.') return Field(dot, p);
@@ -265,7 +269,8 @@ class Renderer {
         base = TValue{root_};
       } else {
         auto it = vars_.find(name);
-        if (it == vars_.end()) return MakeError("", "undefined variable: " + name);
+        if (it == vars_.end())
+          return MakeError(RegoError::kEvalBuiltin, "undefined variable: " + name);
         base = it->second;
       }
       return dotpos == std::string_view::npos ? base : Field(base, p.substr(dotpos));
@@ -276,7 +281,7 @@ class Renderer {
     if (p == "true" || p == "false") return TValue{Value::Bool(p == "true")};
     auto num = ParseJsonText(p);
     if (num && num->is_number()) return TValue{*num, false, num->is_int()};
-    return MakeError("", "unsupported template function: " + std::string(p));
+    return MakeError(RegoError::kEvalBuiltin, "unsupported template function: " + std::string(p));
   }
 
   // Go's truth: JSON numbers arrive as json.Number strings, so any data number is true.
@@ -357,7 +362,7 @@ Result<std::string> RenderGoTemplate(std::string_view tmpl, const Value& data,
   Nodes nodes;
   std::string stop;
   if (auto st = parser.ParseList(nodes, stop, 0); !st) return st.error();
-  if (!stop.empty()) return MakeError("", "unexpected {{" + stop + "}}");
+  if (!stop.empty()) return MakeError(RegoError::kEvalBuiltin, "unexpected {{" + stop + "}}");
   Renderer r(data, max_output_bytes);
   if (auto st = r.Render(nodes, TValue{data}, 0); !st) return st.error();
   return std::move(r.out());

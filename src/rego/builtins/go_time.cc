@@ -4,6 +4,8 @@
 #include <cctype>
 #include <limits>
 
+#include "rego/builtins/builtin_failure.h"
+
 namespace gatehouse::rego::builtins {
 namespace {
 
@@ -226,12 +228,12 @@ Error ParseError(std::string_view layout, std::string_view value, std::string_vi
                  std::string_view elem_value, std::string_view message) {
   std::string m = "parsing time \"" + std::string(value) + "\"";
   if (!message.empty() && elem.empty()) {
-    return MakeError("time_parse", m + std::string(message));
+    return MakeError(BuiltinFailure::kTimeParse, m + std::string(message));
   }
-  if (!message.empty()) return MakeError("time_parse", m + std::string(message));
+  if (!message.empty()) return MakeError(BuiltinFailure::kTimeParse, m + std::string(message));
   m += " as \"" + std::string(layout) + "\": cannot parse \"" + std::string(elem_value) +
        "\" as \"" + std::string(elem) + "\"";
-  return MakeError("time_parse", m);
+  return MakeError(BuiltinFailure::kTimeParse, m);
 }
 
 bool IsDigitAt(std::string_view s, std::size_t i) {
@@ -864,7 +866,7 @@ Result<std::pair<std::int64_t, std::int32_t>> ParseGoTime(std::string_view layou
 Result<std::int64_t> ParseGoDuration(std::string_view text) {
   const std::string orig(text);
   auto invalid = [&]() {
-    return MakeError("time_duration", "time: invalid duration \"" + orig + "\"");
+    return MakeError(BuiltinFailure::kTimeDuration, "time: invalid duration \"" + orig + "\"");
   };
   std::string_view s = text;
   bool neg = false;
@@ -904,7 +906,8 @@ Result<std::int64_t> ParseGoDuration(std::string_view text) {
     n = 0;
     while (n < s.size() && s[n] != '.' && !std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
     if (n == 0) {
-      return MakeError("time_duration", "time: missing unit in duration \"" + orig + "\"");
+      return MakeError(BuiltinFailure::kTimeDuration,
+                       "time: missing unit in duration \"" + orig + "\"");
     }
     const std::string_view unit = s.substr(0, n);
     s.remove_prefix(n);
@@ -922,8 +925,8 @@ Result<std::int64_t> ParseGoDuration(std::string_view text) {
     } else if (unit == "h") {
       mult = 3600ULL * 1000000000ULL;
     } else {
-      return MakeError("time_duration", "time: unknown unit \"" + std::string(unit) +
-                                            "\" in duration \"" + orig + "\"");
+      return MakeError(BuiltinFailure::kTimeDuration, "time: unknown unit \"" + std::string(unit) +
+                                                          "\" in duration \"" + orig + "\"");
     }
     total += v * mult + frac * mult / scale;
     if (total > (static_cast<unsigned __int128>(1) << 63)) return invalid();

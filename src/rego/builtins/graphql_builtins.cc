@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rego/builtins/builtin.h"
+#include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/graphql/ast.h"
 #include "rego/builtins/graphql/parser.h"
@@ -152,7 +153,7 @@ BuiltinResult GraphqlParseSchema(BuiltinContext&, std::span<const Value> args) {
 
 BuiltinResult GraphqlSchemaIsValid(BuiltinContext&, std::span<const Value> args) {
   const Value& s = args[0];
-  Result<gql::SchemaDocument> doc = MakeError("graphql", "wrong type");
+  Result<gql::SchemaDocument> doc = MakeError(BuiltinFailure::kGraphql, "wrong type");
   if (s.is_string()) {
     doc = gql::ParseSchema(s.AsString());
   } else if (s.is_object()) {

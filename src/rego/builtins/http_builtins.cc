@@ -9,6 +9,7 @@
 
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/builtin_namespaces.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -68,7 +69,7 @@ BuiltinResult Send(BuiltinContext&, std::span<const Value> args) {
     }
   }
   if (!invalid.empty()) {
-    return MakeError("eval_type_error",
+    return MakeError(RegoError::kEvalType,
                      std::string(kName) + ": invalid request parameters(s): " + NameSet(invalid));
   }
   std::vector<std::string> missing;
@@ -77,7 +78,7 @@ BuiltinResult Send(BuiltinContext&, std::span<const Value> args) {
   }
   if (!missing.empty()) {
     return MakeError(
-        "eval_type_error",
+        RegoError::kEvalType,
         std::string(kName) + ": missing required request parameters(s): " + NameSet(missing));
   }
   return BuiltinError(kName, "network access from policies is disabled in gatehouse");

@@ -15,6 +15,7 @@
 #include "authn/jwt/jwk.h"
 #include "authn/jwt/signature.h"
 #include "common/codec/base64.h"
+#include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/pem.h"
 #include "value/json.h"
 
@@ -55,7 +56,9 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-Error KeyError(std::string message) { return MakeError("jose_key", std::move(message)); }
+Error KeyError(std::string message) {
+  return MakeError(BuiltinFailure::kJoseKey, std::move(message));
+}
 
 // A base64url JWK member (padding tolerated); nullopt when absent.
 Result<std::optional<std::string>> Member(const value::Value& jwk, std::string_view name) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/json_patch.h"
 
 namespace gatehouse::rego::builtins {
@@ -13,7 +14,9 @@ constexpr int kMaxDepth = 64;
 constexpr std::string_view kTypes[] = {"array", "boolean", "integer", "number",
                                        "null",  "object",  "string"};
 
-Error InvalidSchema(std::string message) { return MakeError("invalid_schema", std::move(message)); }
+Error InvalidSchema(std::string message) {
+  return MakeError(BuiltinFailure::kInvalidSchema, std::move(message));
+}
 
 std::string GivenType(const Value& v) {
   if (v.is_number()) {

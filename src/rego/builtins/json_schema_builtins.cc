@@ -7,6 +7,7 @@
 #include "rego/builtins/builtin_helpers.h"
 #include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/json_schema.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -53,7 +54,7 @@ BuiltinResult JsonVerifySchema(BuiltinContext&, std::span<const Value> args) {
   constexpr std::string_view kName = "json.verify_schema";
   auto schema = JsonOrValue(kName, args[0], 1);
   if (!schema) {
-    if (schema.error().code == "eval_type_error") return schema.error();
+    if (schema.error().code == RegoError::kEvalType) return schema.error();
     return Return(Value::Array({Value::Bool(false), Value::String(schema.error().message)}));
   }
   auto ok = builtins::CheckSchema(*schema);

@@ -23,6 +23,7 @@
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/go_json.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -56,7 +57,7 @@ std::string NameSet(std::vector<std::string> names) {
 }
 
 Error TypeError(int operand, const std::string& what) {
-  return MakeError("eval_type_error",
+  return MakeError(RegoError::kEvalType,
                    std::string(kName) + ": operand " + std::to_string(operand) + " " + what);
 }
 

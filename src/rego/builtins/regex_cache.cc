@@ -3,6 +3,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "rego/rego_errors.h"
+
 namespace gatehouse::rego {
 namespace {
 
@@ -21,7 +23,8 @@ Cache& GlobalCache() {
 Result<std::shared_ptr<const re2::RE2>> CompileRegexCached(std::string_view pattern,
                                                            std::size_t max_pattern_bytes) {
   if (pattern.size() > max_pattern_bytes) {
-    return MakeError("", "pattern too long (" + std::to_string(pattern.size()) + " bytes)");
+    return MakeError(RegoError::kEvalBuiltin,
+                     "pattern too long (" + std::to_string(pattern.size()) + " bytes)");
   }
   Cache& cache = GlobalCache();
   std::string key(pattern);
@@ -36,7 +39,7 @@ Result<std::shared_ptr<const re2::RE2>> CompileRegexCached(std::string_view patt
   options.set_max_mem(8 << 20);  // bounds the DFA/NFA memory of hostile patterns
   auto re =
       std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-  if (!re->ok()) return MakeError("", "error parsing regexp: " + re->error());
+  if (!re->ok()) return MakeError(RegoError::kEvalBuiltin, "error parsing regexp: " + re->error());
   std::lock_guard<std::mutex> lock(cache.mu);
   if (cache.entries.size() >= kRegexCacheMaxEntries) cache.entries.clear();
   cache.entries.emplace(std::move(key), re);

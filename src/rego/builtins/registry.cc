@@ -2,6 +2,7 @@
 
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/builtin_namespaces.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 
@@ -57,13 +58,13 @@ const BuiltinRegistry& StandardBuiltins() {
 
 Error OperandTypeError(std::string_view name, int n, std::string_view expected,
                        const Value& actual) {
-  return MakeError("eval_type_error", std::string(name) + ": operand " + std::to_string(n) +
-                                          " must be " + std::string(expected) + " but got " +
-                                          std::string(TypeName(actual.kind())));
+  return MakeError(RegoError::kEvalType, std::string(name) + ": operand " + std::to_string(n) +
+                                             " must be " + std::string(expected) + " but got " +
+                                             std::string(TypeName(actual.kind())));
 }
 
 Error BuiltinError(std::string_view name, std::string_view message) {
-  return MakeError("eval_builtin_error", std::string(name) + ": " + std::string(message));
+  return MakeError(RegoError::kEvalBuiltin, std::string(name) + ": " + std::string(message));
 }
 
 }  // namespace gatehouse::rego

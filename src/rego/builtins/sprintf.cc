@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rego/builtins/builtin_helpers.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -480,7 +481,7 @@ class Printer {
 
  private:
   static Error OutputTooLarge() {
-    return MakeError("eval_builtin_error", "sprintf: output too large");
+    return MakeError(RegoError::kEvalBuiltin, "sprintf: output too large");
   }
   bool TooBig() const { return out_.size() > max_output_bytes_; }
   bool AtEnd() const { return i_ >= format_.size(); }

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 
+#include "rego/builtins/builtin_failure.h"
+
 namespace gatehouse::rego::builtins {
 
 // POSIX TZ string rule, e.g. "CET-1CEST,M3.5.0,M10.5.0/3".
@@ -22,7 +24,9 @@ struct TimeZone::Rule {
 
 namespace {
 
-Error Invalid(std::string_view why) { return MakeError("invalid_tzif", std::string(why)); }
+Error Invalid(std::string_view why) {
+  return MakeError(BuiltinFailure::kInvalidTzif, std::string(why));
+}
 
 std::int64_t ReadBe(std::string_view b, std::size_t at, int n) {
   std::uint64_t v = 0;
@@ -208,7 +212,7 @@ class SystemTzDatabase final : public TzDatabase {
 
  private:
   static Error Unknown(std::string_view name) {
-    return MakeError("unknown_time_zone", "unknown time zone " + std::string(name));
+    return MakeError(BuiltinFailure::kUnknownTimeZone, "unknown time zone " + std::string(name));
   }
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const TimeZone>> cache_;

@@ -1,6 +1,7 @@
 #include "rego/builtins/url_query.h"
 
 #include "common/codec/hex.h"
+#include "rego/builtins/builtin_failure.h"
 
 namespace gatehouse::rego::builtins {
 
@@ -32,7 +33,7 @@ Result<std::string> QueryUnescape(std::string_view in) {
       if (i + 2 >= in.size() || codec::HexDigitValue(in[i + 1]) < 0 ||
           codec::HexDigitValue(in[i + 2]) < 0) {
         std::string_view bad = in.substr(i, 3);
-        return MakeError("url", "invalid URL escape \"" + std::string(bad) + "\"");
+        return MakeError(BuiltinFailure::kUrl, "invalid URL escape \"" + std::string(bad) + "\"");
       }
       out += static_cast<char>((codec::HexDigitValue(in[i + 1]) << 4) |
                                codec::HexDigitValue(in[i + 2]));

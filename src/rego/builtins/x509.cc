@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "common/codec/base64.h"
+#include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/pem.h"
 
 namespace gatehouse::rego::builtins {
@@ -419,13 +420,14 @@ Result<std::vector<X509Ptr>> ParseCertificates(std::string_view input) {
       auto block = DecodePem(rest, &next);
       if (!block) break;
       if (block->type != "CERTIFICATE") {
-        return MakeError("x509", "PEM block type is '" + block->type + "', expected CERTIFICATE");
+        return MakeError(BuiltinFailure::kX509,
+                         "PEM block type is '" + block->type + "', expected CERTIFICATE");
       }
       const auto* p = reinterpret_cast<const unsigned char*>(block->bytes.data());
       X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(block->bytes.size())));
       if (!cert) {
         ERR_clear_error();
-        return MakeError("x509", "x509: malformed certificate");
+        return MakeError(BuiltinFailure::kX509, "x509: malformed certificate");
       }
       out.push_back(std::move(cert));
       rest = next;
@@ -438,7 +440,7 @@ Result<std::vector<X509Ptr>> ParseCertificates(std::string_view input) {
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(end - p)));
     if (!cert) {
       ERR_clear_error();
-      return MakeError("x509", "x509: malformed certificate");
+      return MakeError(BuiltinFailure::kX509, "x509: malformed certificate");
     }
     out.push_back(std::move(cert));
   }
@@ -640,14 +642,15 @@ Result<Value> ParseCertificateRequest(std::string_view input) {
   std::string der = *data;
   if (is_pem) {
     auto block = DecodePem(*data, nullptr);
-    if (!block) return MakeError("x509", "failed to parse a PEM certificate request");
+    if (!block)
+      return MakeError(BuiltinFailure::kX509, "failed to parse a PEM certificate request");
     der = block->bytes;
   }
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   std::unique_ptr<X509_REQ, ReqFree> req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
   if (!req) {
     ERR_clear_error();
-    return MakeError("x509", "asn1: structure error: not a certificate request");
+    return MakeError(BuiltinFailure::kX509, "asn1: structure error: not a certificate request");
   }
   std::vector<Member> m;
   m.emplace_back(Key("Raw"), Str(codec::EncodeBase64(der)));
@@ -703,7 +706,7 @@ Result<std::vector<Value>> ParsePrivateKeysToJwk(std::string_view input) {
         d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(block->bytes.size())));
     if (!key) {
       ERR_clear_error();
-      return MakeError("x509", "failed to parse a " + block->type);
+      return MakeError(BuiltinFailure::kX509, "failed to parse a " + block->type);
     }
     if (auto jwk = PrivateKeyJwk(key.get())) out.push_back(std::move(*jwk));
   }
@@ -714,20 +717,21 @@ Result<Value> ParseKeyPair(std::string_view cert_input, std::string_view key_inp
   auto certs = ParseCertificates(cert_input);
   if (!certs) return certs.error();
   if (certs->empty())
-    return MakeError("x509", "tls: failed to find any PEM data in certificate input");
+    return MakeError(BuiltinFailure::kX509,
+                     "tls: failed to find any PEM data in certificate input");
   bool is_pem = false;
   auto key_text = DecodeInput(key_input, is_pem);
   if (!key_text) return key_text.error();
   auto block = DecodePem(*key_text, nullptr);
   if (!block || block->type.find("PRIVATE KEY") == std::string::npos) {
-    return MakeError("x509", "tls: failed to find any PEM data in key input");
+    return MakeError(BuiltinFailure::kX509, "tls: failed to find any PEM data in key input");
   }
   const auto* p = reinterpret_cast<const unsigned char*>(block->bytes.data());
   std::unique_ptr<EVP_PKEY, PkeyFree> key(
       d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(block->bytes.size())));
   if (!key || X509_check_private_key(certs->front().get(), key.get()) != 1) {
     ERR_clear_error();
-    return MakeError("x509", "tls: private key does not match public key");
+    return MakeError(BuiltinFailure::kX509, "tls: private key does not match public key");
   }
   std::vector<Value> ders;
   for (const auto& c : *certs) ders.push_back(Str(codec::EncodeBase64(Der(c.get()))));

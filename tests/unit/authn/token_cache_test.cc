@@ -10,6 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/keystone/keystone_auth_errors.h"
+#include "authn/jwt/jwt_errors.h"
+
 namespace gatehouse::authn {
 namespace {
 
@@ -32,7 +35,7 @@ class TokenCacheTest : public ::testing::Test {
       return TokenCacheComputed{User("u" + std::to_string(calls_)), expires_at, true};
     };
   }
-  std::function<TokenCacheComputed()> Failure(std::string code, bool cacheable) {
+  std::function<TokenCacheComputed()> Failure(ErrorCode code, bool cacheable) {
     return [this, code, cacheable] {
       ++calls_;
       return TokenCacheComputed{MakeError(code, "m"), std::nullopt, cacheable};
@@ -111,13 +114,14 @@ TEST_F(TokenCacheTest, AlreadyExpiredSuccessIsNotStored) {
 
 TEST_F(TokenCacheTest, NegativeTtl) {
   TokenCache cache({seconds(60), seconds(10), 100}, clock_);
-  Result<k8s::UserInfo> r = cache.GetOrCompute("bad", Failure("token_invalid", true));
+  Result<k8s::UserInfo> r =
+      cache.GetOrCompute("bad", Failure(adapters::KeystoneAuthError::kTokenInvalid, true));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "token_invalid");
+  EXPECT_EQ(r.error().code, adapters::KeystoneAuthError::kTokenInvalid);
   clock_.Advance(seconds(9));
   r = cache.GetOrCompute("bad", Success());
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "token_invalid");
+  EXPECT_EQ(r.error().code, adapters::KeystoneAuthError::kTokenInvalid);
   EXPECT_EQ(cache.stats().negative_hits, 1u);
   clock_.Advance(seconds(1));
   EXPECT_TRUE(cache.GetOrCompute("bad", Success()).has_value());
@@ -126,7 +130,8 @@ TEST_F(TokenCacheTest, NegativeTtl) {
 
 TEST_F(TokenCacheTest, UncacheableFailureIsRecomputed) {
   TokenCache cache({seconds(60), seconds(10), 100}, clock_);
-  EXPECT_FALSE(cache.GetOrCompute("t", Failure("keystone_unavailable", false)).has_value());
+  EXPECT_FALSE(cache.GetOrCompute("t", Failure(adapters::KeystoneAuthError::kUnavailable, false))
+                   .has_value());
   EXPECT_EQ(cache.stats().entries, 0u);
   EXPECT_TRUE(cache.GetOrCompute("t", Success()).has_value());
   EXPECT_EQ(calls_, 2);
@@ -135,7 +140,8 @@ TEST_F(TokenCacheTest, UncacheableFailureIsRecomputed) {
 TEST_F(TokenCacheTest, ZeroTtlsDisableCaching) {
   TokenCache cache({seconds(0), seconds(0), 100}, clock_);
   EXPECT_TRUE(cache.GetOrCompute("t", Success()).has_value());
-  EXPECT_FALSE(cache.GetOrCompute("b", Failure("token_invalid", true)).has_value());
+  EXPECT_FALSE(cache.GetOrCompute("b", Failure(adapters::KeystoneAuthError::kTokenInvalid, true))
+                   .has_value());
   EXPECT_TRUE(cache.GetOrCompute("t", Success()).has_value());
   EXPECT_EQ(calls_, 3);
   EXPECT_EQ(cache.stats().entries, 0u);
@@ -206,7 +212,7 @@ TEST_F(TokenCacheTest, SingleFlightRunsComputationOnce) {
         }
         return TokenCacheComputed{User("computed" + std::to_string(n)), std::nullopt, true};
       });
-      names[i] = r ? r->username : r.error().code;
+      names[i] = r ? r->username : std::string(r.error().code.wire());
     });
   }
   for (std::thread& t : threads) t.join();
@@ -234,9 +240,10 @@ TEST_F(TokenCacheTest, SingleFlightSharesUncacheableFailureButDoesNotKeepIt) {
                std::chrono::steady_clock::now() < give_up) {
           std::this_thread::yield();
         }
-        return TokenCacheComputed{MakeError("keystone_unavailable", "down"), std::nullopt, false};
+        return TokenCacheComputed{MakeError(adapters::KeystoneAuthError::kUnavailable, "down"),
+                                  std::nullopt, false};
       });
-      codes[i] = r ? "ok" : r.error().code;
+      codes[i] = r ? "ok" : std::string(r.error().code.wire());
     });
   }
   for (std::thread& t : threads) t.join();
@@ -279,8 +286,10 @@ TEST_F(TokenCacheTest, JwsKeyHitsOnlyForTheSameTokenBytes) {
   EXPECT_EQ(cache.GetOrCompute(KeyOfJws(token), Success())->username, "u1");
   EXPECT_EQ(cache.Lookup(KeyOfJws(token))->value().username, "u1");
   EXPECT_FALSE(cache.Lookup(KeyOfJws(forged)).has_value());
-  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(forged), Failure("jwt_bad_signature", true)).error().code,
-            "jwt_bad_signature");
+  EXPECT_EQ(cache.GetOrCompute(KeyOfJws(forged), Failure(jwt::JwtError::kBadSignature, true))
+                .error()
+                .code,
+            jwt::JwtError::kBadSignature);
   EXPECT_EQ(calls_, 2);
   // The forged token's refusal replaced the entry (one per digest); the real token is verified
   // again, never answered with the forged token's outcome.
@@ -301,16 +310,16 @@ TEST_F(TokenCacheTest, SameDigestOtherClaimsNeverJoinsAnotherFlight) {
       release.wait();
       return TokenCacheComputed{User("real"), std::nullopt, true};
     });
-    first = r ? r->username : r.error().code;
+    first = r ? r->username : std::string(r.error().code.wire());
   });
   in_flight.wait();
   Result<k8s::UserInfo> second = cache.GetOrCompute(KeyOfJws(forged), [] {
-    return TokenCacheComputed{MakeError("jwt_bad_signature", "m"), std::nullopt, false};
+    return TokenCacheComputed{MakeError(jwt::JwtError::kBadSignature, "m"), std::nullopt, false};
   });
   release.count_down();
   leader.join();
   ASSERT_FALSE(second.has_value());
-  EXPECT_EQ(second.error().code, "jwt_bad_signature");
+  EXPECT_EQ(second.error().code, jwt::JwtError::kBadSignature);
   EXPECT_EQ(first, "real");
   EXPECT_EQ(cache.stats().coalesced, 0u);
   EXPECT_EQ(cache.Lookup(KeyOfJws(token))->value().username, "real");

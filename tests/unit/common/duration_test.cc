@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/common_errors.h"
+
 namespace gatehouse {
 namespace {
 
@@ -20,7 +22,7 @@ TEST(DurationTest, RefusesMalformedDurations) {
   for (const char* bad : {"", "s", "10", "10x", "-5s", "1..2s", "abc"}) {
     Result<nanoseconds> parsed = ParseDuration(bad);
     ASSERT_FALSE(parsed) << bad;
-    EXPECT_EQ(parsed.error().code, "invalid_duration");
+    EXPECT_EQ(parsed.error().code, CommonError::kInvalidDuration);
   }
 }
 

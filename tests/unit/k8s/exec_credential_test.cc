@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "k8s/k8s_errors.h"
 #include "samples.h"
 #include "value/json.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::k8s {
 namespace {
@@ -51,17 +53,17 @@ TEST(ParseExecInfoTest, ReadsInteractiveAndV1beta1) {
 }
 
 TEST(ParseExecInfoTest, RefusesMalformedInfo) {
-  EXPECT_EQ(ParseError("{").code, "invalid_json");
-  EXPECT_EQ(ParseError("[]").code, "not_an_object");
+  EXPECT_EQ(ParseError("{").code, value::ValueError::kInvalidJson);
+  EXPECT_EQ(ParseError("[]").code, K8sError::kNotAnObject);
   Error version = ParseError(R"({"apiVersion":"client.authentication.k8s.io/v1alpha1"})");
-  EXPECT_EQ(version.code, "unknown_api_version");
+  EXPECT_EQ(version.code, K8sError::kUnknownApiVersion);
   EXPECT_EQ(version.message, R"(unknown apiVersion "client.authentication.k8s.io/v1alpha1")");
-  EXPECT_EQ(ParseError(R"({"kind":"ExecCredential"})").code, "unknown_api_version");
+  EXPECT_EQ(ParseError(R"({"kind":"ExecCredential"})").code, K8sError::kUnknownApiVersion);
   EXPECT_EQ(ParseError(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"Pod"})").code,
-            "unknown_kind");
+            K8sError::kUnknownKind);
   Error interactive = ParseError(
       R"({"apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":"yes"}})");
-  EXPECT_EQ(interactive.code, "invalid_field");
+  EXPECT_EQ(interactive.code, K8sError::kInvalidField);
   EXPECT_EQ(interactive.message, "spec.interactive must be a boolean");
   EXPECT_EQ(ParseError(R"({"apiVersion":"client.authentication.k8s.io/v1","spec":1})").message,
             "spec must be an object");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "k8s/k8s_errors.h"
 #include "k8s/review_fields.h"
 #include "samples.h"
 
@@ -43,7 +44,7 @@ TEST(ClassifyReviewTest, RefusesCapturedAdmissionReviews) {
   for (const samples::Sample& sample : captured) {
     Result<ReviewKind> kind = ClassifyReview(sample.body);
     ASSERT_FALSE(kind) << sample.name;
-    EXPECT_EQ(kind.error().code, "unknown_api_version") << sample.name;
+    EXPECT_EQ(kind.error().code, K8sError::kUnknownApiVersion) << sample.name;
   }
 }
 
@@ -67,40 +68,42 @@ TEST(ClassifyReviewTest, AcceptsV1AndV1beta1OfEachGroup) {
 
 TEST(ClassifyReviewTest, RefusesNonObjects) {
   for (const char* text : {"[]", "null", "\"TokenReview\"", "7", "true"}) {
-    EXPECT_EQ(ClassifyError(text).code, "not_an_object") << text;
+    EXPECT_EQ(ClassifyError(text).code, K8sError::kNotAnObject) << text;
   }
 }
 
 TEST(ClassifyReviewTest, RefusesMissingOrMistypedApiVersion) {
-  EXPECT_EQ(ClassifyError(R"({"kind":"TokenReview"})").code, "missing_api_version");
+  EXPECT_EQ(ClassifyError(R"({"kind":"TokenReview"})").code, K8sError::kMissingApiVersion);
   EXPECT_EQ(ClassifyError(R"({"apiVersion":null,"kind":"TokenReview"})").code,
-            "missing_api_version");
+            K8sError::kMissingApiVersion);
   Error error =
       ClassifyError(R"({"apiVersion":["authentication.k8s.io/v1"],"kind":"TokenReview"})");
-  EXPECT_EQ(error.code, "invalid_field");
+  EXPECT_EQ(error.code, K8sError::kInvalidField);
   EXPECT_EQ(error.message, "apiVersion must be a string");
 }
 
 TEST(ClassifyReviewTest, RefusesMissingOrMistypedKind) {
-  EXPECT_EQ(ClassifyError(R"({"apiVersion":"authentication.k8s.io/v1"})").code, "missing_kind");
+  EXPECT_EQ(ClassifyError(R"({"apiVersion":"authentication.k8s.io/v1"})").code,
+            K8sError::kMissingKind);
   Error error = ClassifyError(R"({"apiVersion":"authentication.k8s.io/v1","kind":{}})");
-  EXPECT_EQ(error.code, "invalid_field");
+  EXPECT_EQ(error.code, K8sError::kInvalidField);
   EXPECT_EQ(error.message, "kind must be a string");
 }
 
 TEST(ClassifyReviewTest, RefusesUnknownApiVersionNamingIt) {
   Error error = ClassifyError(R"({"apiVersion":"authentication.k8s.io/v2","kind":"TokenReview"})");
-  EXPECT_EQ(error.code, "unknown_api_version");
+  EXPECT_EQ(error.code, K8sError::kUnknownApiVersion);
   EXPECT_EQ(error.message, R"(unknown apiVersion "authentication.k8s.io/v2")");
 }
 
 TEST(ClassifyReviewTest, ChecksApiVersionBeforeKindLikeTheReference) {
-  EXPECT_EQ(ClassifyError(R"({"apiVersion":"v1","kind":"Pod"})").code, "unknown_api_version");
+  EXPECT_EQ(ClassifyError(R"({"apiVersion":"v1","kind":"Pod"})").code,
+            K8sError::kUnknownApiVersion);
 }
 
 TEST(ClassifyReviewTest, RefusesUnknownKind) {
   Error error = ClassifyError(R"({"apiVersion":"authorization.k8s.io/v1beta1","kind":"Foo"})");
-  EXPECT_EQ(error.code, "unknown_kind");
+  EXPECT_EQ(error.code, K8sError::kUnknownKind);
   EXPECT_EQ(error.message, R"(unknown kind "Foo")");
 }
 
@@ -108,18 +111,18 @@ TEST(ClassifyReviewTest, RefusesUnknownKind) {
 TEST(ClassifyReviewTest, RefusesKindFromTheOtherApiGroup) {
   Error token =
       ClassifyError(R"({"apiVersion":"authorization.k8s.io/v1beta1","kind":"TokenReview"})");
-  EXPECT_EQ(token.code, "unknown_api_version");
+  EXPECT_EQ(token.code, K8sError::kUnknownApiVersion);
   EXPECT_EQ(token.message,
             R"(unknown apiVersion "authorization.k8s.io/v1beta1" for kind "TokenReview")");
   Error sar =
       ClassifyError(R"({"apiVersion":"authentication.k8s.io/v1","kind":"SubjectAccessReview"})");
-  EXPECT_EQ(sar.code, "unknown_api_version");
+  EXPECT_EQ(sar.code, K8sError::kUnknownApiVersion);
 }
 
 TEST(ClassifyReviewTest, QuotesHostileNamesEscapedAndShort) {
   std::string long_version(500, 'x');
   Error error = ClassifyError(R"({"apiVersion":")" + long_version + R"(","kind":"TokenReview"})");
-  EXPECT_EQ(error.code, "unknown_api_version");
+  EXPECT_EQ(error.code, K8sError::kUnknownApiVersion);
   EXPECT_LT(error.message.size(), 120u);
   Error control = ClassifyError(R"({"apiVersion":"a\nb\"c","kind":"TokenReview"})");
   EXPECT_EQ(control.message, R"(unknown apiVersion "a\nb\"c")");
@@ -133,7 +136,7 @@ TEST(CheckReviewEnvelopeTest, ReturnsApiVersionOrRefusesOtherKind) {
   EXPECT_EQ(*ok, "authorization.k8s.io/v1");
   Result<std::string> wrong = CheckReviewEnvelope(sar, ReviewKind::kTokenReview);
   ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.error().code, "unknown_kind");
+  EXPECT_EQ(wrong.error().code, K8sError::kUnknownKind);
 }
 
 TEST(QuoteForMessageTest, CutsOnUtf8Boundary) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "k8s/k8s_errors.h"
 #include "samples.h"
 #include "value/json.h"
 
@@ -135,7 +136,7 @@ TEST(DecodeSubjectAccessReviewTest, ReadsGroupsByVersionWithFallback) {
 
 TEST(DecodeSubjectAccessReviewTest, RefusesNonStringGroupNamingThePath) {
   Error error = DecodeError(Sar("v1", std::string(R"({"groups":["a",2],)") + kResource + "}"));
-  EXPECT_EQ(error.code, "invalid_field");
+  EXPECT_EQ(error.code, K8sError::kInvalidField);
   EXPECT_EQ(error.message, "spec.groups[1] must be a string");
   Error beta = DecodeError(Sar("v1beta1", std::string(R"({"group":{},)") + kResource + "}"));
   EXPECT_EQ(beta.message, "spec.group must be an array of strings");
@@ -169,7 +170,7 @@ TEST(DecodeSubjectAccessReviewTest, ReadsExtraInOrderWithNullAsEmptyList) {
 
 TEST(DecodeSubjectAccessReviewTest, RefusesMistypedExtra) {
   Error object = DecodeError(Sar("v1", std::string(R"({"extra":[],)") + kResource + "}"));
-  EXPECT_EQ(object.code, "invalid_field");
+  EXPECT_EQ(object.code, K8sError::kInvalidField);
   EXPECT_EQ(object.message, "spec.extra must be an object");
   Error item = DecodeError(Sar("v1", std::string(R"({"extra":{"k":[true]},)") + kResource + "}"));
   EXPECT_EQ(item.message, R"(spec.extra["k"][0] must be a string)");
@@ -190,8 +191,9 @@ TEST(DecodeSubjectAccessReviewTest, RefusesMistypedStrings) {
 
 TEST(DecodeSubjectAccessReviewTest, NeedsAttributes) {
   EXPECT_EQ(DecodeError(Sar("v1beta1", R"({"user":"u","group":["g"]})")).code,
-            "missing_attributes");
-  EXPECT_EQ(DecodeError(Sar("v1", R"({"resourceAttributes":null})")).code, "missing_attributes");
+            K8sError::kMissingAttributes);
+  EXPECT_EQ(DecodeError(Sar("v1", R"({"resourceAttributes":null})")).code,
+            K8sError::kMissingAttributes);
 }
 
 TEST(DecodeSubjectAccessReviewTest, ResourceAttributesWinOverNonResource) {
@@ -215,16 +217,16 @@ TEST(DecodeSubjectAccessReviewTest, ReadsNonResourceAttributes) {
 TEST(DecodeSubjectAccessReviewTest, RefusesEnvelopeAndSpecErrors) {
   EXPECT_EQ(
       DecodeError(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview"})").code,
-      "missing_spec");
+      K8sError::kMissingSpec);
   EXPECT_EQ(DecodeError(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview",
                             "spec":{"token":"t"}})")
                 .code,
-            "unknown_kind");
+            K8sError::kUnknownKind);
   EXPECT_EQ(DecodeError(R"({"apiVersion":"authorization.k8s.io/v2","kind":"SubjectAccessReview",
                             "spec":{}})")
                 .code,
-            "unknown_api_version");
-  EXPECT_EQ(DecodeError(R"("SubjectAccessReview")").code, "not_an_object");
+            K8sError::kUnknownApiVersion);
+  EXPECT_EQ(DecodeError(R"("SubjectAccessReview")").code, K8sError::kNotAnObject);
   EXPECT_EQ(DecodeError(Sar("v1", "[]")).message, "spec must be an object");
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "k8s/k8s_errors.h"
 #include "samples.h"
 #include "value/json.h"
 
@@ -46,40 +47,40 @@ TEST(DecodeTokenReviewTest, DecodesV1beta1WithoutAudiencesOrMetadata) {
 }
 
 TEST(DecodeTokenReviewTest, RefusesEnvelopeErrors) {
-  EXPECT_EQ(DecodeError("[1]").code, "not_an_object");
+  EXPECT_EQ(DecodeError("[1]").code, K8sError::kNotAnObject);
   EXPECT_EQ(DecodeError(R"({"kind":"TokenReview","spec":{"token":"t"}})").code,
-            "missing_api_version");
+            K8sError::kMissingApiVersion);
   EXPECT_EQ(DecodeError(R"({"apiVersion":"authentication.k8s.io/v1","spec":{"token":"t"}})").code,
-            "missing_kind");
+            K8sError::kMissingKind);
   EXPECT_EQ(DecodeError(R"({"apiVersion":"authentication.k8s.io/v2","kind":"TokenReview"})").code,
-            "unknown_api_version");
+            K8sError::kUnknownApiVersion);
   EXPECT_EQ(
       DecodeError(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview"})").code,
-      "unknown_kind");
+      K8sError::kUnknownKind);
 }
 
 TEST(DecodeTokenReviewTest, RefusesMissingSpec) {
   EXPECT_EQ(DecodeError(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview"})").code,
-            "missing_spec");
+            K8sError::kMissingSpec);
   EXPECT_EQ(
       DecodeError(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":null})")
           .code,
-      "missing_spec");
+      K8sError::kMissingSpec);
   Error error =
       DecodeError(R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":"t"})");
-  EXPECT_EQ(error.code, "invalid_field");
+  EXPECT_EQ(error.code, K8sError::kInvalidField);
   EXPECT_EQ(error.message, "spec must be an object");
 }
 
 TEST(DecodeTokenReviewTest, RefusesBadTokenNamingThePath) {
   const std::string prefix = R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview",)";
   Error absent = DecodeError(prefix + R"("spec":{}})");
-  EXPECT_EQ(absent.code, "invalid_field");
+  EXPECT_EQ(absent.code, K8sError::kInvalidField);
   EXPECT_EQ(absent.message, "spec.token must be a non-empty string");
   EXPECT_EQ(DecodeError(prefix + R"("spec":{"token":""}})").message,
             "spec.token must be a non-empty string");
   Error number = DecodeError(prefix + R"("spec":{"token":12345}})");
-  EXPECT_EQ(number.code, "invalid_field");
+  EXPECT_EQ(number.code, K8sError::kInvalidField);
   EXPECT_EQ(number.message, "spec.token must be a string");
 }
 
@@ -87,7 +88,7 @@ TEST(DecodeTokenReviewTest, RefusesBadAudiencesWithoutLeakingTheToken) {
   const std::string prefix =
       R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"s3cr3t-t0ken",)";
   Error item = DecodeError(prefix + R"("audiences":["a",7]}})");
-  EXPECT_EQ(item.code, "invalid_field");
+  EXPECT_EQ(item.code, K8sError::kInvalidField);
   EXPECT_EQ(item.message, "spec.audiences[1] must be a string");
   Error list = DecodeError(prefix + R"("audiences":"a"}})");
   EXPECT_EQ(list.message, "spec.audiences must be an array of strings");
@@ -98,7 +99,7 @@ TEST(DecodeTokenReviewTest, RefusesBadAudiencesWithoutLeakingTheToken) {
 TEST(DecodeTokenReviewTest, RefusesNonObjectMetadata) {
   Error error = DecodeError(
       R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","metadata":[],"spec":{"token":"t"}})");
-  EXPECT_EQ(error.code, "invalid_field");
+  EXPECT_EQ(error.code, K8sError::kInvalidField);
   EXPECT_EQ(error.message, "metadata must be an object");
 }
 

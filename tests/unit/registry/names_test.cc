@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "registry/registry_errors.h"
+
 namespace gatehouse::registry {
 namespace {
 
@@ -18,7 +20,7 @@ TEST(NamesTest, HarborNameRule) {
     SCOPED_TRACE(bad);
     Status project = ValidateProjectName(bad);
     ASSERT_FALSE(project);
-    EXPECT_EQ(project.error().code, "invalid_name");
+    EXPECT_EQ(project.error().code, RegistryError::kInvalidName);
     EXPECT_FALSE(ValidateRobotName(bad));
   }
 }
@@ -78,7 +80,7 @@ TEST(NamesTest, RefusesBadRobotLogins) {
     SCOPED_TRACE(bad);
     Result<RobotLogin> login = ParseRobotLoginName(bad, kDefaultRobotPrefix);
     ASSERT_FALSE(login.has_value());
-    EXPECT_EQ(login.error().code, "invalid_name");
+    EXPECT_EQ(login.error().code, RegistryError::kInvalidName);
   }
 }
 

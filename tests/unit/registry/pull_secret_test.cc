@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/codec/base64.h"
+#include "registry/registry_errors.h"
 #include "value/json.h"
 #include "value/yaml.h"
 
@@ -70,7 +71,7 @@ TEST(PullSecretTest, RefusesInvalidFields) {
   auto refused = [](PullSecretSpec spec) {
     Result<std::string> yaml = BuildPullSecretYaml(spec);
     if (yaml.has_value()) return false;
-    EXPECT_EQ(yaml.error().code, "invalid_pull_secret");
+    EXPECT_EQ(yaml.error().code, RegistryError::kInvalidPullSecret);
     if (!spec.secret.empty()) {
       EXPECT_EQ(yaml.error().message.find(spec.secret), std::string::npos);
     }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "registry/registry_errors.h"
+
 namespace gatehouse::registry {
 namespace {
 
@@ -19,7 +21,7 @@ ResourceScope Parse(std::string_view text) {
 void ExpectInvalid(std::string_view text) {
   Result<ResourceScope> scope = ParseResourceScope(text);
   ASSERT_FALSE(scope.has_value()) << text;
-  EXPECT_EQ(scope.error().code, "invalid_scope");
+  EXPECT_EQ(scope.error().code, RegistryError::kInvalidScope);
 }
 
 TEST(ScopeTest, ParsesRepositoryScope) {
@@ -147,7 +149,7 @@ void ExpectInvalidName(std::string_view name) {
   SCOPED_TRACE(name);
   Result<RepositoryName> parsed = ParseRepositoryName(name);
   ASSERT_FALSE(parsed.has_value()) << parsed->path;
-  EXPECT_EQ(parsed.error().code, "invalid_scope");
+  EXPECT_EQ(parsed.error().code, RegistryError::kInvalidScope);
   ExpectInvalid("repository:" + std::string(name) + ":pull");
 }
 
@@ -234,11 +236,11 @@ TEST(ScopeTest, LimitsAreEnforced) {
       {"repository:a/b:pull repository:a/c:pull repository:a/d:pull", "repository:a/e:pull"},
       limits);
   ASSERT_FALSE(too_many.has_value());
-  EXPECT_EQ(too_many.error().code, "invalid_scope");
+  EXPECT_EQ(too_many.error().code, RegistryError::kInvalidScope);
 
   auto too_long = ParseScopes({std::string(201, ' ')}, limits);
   ASSERT_FALSE(too_long.has_value());
-  EXPECT_EQ(too_long.error().code, "invalid_scope");
+  EXPECT_EQ(too_long.error().code, RegistryError::kInvalidScope);
 
   EXPECT_FALSE(ParseResourceScope("repository:a/b:pull,push,delete", limits).has_value());
   // Merging may not exceed the action limit either.
@@ -257,7 +259,7 @@ TEST(ScopeTest, HugeInputIsRefusedQuickly) {
   std::vector<std::string> params(1000, "repository:a/b:pull");
   auto scopes = ParseScopes(params);
   ASSERT_FALSE(scopes.has_value());
-  EXPECT_EQ(scopes.error().code, "invalid_scope");
+  EXPECT_EQ(scopes.error().code, RegistryError::kInvalidScope);
   auto one_huge = ParseScopes({std::string(1 << 20, 'x')});
   ASSERT_FALSE(one_huge.has_value());
   EXPECT_LT(one_huge.error().message.size(), 200u);

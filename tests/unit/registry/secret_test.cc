@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "registry/registry_errors.h"
+
 namespace gatehouse::registry {
 namespace {
 
@@ -60,7 +62,7 @@ TEST(SecretTest, ChosenSecretRule) {
        {"Ab1", "alllower1", "ALLUPPER1", "NoDigitsHere", "With space1A", "Tab\tTab1"}) {
     Status s = ValidateSecret(bad);
     ASSERT_FALSE(s) << bad;
-    EXPECT_EQ(s.error().code, "invalid_secret");
+    EXPECT_EQ(s.error().code, RegistryError::kInvalidSecret);
     EXPECT_EQ(s.error().message.find(bad), std::string::npos) << "echoes the secret";
   }
   EXPECT_FALSE(ValidateSecret("aA1" + std::string(126, 'x')));
@@ -127,7 +129,7 @@ TEST(SecretTest, MalformedStoredHashesAreRefused) {
     SCOPED_TRACE(bad.substr(0, 80));
     Result<SecretHash> parsed = ParseSecretHash(bad);
     ASSERT_FALSE(parsed.has_value());
-    EXPECT_EQ(parsed.error().code, "invalid_secret_hash");
+    EXPECT_EQ(parsed.error().code, RegistryError::kInvalidSecretHash);
     EXPECT_FALSE(VerifySecret("S3cretCi1xYz", bad));
   }
   EXPECT_FALSE(SecretMatches("x", SecretHash{}));
@@ -138,7 +140,7 @@ TEST(SecretTest, IterationBounds) {
   options.iterations = 10;
   Result<std::string> weak = HashSecret("S3cretCi1xYz", options);
   ASSERT_FALSE(weak.has_value());
-  EXPECT_EQ(weak.error().code, "invalid_secret_hash");
+  EXPECT_EQ(weak.error().code, RegistryError::kInvalidSecretHash);
 }
 
 }  // namespace

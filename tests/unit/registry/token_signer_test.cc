@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "authn/jwt/jws.h"
+#include "authn/jwt/jwt_errors.h"
 #include "authn/jwt/signature.h"
 #include "authn/jwt/verifier.h"
 #include "common/codec/base64.h"
+#include "registry/registry_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::registry {
@@ -216,7 +218,7 @@ TEST(TokenSignerTest, TamperedTokenFailsVerification) {
                        token.substr(token.rfind('.'));
   Result<jwt::VerifiedToken> verified = VerifyWithProjectVerifier(forged, key, kNow);
   ASSERT_FALSE(verified.has_value());
-  EXPECT_EQ(verified.error().code, "jwt_bad_signature");
+  EXPECT_EQ(verified.error().code, authn::jwt::JwtError::kBadSignature);
   // Another key does not verify it either.
   SigningKey stranger = Generate(SigningAlg::kES256);
   EXPECT_FALSE(VerifyWithProjectVerifier(token, stranger, kNow).has_value());
@@ -306,12 +308,12 @@ TEST(TokenSignerTest, GeneratedCertificateValidity) {
 TEST(TokenSignerTest, LoadPemRefusesBadInput) {
   Result<SigningKey> garbage = SigningKey::LoadPem("not a pem", kEcCertPem);
   ASSERT_FALSE(garbage.has_value());
-  EXPECT_EQ(garbage.error().code, "invalid_signing_key");
+  EXPECT_EQ(garbage.error().code, RegistryError::kInvalidSigningKey);
   EXPECT_FALSE(SigningKey::LoadPem(kEcKeyPem, "nope").has_value());
   // A certificate of another key.
   Result<SigningKey> mismatch = SigningKey::LoadPem(kEcKeyPem, kRsaCertPem);
   ASSERT_FALSE(mismatch.has_value());
-  EXPECT_EQ(mismatch.error().code, "invalid_signing_key");
+  EXPECT_EQ(mismatch.error().code, RegistryError::kInvalidSigningKey);
   EXPECT_EQ(mismatch.error().message.find("PRIVATE"), std::string::npos);
 }
 
@@ -326,7 +328,7 @@ TEST(TokenSignerTest, LoadPemRefusesOtherCurvesAndWeakRsa) {
   Result<SigningKey> key =
       SigningKey::LoadPem(std::string_view(data, static_cast<std::size_t>(size)), kEcCertPem);
   ASSERT_FALSE(key.has_value());
-  EXPECT_EQ(key.error().code, "invalid_signing_key");
+  EXPECT_EQ(key.error().code, RegistryError::kInvalidSigningKey);
 
   SigningKeyOptions weak;
   weak.alg = SigningAlg::kRS256;
@@ -360,7 +362,7 @@ TEST(TokenSignerTest, ExpiredKeysDoNotSign) {
   SigningKey expired = Generate(SigningAlg::kES256, kNow - std::chrono::days(40), 30);
   Result<SignedToken> none = SignToken(SigningKeyRing({expired}), Claims());
   ASSERT_FALSE(none.has_value());
-  EXPECT_EQ(none.error().code, "no_signing_key");
+  EXPECT_EQ(none.error().code, RegistryError::kNoSigningKey);
   // A key that would expire before the token does is not used either.
   SigningKey ending = Generate(
       SigningAlg::kES256,

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "eval_test_util.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -25,7 +26,7 @@ TEST(CompilerTest, ReordersComprehensionBodies) {
 TEST(CompilerTest, UnsafeVariable) {
   auto p = Compile({"package t\np if { x > 1 }"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+  EXPECT_EQ(p.error().code, RegoError::kUnsafeVar);
   EXPECT_NE(p.error().message.find("m0.rego:2:"), std::string::npos) << p.error().message;
   EXPECT_NE(p.error().message.find("var x is unsafe"), std::string::npos) << p.error().message;
 }
@@ -33,13 +34,13 @@ TEST(CompilerTest, UnsafeVariable) {
 TEST(CompilerTest, UnsafeHeadVariable) {
   auto p = Compile({"package t\np contains x if { true }"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+  EXPECT_EQ(p.error().code, RegoError::kUnsafeVar);
 }
 
 TEST(CompilerTest, UnsafeVariableInNegation) {
   auto p = Compile({"package t\np if { not q[x] }\nq contains 1"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_unsafe_var_error");
+  EXPECT_EQ(p.error().code, RegoError::kUnsafeVar);
 }
 
 TEST(CompilerTest, WildcardInNegationIsSafe) {
@@ -50,34 +51,34 @@ TEST(CompilerTest, WildcardInNegationIsSafe) {
 TEST(CompilerTest, RecursionIsACompileError) {
   auto p = Compile({"package t\np if q\nq if p"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_recursion_error");
+  EXPECT_EQ(p.error().code, RegoError::kRecursion);
   EXPECT_NE(p.error().message.find("data.t.p"), std::string::npos);
 }
 
 TEST(CompilerTest, RecursiveFunctionIsACompileError) {
   auto p = Compile({"package t\nf(x) := y if y := f(x)"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_recursion_error");
+  EXPECT_EQ(p.error().code, RegoError::kRecursion);
 }
 
 TEST(CompilerTest, UndefinedFunction) {
   auto p = Compile({"package t\np if no_such_function(1)"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_type_error");
+  EXPECT_EQ(p.error().code, RegoError::kType);
   EXPECT_NE(p.error().message.find("undefined function no_such_function"), std::string::npos);
 }
 
 TEST(CompilerTest, ArityMismatch) {
   auto p = Compile({"package t\nf(x) := x\np if f(1, 2, 3)"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_type_error");
+  EXPECT_EQ(p.error().code, RegoError::kType);
   EXPECT_NE(p.error().message.find("arity"), std::string::npos);
 }
 
 TEST(CompilerTest, ConflictingRuleKinds) {
   auto p = Compile({"package t\np := 1\np contains 2"});
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "rego_type_error");
+  EXPECT_EQ(p.error().code, RegoError::kType);
 }
 
 TEST(CompilerTest, AssignedVarsAreScopedInOrder) {
@@ -105,7 +106,7 @@ TEST(CompilerTest, UnsafeQueryVariable) {
   ASSERT_TRUE(policy);
   auto q = PreparedQuery::Prepare(*policy, "x > 1");
   ASSERT_FALSE(q);
-  EXPECT_EQ(q.error().code, "rego_unsafe_var_error");
+  EXPECT_EQ(q.error().code, RegoError::kUnsafeVar);
 }
 
 }  // namespace

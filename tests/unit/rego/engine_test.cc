@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "eval_test_util.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -36,12 +37,12 @@ TEST(EngineTest, UndefinedQueryHasNoResults) {
 TEST(EngineTest, ParseErrorsAreReported) {
   auto policy = Compile({"package t\np := "});
   ASSERT_FALSE(policy);
-  EXPECT_EQ(policy.error().code, "rego_parse_error");
+  EXPECT_EQ(policy.error().code, RegoError::kParse);
   auto ok = Compile({"package t"});
   ASSERT_TRUE(ok);
   auto q = PreparedQuery::Prepare(*ok, "x := ");
   ASSERT_FALSE(q);
-  EXPECT_EQ(q.error().code, "rego_parse_error");
+  EXPECT_EQ(q.error().code, RegoError::kParse);
 }
 
 TEST(EngineTest, V0Modules) {

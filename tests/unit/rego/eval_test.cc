@@ -3,6 +3,7 @@
 
 #include "common/clock.h"
 #include "eval_test_util.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -88,7 +89,7 @@ TEST(EvalTest, WithReplacesBuiltin) {
 TEST(EvalTest, CompleteRuleConflict) {
   auto rs = EvalQuery({"package t\np := 1\np := 2"}, "x = data.t.p");
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_conflict_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalConflict);
   EXPECT_NE(rs.error().message.find("complete rules must not produce multiple outputs"),
             std::string::npos);
 }
@@ -96,7 +97,7 @@ TEST(EvalTest, CompleteRuleConflict) {
 TEST(EvalTest, FunctionConflict) {
   auto rs = EvalQuery({"package t\nf(_) := 1\nf(_) := 2"}, "x = data.t.f(0)");
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_conflict_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalConflict);
 }
 
 TEST(EvalTest, ObjectKeyConflict) {
@@ -104,7 +105,7 @@ TEST(EvalTest, ObjectKeyConflict) {
                        "q[k] := v if { some v in [1, 2]; k := \"same\" }"},
                       "x = data.t.q");
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_conflict_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalConflict);
 }
 
 TEST(EvalTest, VirtualDocsMergeWithBaseData) {
@@ -122,7 +123,7 @@ TEST(EvalTest, StepBudgetIsAnError) {
   auto rs =
       EvalQuery({"package t\np := [y | some v in input.xs; y := v + 1]"}, "x = data.t.p", opts);
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_cancel_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalCancel);
 }
 
 TEST(EvalTest, DeadlineIsAnError) {
@@ -135,7 +136,7 @@ TEST(EvalTest, DeadlineIsAnError) {
   opts.input = Json("{\"xs\": " + xs + "]}");
   auto rs = EvalQuery({"package t\np := [y | some v in input.xs; y := v]"}, "x = data.t.p", opts);
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_cancel_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalCancel);
   EXPECT_NE(rs.error().message.find("deadline"), std::string::npos);
   opts.deadline = clock.Monotonic() + std::chrono::seconds(1);
   EXPECT_TRUE(
@@ -148,7 +149,7 @@ TEST(EvalTest, CallDepthIsAnError) {
   auto rs = EvalQuery({"package t\np0 := p1\np1 := p2\np2 := p3\np3 := p4\np4 := 1"},
                       "x = data.t.p0", opts);
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_cancel_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalCancel);
   opts.max_depth = 10;
   EXPECT_EQ(One(EvalQuery({"package t\np0 := p1\np1 := p2\np2 := p3\np3 := p4\np4 := 1"},
                           "x = data.t.p0", opts)),
@@ -176,7 +177,7 @@ TEST(EvalTest, BuiltinErrorsAreUndefinedUnlessStrict) {
   opts.strict_builtin_errors = true;
   rs = EvalQuery(m, "x = data.t.p", opts);
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().code, "eval_type_error");
+  EXPECT_EQ(rs.error().code, RegoError::kEvalType);
   EXPECT_NE(rs.error().message.find("m0.rego:2: eval_type_error: count"), std::string::npos)
       << rs.error().message;
 }

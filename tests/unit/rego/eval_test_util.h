@@ -34,7 +34,7 @@ inline Result<ResultSet> EvalQuery(const std::vector<std::string>& modules,
 
 // The value bound to `var` in the only solution; "<error: ...>" / "<n solutions>" otherwise.
 inline std::string One(const Result<ResultSet>& rs, const std::string& var = "x") {
-  if (!rs) return "<error: " + rs.error().code + ": " + rs.error().message + ">";
+  if (!rs) return "<error: " + rs.error().ToString() + ">";
   if (rs->size() != 1) return "<" + std::to_string(rs->size()) + " solutions>";
   for (const auto& [name, v] : rs->front().bindings) {
     if (name == var) return ToRegoText(v);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rego/rego_errors.h"
+
 namespace gatehouse::rego {
 namespace {
 
@@ -20,7 +22,7 @@ std::vector<TokenKind> Kinds(std::string_view text) {
 std::string LexError(std::string_view text) {
   Result<LexOutput> out = Lex("t.rego", text);
   if (out) return "no error";
-  EXPECT_EQ(out.error().code, "rego_parse_error");
+  EXPECT_EQ(out.error().code, RegoError::kParse);
   return out.error().message;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rego/format.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -19,7 +20,7 @@ constexpr RegoVersion kV1 = RegoVersion::kV1;
 std::string Q(std::string_view text, RegoVersion version = kV1) {
   Result<Query> q = ParseQuery("q.rego", text, version);
   if (!q) {
-    EXPECT_EQ(q.error().code, "rego_parse_error");
+    EXPECT_EQ(q.error().code, RegoError::kParse);
     return "ERROR: " + q.error().message;
   }
   std::string body = FormatBody(q->ast, q->body);
@@ -30,7 +31,7 @@ std::string Q(std::string_view text, RegoVersion version = kV1) {
 std::string M(std::string_view text, RegoVersion version = kV1) {
   Result<Module> m = ParseModule("m.rego", text, version);
   if (!m) {
-    EXPECT_EQ(m.error().code, "rego_parse_error");
+    EXPECT_EQ(m.error().code, RegoError::kParse);
     return "ERROR: " + m.error().message;
   }
   std::string out = FormatModule(*m);
@@ -416,7 +417,7 @@ TEST(ParserTest, ErrorsCarryFileRowAndColumn) {
   Result<Module> m =
       ParseModule("policies/x.rego", "package p\n\nallow if {\n  input.x ==\n}\n", kV1);
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error().code, "rego_parse_error");
+  EXPECT_EQ(m.error().code, RegoError::kParse);
   EXPECT_EQ(m.error().message, "policies/x.rego:5:1: unexpected } token");
   EXPECT_EQ(m.error().ToString(), "rego_parse_error: policies/x.rego:5:1: unexpected } token");
 }
@@ -445,7 +446,7 @@ TEST(ParserTest, RefusesOversizedText) {
   limits.max_bytes = 16;
   Result<Module> m = ParseModule("m.rego", "package p\nallow := true\n", kV1, limits);
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error().code, "rego_parse_error");
+  EXPECT_EQ(m.error().code, RegoError::kParse);
   EXPECT_NE(m.error().message.find("exceeds the limit of 16"), std::string::npos);
 }
 

@@ -10,6 +10,7 @@
 
 #include "value/json.h"
 #include "value/value.h"
+#include "value/value_errors.h"
 #include "value/yaml.h"
 
 namespace gatehouse::value {
@@ -99,7 +100,7 @@ TEST(JsonRoundTripTest, NestedDocumentAtTheDepthLimit) {
   limits.max_depth = 15;
   Result<Value> too_deep = ParseJson(text, limits);
   ASSERT_FALSE(too_deep);
-  EXPECT_EQ(too_deep.error().code, "json_too_deep");
+  EXPECT_EQ(too_deep.error().code, ValueError::kJsonTooDeep);
 }
 
 TEST(JsonRoundTripTest, EqualityIgnoresMemberOrderButNotArrayOrder) {
@@ -116,10 +117,10 @@ TEST(YamlLimitsTest, SizeLimitNamesTheLimit) {
   limits.max_bytes = 8;
   Result<Value> v = ParseYaml("key: a long value\n", limits);
   ASSERT_FALSE(v);
-  EXPECT_EQ(v.error().code, "yaml_too_large");
+  EXPECT_EQ(v.error().code, ValueError::kYamlTooLarge);
   Result<std::vector<Value>> docs = ParseYamlStream("---\na: 1\n---\nb: 2\n", limits);
   ASSERT_FALSE(docs);
-  EXPECT_EQ(docs.error().code, "yaml_too_large");
+  EXPECT_EQ(docs.error().code, ValueError::kYamlTooLarge);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "value/value_errors.h"
+
 namespace gatehouse::value {
 namespace {
 
@@ -21,7 +23,7 @@ TEST(JsonTest, KeepsMemberOrder) {
 TEST(JsonTest, RefusesInvalidJson) {
   Result<Value> parsed = ParseJson("{not json");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "invalid_json");
+  EXPECT_EQ(parsed.error().code, ValueError::kInvalidJson);
 }
 
 TEST(JsonTest, RefusesOversizedDocument) {
@@ -29,7 +31,7 @@ TEST(JsonTest, RefusesOversizedDocument) {
   limits.max_bytes = 10;
   Result<Value> parsed = ParseJson(R"({"aaaaaaaaaa":1})", limits);
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "json_too_large");
+  EXPECT_EQ(parsed.error().code, ValueError::kJsonTooLarge);
 }
 
 TEST(JsonTest, RefusesDeepNesting) {
@@ -39,7 +41,7 @@ TEST(JsonTest, RefusesDeepNesting) {
   deep += std::string(20, ']');
   Result<Value> parsed = ParseJson(deep, limits);
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "json_too_deep");
+  EXPECT_EQ(parsed.error().code, ValueError::kJsonTooDeep);
   EXPECT_TRUE(ParseJson("[[[]]]", limits));
 }
 
@@ -51,7 +53,7 @@ TEST(JsonTest, DuplicateKeysLastWinsUnlessRefused) {
   strict.reject_duplicate_keys = true;
   Result<Value> refused = ParseJson(R"({"a":1,"a":2})", strict);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "duplicate_key");
+  EXPECT_EQ(refused.error().code, ValueError::kDuplicateKey);
 }
 
 TEST(JsonTest, DuplicateKeysInLargeObjectsAreFoundToo) {

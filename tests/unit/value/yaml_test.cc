@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "value/value_errors.h"
+
 namespace gatehouse::value {
 namespace {
 
@@ -20,7 +22,7 @@ TEST(YamlTest, ResolvesPlainScalarsByCoreSchema) {
 TEST(YamlTest, ReportsPositionOfSyntaxErrors) {
   Result<Value> parsed = ParseYaml("a: [1, 2\nb: 3\n");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "invalid_yaml");
+  EXPECT_EQ(parsed.error().code, ValueError::kInvalidYaml);
   EXPECT_NE(parsed.error().message.find("line"), std::string::npos);
 }
 
@@ -36,7 +38,7 @@ TEST(YamlTest, RefusesDeepNesting) {
   limits.max_depth = 4;
   Result<Value> parsed = ParseYaml("a: {b: {c: {d: {e: {f: 1}}}}}", limits);
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "yaml_too_deep");
+  EXPECT_EQ(parsed.error().code, ValueError::kYamlTooDeep);
 }
 
 TEST(YamlTest, RefusesAliasExpansionBombs) {
@@ -50,7 +52,7 @@ TEST(YamlTest, RefusesAliasExpansionBombs) {
   }
   Result<Value> parsed = ParseYaml(text);
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().code, "yaml_too_large");
+  EXPECT_EQ(parsed.error().code, ValueError::kYamlTooLarge);
   EXPECT_TRUE(ParseYaml("base: &b {x: 1}\none: *b\ntwo: *b\n")) << "honest reuse still works";
 }
 

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "rego/builtins/graphql/graphql_errors.h"
+
 namespace gatehouse::rego::graphql {
 namespace {
 
@@ -207,7 +209,7 @@ class Decoder {
   std::optional<Error> err;
 
   void Fail(std::string msg) {
-    if (!err) err = MakeError("graphql_decode", std::move(msg));
+    if (!err) err = MakeError(GraphqlError::kDecode, std::move(msg));
   }
 
   // Go's encoding/json: exact key first, then a case-insensitive match; null means absent.
@@ -552,7 +554,8 @@ Value ToValue(const SchemaDocument& doc) {
 Result<QueryDocument> QueryDocumentFromValue(const Value& v) {
   Decoder d;
   QueryDocument doc;
-  if (!v.is_object()) return MakeError("graphql_decode", "json: cannot unmarshal into document");
+  if (!v.is_object())
+    return MakeError(GraphqlError::kDecode, "json: cannot unmarshal into document");
   d.Each(v, "Operations", [&](const Value& o) {
     if (!o.is_object()) return d.Fail("json: cannot unmarshal into OperationDefinition");
     OperationDefinition op;
@@ -580,7 +583,8 @@ Result<QueryDocument> QueryDocumentFromValue(const Value& v) {
 Result<SchemaDocument> SchemaDocumentFromValue(const Value& v) {
   Decoder d;
   SchemaDocument doc;
-  if (!v.is_object()) return MakeError("graphql_decode", "json: cannot unmarshal into document");
+  if (!v.is_object())
+    return MakeError(GraphqlError::kDecode, "json: cannot unmarshal into document");
   d.Each(v, "Schema", [&](const Value& s) {
     if (!s.is_object()) return d.Fail("json: cannot unmarshal into SchemaDefinition");
     doc.schema.push_back(d.DecSchemaDef(s));

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "rego/builtins/graphql/graphql_errors.h"
 #include "rego/builtins/graphql/lexer.h"
 
 namespace gatehouse::rego::graphql {
@@ -43,9 +44,9 @@ class Parser {
 
   bool failed() const { return err_.has_value(); }
   Error TakeError() {
-    return MakeError("graphql_parse", err_->message + " in GraphQL string at location " +
-                                          std::to_string(err_->line) + ":" +
-                                          std::to_string(err_->column));
+    return MakeError(GraphqlError::kParse, err_->message + " in GraphQL string at location " +
+                                               std::to_string(err_->line) + ":" +
+                                               std::to_string(err_->column));
   }
 
   QueryDocument ParseQueryDocument();
@@ -663,7 +664,7 @@ DirectiveDefinition Parser::ParseDirectiveDefinition(std::string description) {
 
 Result<SchemaDocument> ParseSchemaImpl(std::string_view input, bool built_in) {
   if (input.size() > kMaxGraphqlInputBytes) {
-    return MakeError("graphql_parse", "GraphQL schema too large");
+    return MakeError(GraphqlError::kParse, "GraphQL schema too large");
   }
   Parser p(input);
   SchemaDocument doc = p.ParseSchemaDocument();
@@ -677,7 +678,7 @@ Result<SchemaDocument> ParseSchemaImpl(std::string_view input, bool built_in) {
 
 Result<QueryDocument> ParseQuery(std::string_view input) {
   if (input.size() > kMaxGraphqlInputBytes) {
-    return MakeError("graphql_parse", "GraphQL query too large");
+    return MakeError(GraphqlError::kParse, "GraphQL query too large");
   }
   Parser p(input);
   QueryDocument doc = p.ParseQueryDocument();

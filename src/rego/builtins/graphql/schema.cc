@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "rego/builtins/graphql/graphql_errors.h"
 #include "rego/builtins/graphql/parser.h"
 
 namespace gatehouse::rego::graphql {
@@ -79,7 +80,7 @@ enum __DirectiveLocation {
 Error SchemaError(const Pos& pos, const std::string& message) {
   std::string text = "input";
   if (pos.line > 0) text += ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
-  return MakeError("graphql_schema", text + ": " + message);
+  return MakeError(GraphqlError::kSchema, text + ": " + message);
 }
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }

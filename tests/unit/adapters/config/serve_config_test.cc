@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "adapters/config/config_errors.h"
 #include "value/yaml.h"
 
 namespace gatehouse::adapters {
@@ -34,7 +35,7 @@ TEST(ServeConfigTest, UnknownKeyIsAnErrorNamingTheKey) {
   ServeConfig config;
   Status s = Apply("keystone:\n  ur1: http://x\n", config);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code, "config_unknown_key");
+  EXPECT_EQ(s.error().code, ConfigError::kUnknownKey);
   EXPECT_NE(s.error().message.find("keystone.ur1"), std::string::npos);
 }
 
@@ -45,7 +46,7 @@ TEST(ServeConfigTest, InvalidValuesNameTheKey) {
     ServeConfig config;
     Status s = Apply(yaml, config);
     ASSERT_FALSE(s) << yaml;
-    EXPECT_EQ(s.error().code, "config_invalid_value") << yaml;
+    EXPECT_EQ(s.error().code, ConfigError::kInvalidValue) << yaml;
     const std::string key = std::string(yaml).substr(0, std::string(yaml).find(':'));
     EXPECT_NE(s.error().message.find(key), std::string::npos) << s.error().message;
   }

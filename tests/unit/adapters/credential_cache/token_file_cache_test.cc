@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/credential_cache/credential_cache_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -245,7 +247,7 @@ TEST(TokenFileCacheTest, KeysCannotLeaveTheDirectory) {
   for (const std::string& key : bad_keys) {
     Status stored = cache.Store(key, CachedToken{kToken, Expiry()});
     ASSERT_FALSE(stored) << key;
-    EXPECT_EQ(stored.error().code, "cache_io");
+    EXPECT_EQ(stored.error().code, CredentialCacheError::kIo);
     EXPECT_FALSE(cache.Find(key)) << key;
     EXPECT_FALSE(cache.Erase(key)) << key;
   }
@@ -272,7 +274,7 @@ TEST(TokenFileCacheTest, UnusableDirectoryIsAnErrorWithoutTheToken) {
     TokenFileCache cache(dir);
     Status stored = cache.Store(kKey, CachedToken{kToken, Expiry()});
     ASSERT_FALSE(stored) << dir;
-    EXPECT_EQ(stored.error().code, "cache_io");
+    EXPECT_EQ(stored.error().code, CredentialCacheError::kIo);
     EXPECT_EQ(stored.error().message.find(kToken), std::string::npos);
   }
   // A symlink to a directory is not trusted as the cache directory either.
@@ -282,7 +284,7 @@ TEST(TokenFileCacheTest, UnusableDirectoryIsAnErrorWithoutTheToken) {
   ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
   Status stored = TokenFileCache(link).Store(kKey, CachedToken{kToken, Expiry()});
   ASSERT_FALSE(stored);
-  EXPECT_EQ(stored.error().code, "cache_io");
+  EXPECT_EQ(stored.error().code, CredentialCacheError::kIo);
   EXPECT_TRUE(fs::is_empty(real));
 }
 
@@ -308,7 +310,7 @@ TEST(TokenFileCacheTest, DefaultDirectory) {
   home.Set("relative-home");
   dir = DefaultTokenCacheDir("keystone");
   ASSERT_FALSE(dir);
-  EXPECT_EQ(dir.error().code, "cache_io");
+  EXPECT_EQ(dir.error().code, CredentialCacheError::kIo);
   home.Unset();
   EXPECT_FALSE(DefaultTokenCacheDir("keystone"));
 }

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/http/http_errors.h"
 #include "adapters/http/http_server.h"
+#include "adapters/tls/tls_errors.h"
 #include "socket_test_util.h"
 
 namespace gatehouse::adapters {
@@ -91,7 +93,7 @@ TEST(HttpClientTest, ResponseOverLimitIsTooLarge) {
   request.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
   Result<HttpResponse> response = PlainClient(1024)->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "http_too_large");
+  EXPECT_EQ(response.error().code, HttpError::kTooLarge);
 }
 
 TEST(HttpClientTest, GarbageResponseIsProtocolError) {
@@ -100,7 +102,7 @@ TEST(HttpClientTest, GarbageResponseIsProtocolError) {
   request.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
   Result<HttpResponse> response = PlainClient()->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "http_protocol");
+  EXPECT_EQ(response.error().code, HttpError::kProtocol);
 }
 
 TEST(HttpClientTest, SilentServerTimesOutWithinDeadline) {
@@ -113,7 +115,7 @@ TEST(HttpClientTest, SilentServerTimesOutWithinDeadline) {
     Result<HttpResponse> response = PlainClient()->Send(request);
     auto elapsed = Clock::now() - start;
     ASSERT_FALSE(response) << scheme;
-    EXPECT_EQ(response.error().code, "http_timeout") << scheme;
+    EXPECT_EQ(response.error().code, HttpError::kTimeout) << scheme;
     EXPECT_GE(elapsed, milliseconds(190)) << scheme;
     EXPECT_LT(elapsed, milliseconds(1500)) << scheme;
   }
@@ -124,7 +126,7 @@ TEST(HttpClientTest, ConnectionRefusedIsConnectError) {
   request.url = "http://127.0.0.1:" + std::to_string(testing::ClosedPort()) + "/";
   Result<HttpResponse> response = PlainClient()->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "http_connect");
+  EXPECT_EQ(response.error().code, HttpError::kConnect);
 }
 
 TEST(HttpClientTest, UnresolvableHostIsConnectError) {
@@ -132,7 +134,7 @@ TEST(HttpClientTest, UnresolvableHostIsConnectError) {
   request.url = "http://no-such-host.invalid/";
   Result<HttpResponse> response = PlainClient()->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "http_connect");
+  EXPECT_EQ(response.error().code, HttpError::kConnect);
 }
 
 TEST(HttpClientTest, InvalidUrlAndHeaders) {
@@ -140,13 +142,13 @@ TEST(HttpClientTest, InvalidUrlAndHeaders) {
   request.url = "ftp://example.com/";
   Result<HttpResponse> response = PlainClient()->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "invalid_url");
+  EXPECT_EQ(response.error().code, HttpError::kInvalidUrl);
 
   request.url = "http://127.0.0.1:1/";
   request.headers = {{"X-Evil", "a\r\nInjected: 1"}};
   Result<HttpResponse> injected = PlainClient()->Send(request);
   ASSERT_FALSE(injected);
-  EXPECT_EQ(injected.error().code, "http_protocol");
+  EXPECT_EQ(injected.error().code, HttpError::kProtocol);
 }
 
 TEST(HttpClientTest, ConstructionErrors) {
@@ -154,13 +156,13 @@ TEST(HttpClientTest, ConstructionErrors) {
   missing_ca.ca_file = "/nonexistent/ca.crt";
   Result<std::shared_ptr<HttpClient>> a = MakeHttpClient(missing_ca);
   ASSERT_FALSE(a);
-  EXPECT_EQ(a.error().code, "tls_config");
+  EXPECT_EQ(a.error().code, TlsError::kConfig);
 
   HttpClientOptions half_pair;
   half_pair.client_cert_file = "/nonexistent/tls.crt";
   Result<std::shared_ptr<HttpClient>> b = MakeHttpClient(half_pair);
   ASSERT_FALSE(b);
-  EXPECT_EQ(b.error().code, "tls_config");
+  EXPECT_EQ(b.error().code, TlsError::kConfig);
 }
 
 TEST(HttpClientTest, ConcurrentSendsAgainstOneServer) {

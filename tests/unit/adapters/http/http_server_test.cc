@@ -11,7 +11,9 @@
 #include <stdexcept>
 
 #include "adapters/http/http_client.h"
+#include "adapters/http/http_errors.h"
 #include "adapters/tls/self_signed.h"
+#include "adapters/tls/tls_errors.h"
 #include "socket_test_util.h"
 
 namespace gatehouse::adapters {
@@ -130,7 +132,7 @@ TEST_F(HttpServerTest, CaMismatchIsTlsError) {
   request.url = Url(true, server->port(), "/");
   Result<HttpResponse> response = Client(b_.ca_file)->Send(request);
   ASSERT_FALSE(response);
-  EXPECT_EQ(response.error().code, "http_tls");
+  EXPECT_EQ(response.error().code, HttpError::kTls);
   EXPECT_NE(response.error().message.find("certificate"), std::string::npos)
       << response.error().message;
 }
@@ -468,7 +470,7 @@ TEST_F(HttpServerTest, RequiredClientCertificateIsVerified) {
 
   Result<HttpResponse> anonymous = Client(a_.ca_file)->Send(request);
   ASSERT_FALSE(anonymous);
-  EXPECT_EQ(anonymous.error().code, "http_tls") << anonymous.error().ToString();
+  EXPECT_EQ(anonymous.error().code, HttpError::kTls) << anonymous.error().ToString();
 
   HttpClientOptions with_cert;
   with_cert.ca_file = a_.ca_file;
@@ -489,7 +491,7 @@ TEST_F(HttpServerTest, RequiredClientCertificateIsVerified) {
   wrong_cert.client_key_file = a_.key_file;
   Result<HttpResponse> wrong = (*MakeHttpClient(wrong_cert))->Send(request);
   ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.error().code, "http_tls") << wrong.error().ToString();
+  EXPECT_EQ(wrong.error().code, HttpError::kTls) << wrong.error().ToString();
 }
 
 TEST_F(HttpServerTest, CertificateReloadSwapsAndKeepsOldOnBrokenPair) {
@@ -516,7 +518,7 @@ TEST_F(HttpServerTest, CertificateReloadSwapsAndKeepsOldOnBrokenPair) {
   EXPECT_EQ(server->last_tls_reload_error(), "");
   Result<HttpResponse> old_ca = trusts_a->Send(request);
   ASSERT_FALSE(old_ca);
-  EXPECT_EQ(old_ca.error().code, "http_tls");
+  EXPECT_EQ(old_ca.error().code, HttpError::kTls);
 
   // A key that does not match the certificate: keep serving B and say why.
   testing::ReplaceFile(files.key_file, testing::ReadFile(a_.key_file));
@@ -540,26 +542,26 @@ TEST_F(HttpServerTest, StartErrors) {
   same_port.listen = "127.0.0.1:" + std::to_string(first->port());
   Result<std::unique_ptr<HttpServer>> clash = HttpServer::Start(same_port, Echo());
   ASSERT_FALSE(clash);
-  EXPECT_EQ(clash.error().code, "listen_failed");
+  EXPECT_EQ(clash.error().code, HttpError::kListenFailed);
 
   ServerOptions bad_address = PlainOptions();
   bad_address.listen = "nonsense";
   Result<std::unique_ptr<HttpServer>> bad = HttpServer::Start(bad_address, Echo());
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, "listen_failed");
+  EXPECT_EQ(bad.error().code, HttpError::kListenFailed);
 
   ServerOptions no_cert = TlsOptions(a_);
   no_cert.cert_file = dir_.Sub("missing.crt");
   Result<std::unique_ptr<HttpServer>> tls = HttpServer::Start(no_cert, Echo());
   ASSERT_FALSE(tls);
-  EXPECT_EQ(tls.error().code, "tls_config");
+  EXPECT_EQ(tls.error().code, TlsError::kConfig);
   EXPECT_NE(tls.error().message.find("missing.crt"), std::string::npos);
 
   ServerOptions mismatched = TlsOptions(a_);
   mismatched.key_file = b_.key_file;
   Result<std::unique_ptr<HttpServer>> pair = HttpServer::Start(mismatched, Echo());
   ASSERT_FALSE(pair);
-  EXPECT_EQ(pair.error().code, "tls_config");
+  EXPECT_EQ(pair.error().code, TlsError::kConfig);
 }
 
 TEST_F(HttpServerTest, ListenOnAllInterfacesWithEphemeralPort) {
@@ -577,7 +579,7 @@ TEST_F(HttpServerTest, ListenOnAllInterfacesWithEphemeralPort) {
   server->Stop();  // idempotent
   Result<HttpResponse> after_stop = Client("")->Send(request);
   ASSERT_FALSE(after_stop);
-  EXPECT_EQ(after_stop.error().code, "http_connect");
+  EXPECT_EQ(after_stop.error().code, HttpError::kConnect);
 }
 
 // ---- Route classes, connection cap, target size -----------------------------------------------

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/http/http_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -40,7 +42,7 @@ TEST(LineSplitterTest, OverLongLineIsRefusedEvenInPieces) {
   ASSERT_TRUE(splitter.Feed("12345", ignore));
   Result<bool> fed = splitter.Feed("6789\n", ignore);
   ASSERT_FALSE(fed);
-  EXPECT_EQ(fed.error().code, "http_line_too_long");
+  EXPECT_EQ(fed.error().code, HttpError::kLineTooLong);
   EXPECT_EQ(fed.error().message, "a line exceeds 8 bytes");
   EXPECT_TRUE(splitter.Feed("12345678\n", ignore));  // exactly the limit is fine
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/http/http_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -47,7 +49,7 @@ TEST(ParseUrlTest, RefusesBadUrls) {
                           "http://[::1/", "http://[zz]:80/", "http://host:/", "http://h%41st/"}) {
     Result<ParsedUrl> url = ParseUrl(bad);
     ASSERT_FALSE(url) << bad;
-    EXPECT_EQ(url.error().code, "invalid_url") << bad;
+    EXPECT_EQ(url.error().code, HttpError::kInvalidUrl) << bad;
   }
 }
 
@@ -73,7 +75,7 @@ TEST(ParseHostPortTest, ListenForms) {
   for (const char* bad : {"", "8443", "host", "host:", "host:99999", "1.2.3.4:x", "[::1]"}) {
     Result<HostPort> r = ParseHostPort(bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, "invalid_address");
+    EXPECT_EQ(r.error().code, HttpError::kInvalidAddress);
   }
 }
 

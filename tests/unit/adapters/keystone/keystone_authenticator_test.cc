@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "../recording_http_client.h"
+#include "adapters/http/http_errors.h"
+#include "adapters/keystone/keystone_auth_errors.h"
+#include "authn/keystone/keystone_errors.h"
 #include "authn/keystone/user_info_builder.h"
 
 namespace gatehouse::adapters {
@@ -130,10 +133,10 @@ TEST_F(KeystoneAuthenticatorTest, SuccessIsCachedButNotPastTokenExpiry) {
   clock_.Advance(seconds(3001));
   Result<k8s::UserInfo> r = auth->Authenticate(kToken);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "token_expired");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenExpired);
   EXPECT_EQ(fake_->requests().size(), 3u);
   // Negative results are cached too.
-  EXPECT_EQ(auth->Authenticate(kToken).error().code, "token_expired");
+  EXPECT_EQ(auth->Authenticate(kToken).error().code, KeystoneAuthError::kTokenExpired);
   EXPECT_EQ(fake_->requests().size(), 3u);
 }
 
@@ -143,7 +146,7 @@ TEST_F(KeystoneAuthenticatorTest, PositiveTtlCappedByTokenExpiry) {
   auto auth = Make(options);
   ASSERT_TRUE(auth->Authenticate(kToken).has_value());
   clock_.Advance(seconds(3600));
-  EXPECT_EQ(auth->Authenticate(kToken).error().code, "token_expired");
+  EXPECT_EQ(auth->Authenticate(kToken).error().code, KeystoneAuthError::kTokenExpired);
 }
 
 TEST_F(KeystoneAuthenticatorTest, OtherScopesAreRejectedAndCached) {
@@ -153,10 +156,10 @@ TEST_F(KeystoneAuthenticatorTest, OtherScopesAreRejectedAndCached) {
     auto auth = Make();
     Result<k8s::UserInfo> r = auth->Authenticate(kToken);
     ASSERT_FALSE(r.has_value()) << body_file;
-    EXPECT_EQ(r.error().code, "token_not_project_scoped");
+    EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenNotProjectScoped);
     ExpectNoSecret(r);
     const std::size_t before = fake_->requests().size();
-    EXPECT_EQ(auth->Authenticate(kToken).error().code, "token_not_project_scoped");
+    EXPECT_EQ(auth->Authenticate(kToken).error().code, KeystoneAuthError::kTokenNotProjectScoped);
     EXPECT_EQ(fake_->requests().size(), before) << "negative result not cached";
   }
   Serve([](const HttpRequest&) {
@@ -164,7 +167,7 @@ TEST_F(KeystoneAuthenticatorTest, OtherScopesAreRejectedAndCached) {
                      "expires_at": "2026-11-25T12:49:02Z", "roles": [{"name": "admin"}]}})");
   });
   Result<k8s::UserInfo> r = Make()->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "token_not_project_scoped");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenNotProjectScoped);
   EXPECT_NE(r.error().message.find("domain-scoped"), std::string::npos);
   // No group listing for rejected tokens.
   for (const HttpRequest& request : fake_->requests()) {
@@ -179,21 +182,21 @@ TEST_F(KeystoneAuthenticatorTest, UnknownTokenIsInvalidAndCachedForNegativeTtl) 
   const std::string bogus = "bogus-token";
   Result<k8s::UserInfo> r = auth->Authenticate(bogus);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "token_invalid");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenInvalid);
   EXPECT_NE(r.error().message.find("401"), std::string::npos);
   EXPECT_EQ(r.error().message.find(bogus), std::string::npos);
-  EXPECT_EQ(auth->Authenticate(bogus).error().code, "token_invalid");
+  EXPECT_EQ(auth->Authenticate(bogus).error().code, KeystoneAuthError::kTokenInvalid);
   EXPECT_EQ(fake_->requests().size(), 1u);
   EXPECT_EQ(auth->stats().cache.negative_hits, 1u);
   clock_.Advance(seconds(10));
-  EXPECT_EQ(auth->Authenticate(bogus).error().code, "token_invalid");
+  EXPECT_EQ(auth->Authenticate(bogus).error().code, KeystoneAuthError::kTokenInvalid);
   EXPECT_EQ(fake_->requests().size(), 2u);
 }
 
 TEST_F(KeystoneAuthenticatorTest, NotFoundIsInvalid) {
   Serve([](const HttpRequest&) { return Respond(404, Testdata("error_404.json")); });
   Result<k8s::UserInfo> r = Make()->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "token_invalid");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenInvalid);
   EXPECT_NE(r.error().message.find("Could not recognize Fernet token"), std::string::npos);
 }
 
@@ -201,7 +204,7 @@ TEST_F(KeystoneAuthenticatorTest, ForbiddenIsNotCached) {
   Serve([](const HttpRequest&) { return Respond(403, Testdata("error_403.json")); });
   auto auth = Make();
   Result<k8s::UserInfo> r = auth->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "keystone_forbidden");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kForbidden);
   EXPECT_NE(r.error().message.find("identity:validate_token"), std::string::npos);
   ExpectNoSecret(r);
   (void)auth->Authenticate(kToken);
@@ -210,12 +213,12 @@ TEST_F(KeystoneAuthenticatorTest, ForbiddenIsNotCached) {
 
 TEST_F(KeystoneAuthenticatorTest, TransportErrorsAreUnavailableAndNotCached) {
   Serve([](const HttpRequest&) -> Result<HttpResponse> {
-    return MakeError("http_timeout", "no response within 2000 ms");
+    return MakeError(HttpError::kTimeout, "no response within 2000 ms");
   });
   auto auth = Make();
   Result<k8s::UserInfo> r = auth->Authenticate(kToken);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "keystone_unavailable");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kUnavailable);
   EXPECT_NE(r.error().message.find("http_timeout"), std::string::npos);
   ExpectNoSecret(r);
   Serve(DemoKeystone);  // Keystone is back: the failure was not remembered
@@ -228,7 +231,7 @@ TEST_F(KeystoneAuthenticatorTest, ServerErrorsAndOddStatusesAreUnavailable) {
     Serve([status](const HttpRequest&) { return Respond(status, "<html>oops</html>"); });
     Result<k8s::UserInfo> r = Make()->Authenticate(kToken);
     ASSERT_FALSE(r.has_value()) << status;
-    EXPECT_EQ(r.error().code, "keystone_unavailable") << status;
+    EXPECT_EQ(r.error().code, KeystoneAuthError::kUnavailable) << status;
     EXPECT_NE(r.error().message.find(std::to_string(status)), std::string::npos);
   }
 }
@@ -237,14 +240,14 @@ TEST_F(KeystoneAuthenticatorTest, GroupListingFailures) {
   struct Case {
     int status;
     const char* body;
-    const char* code;
+    ErrorCode code;
   } cases[] = {
-      {401, R"({"error": {"code": 401, "message": "x"}})", "token_invalid"},
+      {401, R"({"error": {"code": 401, "message": "x"}})", KeystoneAuthError::kTokenInvalid},
       {403, R"({"error": {"code": 403, "message": "identity:list_groups_for_user"}})",
-       "keystone_forbidden"},
-      {502, "", "keystone_unavailable"},
-      {200, "not json", "keystone_bad_response"},
-      {200, R"({"groups": [{"id": "g"}]})", "keystone_bad_response"},
+       KeystoneAuthError::kForbidden},
+      {502, "", KeystoneAuthError::kUnavailable},
+      {200, "not json", authn::KeystoneError::kBadResponse},
+      {200, R"({"groups": [{"id": "g"}]})", authn::KeystoneError::kBadResponse},
   };
   for (const Case& c : cases) {
     Serve([&c](const HttpRequest& request) -> Result<HttpResponse> {
@@ -261,7 +264,7 @@ TEST_F(KeystoneAuthenticatorTest, BadValidationBody) {
   for (const char* body : {"{", R"({"token": {"user": {}}})", "[]"}) {
     Serve([body](const HttpRequest&) { return Respond(200, body); });
     Result<k8s::UserInfo> r = Make()->Authenticate(kToken);
-    EXPECT_EQ(r.error().code, "keystone_bad_response") << body;
+    EXPECT_EQ(r.error().code, authn::KeystoneError::kBadResponse) << body;
   }
 }
 
@@ -294,7 +297,7 @@ TEST_F(KeystoneAuthenticatorTest, PaginationIsBoundedAndStaysOnKeystone) {
     return DemoKeystone(request);
   });
   Result<k8s::UserInfo> r = Make()->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "keystone_bad_response");
+  EXPECT_EQ(r.error().code, authn::KeystoneError::kBadResponse);
   for (const HttpRequest& request : fake_->requests()) {
     EXPECT_EQ(request.url.find("evil"), std::string::npos);
   }
@@ -313,7 +316,7 @@ TEST_F(KeystoneAuthenticatorTest, PaginationIsBoundedAndStaysOnKeystone) {
   auto auth = Make(options);
   const std::size_t before = fake_->requests().size();
   r = auth->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "keystone_bad_response");
+  EXPECT_EQ(r.error().code, authn::KeystoneError::kBadResponse);
   EXPECT_EQ(fake_->requests().size() - before, 1u + 3u);
 }
 
@@ -328,7 +331,7 @@ TEST_F(KeystoneAuthenticatorTest, TimeoutIsABudgetForAllCalls) {
   auto auth = Make(options);
   Result<k8s::UserInfo> r = auth->Authenticate(kToken);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "keystone_unavailable");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kUnavailable);
   EXPECT_NE(r.error().message.find("timed out"), std::string::npos);
   EXPECT_EQ(fake_->requests().size(), 1u);  // groups were never asked for
 }
@@ -339,7 +342,7 @@ TEST_F(KeystoneAuthenticatorTest, MalformedTokensNeverReachKeystone) {
                             std::string(9000, 'a')}) {
     Result<k8s::UserInfo> r = auth->Authenticate(token);
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().code, "token_invalid");
+    EXPECT_EQ(r.error().code, KeystoneAuthError::kTokenInvalid);
   }
   EXPECT_TRUE(fake_->requests().empty());
 }
@@ -455,7 +458,7 @@ TEST_F(KeystoneAuthenticatorTest, ServiceTokenValidatesUserTokens) {
   EXPECT_EQ(Header(requests[2], "X-Auth-Token"), std::string(kServiceToken) + "1");
 
   // Reused for the next request; an unknown user token is a 404 → token_invalid.
-  EXPECT_EQ(auth->Authenticate("other-token").error().code, "token_invalid");
+  EXPECT_EQ(auth->Authenticate("other-token").error().code, KeystoneAuthError::kTokenInvalid);
   EXPECT_EQ(keystone->issued, 1);
   EXPECT_EQ(auth->stats().service_tokens_issued, 1u);
 }
@@ -490,7 +493,7 @@ TEST_F(KeystoneAuthenticatorTest, RejectedServiceCredentialsAreUnavailable) {
   auto auth = Make(ServiceOptions());
   Result<k8s::UserInfo> r = auth->Authenticate(kToken);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "keystone_unavailable");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kUnavailable);
   EXPECT_NE(r.error().message.find("service token"), std::string::npos);
   EXPECT_EQ(r.error().message.find("service-password"), std::string::npos);
   ExpectNoSecret(r);
@@ -508,7 +511,7 @@ TEST_F(KeystoneAuthenticatorTest, ServiceTokenStillRejectedAfterReissue) {
     return Respond(401, Testdata("error_401.json"));
   });
   Result<k8s::UserInfo> r = Make(ServiceOptions())->Authenticate(kToken);
-  EXPECT_EQ(r.error().code, "keystone_unavailable");
+  EXPECT_EQ(r.error().code, KeystoneAuthError::kUnavailable);
   EXPECT_EQ(posts, 2);
 }
 
@@ -533,23 +536,23 @@ TEST(KeystoneAuthenticatorCreateTest, OptionsAreValidated) {
   };
   EXPECT_TRUE(create("http://k:5000/v3").has_value());
   EXPECT_TRUE(create("https://k/identity/v3/").has_value());
-  EXPECT_EQ(create("http://k:5000").error().code, "invalid_keystone_options");
-  EXPECT_EQ(create("http://k:5000/v2.0").error().code, "invalid_keystone_options");
-  EXPECT_EQ(create("ftp://k/v3").error().code, "invalid_keystone_options");
-  EXPECT_EQ(create("").error().code, "invalid_keystone_options");
+  EXPECT_EQ(create("http://k:5000").error().code, KeystoneAuthError::kInvalidOptions);
+  EXPECT_EQ(create("http://k:5000/v2.0").error().code, KeystoneAuthError::kInvalidOptions);
+  EXPECT_EQ(create("ftp://k/v3").error().code, KeystoneAuthError::kInvalidOptions);
+  EXPECT_EQ(create("").error().code, KeystoneAuthError::kInvalidOptions);
   KeystoneAuthenticatorOptions zero;
   zero.timeout = std::chrono::milliseconds(0);
-  EXPECT_EQ(create("http://k/v3", zero).error().code, "invalid_keystone_options");
+  EXPECT_EQ(create("http://k/v3", zero).error().code, KeystoneAuthError::kInvalidOptions);
   KeystoneAuthenticatorOptions no_client;
   no_client.url = "http://k/v3";
   EXPECT_EQ(KeystoneAuthenticator::Create(no_client, nullptr).error().code,
-            "invalid_keystone_options");
+            KeystoneAuthError::kInvalidOptions);
   KeystoneAuthenticatorOptions service;
   service.mode = KeystoneValidationMode::kServiceToken;
   service.service_credentials.user_name = "svc";
   Result<std::unique_ptr<KeystoneAuthenticator>> r = create("http://k/v3", service);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "credential_incomplete");
+  EXPECT_EQ(r.error().code, authn::KeystoneError::kCredentialIncomplete);
 }
 
 TEST(KeystoneAuthenticatorCreateTest, TrailingSlashIsNormalised) {

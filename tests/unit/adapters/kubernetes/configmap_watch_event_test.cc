@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "value/value_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -65,7 +67,7 @@ TEST(ConfigMapWatchEventTest, InvalidLinesAreRefused) {
         R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":""}}})"}) {
     Result<ConfigMapWatchEvent> event = ParseConfigMapWatchEvent(line, "policy.yaml");
     ASSERT_FALSE(event) << line;
-    EXPECT_EQ(event.error().code, "invalid_json") << line;
+    EXPECT_EQ(event.error().code, value::ValueError::kInvalidJson) << line;
   }
   EXPECT_EQ(ParseConfigMapWatchEvent(R"({"type":"SYNC","object":{}})", "k").error().message,
             "watch event: unknown type \"SYNC\"");
@@ -94,7 +96,7 @@ TEST(ConfigMapListTest, NotAListIsRefused) {
   for (const char* body : {"", "{}", R"({"metadata":{"resourceVersion":"1"},"items":{}})"}) {
     Result<ConfigMapListState> state = ParseConfigMapList(body, "policy.yaml");
     ASSERT_FALSE(state) << body;
-    EXPECT_EQ(state.error().code, "invalid_json");
+    EXPECT_EQ(state.error().code, value::ValueError::kInvalidJson);
   }
 }
 

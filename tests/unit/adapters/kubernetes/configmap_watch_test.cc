@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "adapters/http/http_errors.h"
+#include "adapters/kubernetes/kubernetes_errors.h"
+#include "adapters/reload/reload_errors.h"
+#include "common/common_errors.h"
 #include "unit/adapters/http/socket_test_util.h"
 #include "unit/adapters/kubernetes/fake_kube_api.h"
 
@@ -38,7 +42,7 @@ class Recorder {
       offered_.push_back(text);
       if (!refuse_.empty() && text == refuse_) {
         changed_.notify_all();
-        return MakeError("policy_invalid", "refused by the test");
+        return MakeError(CommonError::kInvalidArgument, "refused by the test");
       }
       loaded_.push_back(text);
       changed_.notify_all();
@@ -48,7 +52,7 @@ class Recorder {
   WatchedSource::Observer Observer() {
     return [this](const Status& outcome) {
       std::lock_guard<std::mutex> lock(mutex_);
-      outcomes_.push_back(outcome ? "ok" : outcome.error().code);
+      outcomes_.push_back(outcome ? "ok" : std::string(outcome.error().code.wire()));
       changed_.notify_all();
     };
   }
@@ -139,7 +143,7 @@ TEST_F(ConfigMapWatchTest, EditsAreServedDeleteIsMissingAndBookmarkIsWatchedFrom
   EXPECT_EQ(recorder.loaded(), (std::vector<std::string>{kInitial, kEdit1, kEdit2}));
   EXPECT_EQ(recorder.outcomes(), (std::vector<std::string>{"ok", "ok", "ok", "source_missing"}));
   EXPECT_TRUE(source.loaded());
-  EXPECT_EQ(source.health().error().code, "source_missing");
+  EXPECT_EQ(source.health().error().code, ReloadError::kSourceMissing);
   EXPECT_EQ(source.reloads(), 3u);
   EXPECT_EQ(source.failures(), 1u);
   const std::vector<std::string> requests = api.requests();
@@ -162,7 +166,7 @@ TEST_F(ConfigMapWatchTest, BrokenEditKeepsTheLastGoodOne) {
   ASSERT_TRUE(watch.List());
   watch.Start();
   ASSERT_TRUE(recorder.WaitForOutcomes(2));
-  EXPECT_EQ(source.health().error().code, "policy_invalid");
+  EXPECT_EQ(source.health().error().code, CommonError::kInvalidArgument);
   EXPECT_EQ(source.last_error(), "refused by the test");
   EXPECT_EQ(recorder.loaded(), std::vector<std::string>{kInitial});  // still serving
   EXPECT_EQ(source.failures(), 1u);
@@ -257,10 +261,10 @@ TEST_F(ConfigMapWatchTest, OverLongLineIsRefused) {
                        "policy.yaml", source, FastOptions(3));
   Status listed = watch.List();
   ASSERT_FALSE(listed);
-  EXPECT_EQ(listed.error().code, "http_line_too_long");
+  EXPECT_EQ(listed.error().code, HttpError::kLineTooLong);
   EXPECT_EQ(listed.error().message, "a line exceeds 256 bytes");
   EXPECT_FALSE(source.loaded());
-  EXPECT_EQ(source.health().error().code, "http_line_too_long");
+  EXPECT_EQ(source.health().error().code, HttpError::kLineTooLong);
 }
 
 // 7: without the watch cache an ERROR event with code 500 → failure (last good serves, health
@@ -307,7 +311,7 @@ TEST_F(ConfigMapWatchTest, ServerErrorThenSuccess) {
                        "policy.yaml", source, FastOptions(5));
   Status first = watch.List();
   ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().code, "kube_api_error");
+  EXPECT_EQ(first.error().code, KubernetesError::kApiError);
   EXPECT_EQ(first.error().message,
             "listing ConfigMap gatehouse-system/gatehouse-policy: HTTP 500: etcdserver: request "
             "timed out");
@@ -349,10 +353,10 @@ TEST_F(ConfigMapWatchTest, ConnectionRefusedIsAFetchFailure) {
                        source, FastOptions(5));
   Status first = watch.List();
   ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().code, "http_connect");
+  EXPECT_EQ(first.error().code, HttpError::kConnect);
   watch.Start();
   watch.Stop();
-  EXPECT_EQ(source.health().error().code, "http_connect");
+  EXPECT_EQ(source.health().error().code, HttpError::kConnect);
   EXPECT_EQ(source.failures(), 1u);  // the same error repeated is reported once
 }
 

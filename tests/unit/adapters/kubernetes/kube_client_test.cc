@@ -15,6 +15,9 @@
 #include <vector>
 
 #include "../recording_http_client.h"
+#include "adapters/http/http_errors.h"
+#include "adapters/kubernetes/kubernetes_errors.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -249,7 +252,7 @@ TEST(LoadKubeConnectionTest, InvalidBase64IsRefused) {
                                                             "    token: t\n"));
     Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
     ASSERT_FALSE(c) << data;
-    EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+    EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigInvalid);
   }
 }
 
@@ -273,7 +276,7 @@ TEST(LoadKubeConnectionTest, MissingContext) {
       dir.Write("config", Kubeconfig("    server: https://api:6443\n", "    token: t\n", "nope"));
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigInvalid);
   EXPECT_NE(c.error().message.find("nope"), std::string::npos) << c.error().message;
 }
 
@@ -286,13 +289,13 @@ TEST(LoadKubeConnectionTest, MissingClusterOrServer) {
                                            "  context: {cluster: gone, user: u}\n");
   Result<KubeConnection> c = LoadKubeConnection(no_cluster, dir.path() + "/scratch");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigInvalid);
 
   const std::string no_server =
       dir.Write("no-server", Kubeconfig("    certificate-authority: /x\n", "    token: t\n"));
   c = LoadKubeConnection(no_server, dir.path() + "/scratch");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigInvalid);
 }
 
 TEST(LoadKubeConnectionTest, InvalidYaml) {
@@ -300,14 +303,14 @@ TEST(LoadKubeConnectionTest, InvalidYaml) {
   const std::string path = dir.Write("config", "clusters: [\n  - {name: x\ncurrent-context: :\n");
   Result<KubeConnection> c = LoadKubeConnection(path, dir.path() + "/scratch");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_invalid");
+  EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigInvalid);
 }
 
 TEST(LoadKubeConnectionTest, UnreadableFile) {
   TempDir dir;
   Result<KubeConnection> c = LoadKubeConnection(dir.path() + "/absent", dir.path() + "/scratch");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "kubeconfig_unreadable");
+  EXPECT_EQ(c.error().code, KubernetesError::kKubeconfigUnreadable);
 }
 
 TEST(LoadKubeConnectionTest, InClusterEnvironment) {
@@ -317,12 +320,12 @@ TEST(LoadKubeConnectionTest, InClusterEnvironment) {
   port.Unset();
   Result<KubeConnection> c = LoadKubeConnection("", "/nonexistent");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "not_in_cluster");
+  EXPECT_EQ(c.error().code, KubernetesError::kNotInCluster);
 
   host.Set("10.96.0.1");
   c = LoadKubeConnection("", "/nonexistent");
   ASSERT_FALSE(c);  // the port is still missing
-  EXPECT_EQ(c.error().code, "not_in_cluster");
+  EXPECT_EQ(c.error().code, KubernetesError::kNotInCluster);
 
   port.Set("443");
   c = LoadKubeConnection("", "/nonexistent");
@@ -414,7 +417,7 @@ TEST(KubeClientTest, ForbiddenIsAnApiErrorWithTheApiMessage) {
   KubeClient client(Connection(), api, std::chrono::milliseconds(100));
   Result<std::optional<value::Value>> found = client.FindConfigMap("kube-system", "cm");
   ASSERT_FALSE(found);
-  EXPECT_EQ(found.error().code, "kube_api_error");
+  EXPECT_EQ(found.error().code, KubernetesError::kApiError);
   EXPECT_NE(found.error().message.find("403"), std::string::npos) << found.error().message;
   EXPECT_NE(found.error().message.find("cannot get resource"), std::string::npos)
       << found.error().message;
@@ -429,7 +432,7 @@ TEST(KubeClientTest, ErrorStatusWithoutJsonBody) {
   KubeClient client(Connection(), api, std::chrono::milliseconds(100));
   Result<std::optional<value::Value>> found = client.FindConfigMap("ns", "cm");
   ASSERT_FALSE(found);
-  EXPECT_EQ(found.error().code, "kube_api_error");
+  EXPECT_EQ(found.error().code, KubernetesError::kApiError);
   EXPECT_NE(found.error().message.find("500"), std::string::npos);
 }
 
@@ -440,12 +443,12 @@ TEST(KubeClientTest, InvalidJsonAndTransportErrors) {
   KubeClient client(Connection(), api, std::chrono::milliseconds(100));
   Result<std::optional<value::Value>> found = client.FindConfigMap("ns", "cm");
   ASSERT_FALSE(found);
-  EXPECT_EQ(found.error().code, "invalid_json");
+  EXPECT_EQ(found.error().code, value::ValueError::kInvalidJson);
 
-  answer = MakeError("http_timeout", "deadline exceeded");
+  answer = MakeError(HttpError::kTimeout, "deadline exceeded");
   found = client.FindConfigMap("ns", "cm");
   ASSERT_FALSE(found);
-  EXPECT_EQ(found.error().code, "http_timeout");
+  EXPECT_EQ(found.error().code, HttpError::kTimeout);
 }
 
 TEST(KubeClientTest, TokenFileIsReadOnEveryRequest) {
@@ -469,7 +472,7 @@ TEST(KubeClientTest, TokenFileIsReadOnEveryRequest) {
   fs::remove(token_file);
   Result<std::optional<value::Value>> found = client.FindConfigMap("ns", "cm");
   ASSERT_FALSE(found);
-  EXPECT_EQ(found.error().code, "kube_token_unreadable");
+  EXPECT_EQ(found.error().code, KubernetesError::kTokenUnreadable);
   EXPECT_EQ(api->requests().size(), 2u);
 }
 

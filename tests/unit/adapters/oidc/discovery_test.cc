@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/oidc/oidc_provider_errors.h"
 #include "fake_oidc_http.h"
 
 namespace gatehouse::adapters {
@@ -28,7 +29,7 @@ TEST(DiscoveryTest, IssuerMustMatchExactly) {
   http.SetDiscovery(std::string(kIssuer) + "/", "https://sso.test/keys");
   Result<std::string> uri = DiscoverJwksUri(http, kIssuer, kTimeout);
   ASSERT_FALSE(uri.has_value());
-  EXPECT_EQ(uri.error().code, "oidc_discovery_issuer_mismatch");
+  EXPECT_EQ(uri.error().code, OidcProviderError::kDiscoveryIssuerMismatch);
 }
 
 TEST(DiscoveryTest, FailuresAreReported) {
@@ -39,12 +40,12 @@ TEST(DiscoveryTest, FailuresAreReported) {
     http.Set(url, body);
     Result<std::string> uri = DiscoverJwksUri(http, kIssuer, kTimeout);
     ASSERT_FALSE(uri.has_value()) << body;
-    EXPECT_EQ(uri.error().code, "oidc_discovery_failed") << body;
+    EXPECT_EQ(uri.error().code, OidcProviderError::kDiscoveryFailed) << body;
   }
   http.SetDown(true);
   Result<std::string> down = DiscoverJwksUri(http, kIssuer, kTimeout);
   ASSERT_FALSE(down.has_value());
-  EXPECT_EQ(down.error().code, "oidc_discovery_failed");
+  EXPECT_EQ(down.error().code, OidcProviderError::kDiscoveryFailed);
   http.SetDown(false);
   Result<std::string> missing = DiscoverJwksUri(http, "https://other.test", kTimeout);
   ASSERT_FALSE(missing.has_value());

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adapters/http/http_client.h"
+#include "adapters/http/http_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters::testing {
@@ -48,7 +49,7 @@ class FakeOidcHttp final : public HttpClient {
   Result<HttpResponse> Send(const HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[request.url];
-    if (down_) return MakeError("http_connect", "connection refused");
+    if (down_) return MakeError(HttpError::kConnect, "connection refused");
     HttpResponse response;
     auto it = bodies_.find(request.url);
     if (it == bodies_.end()) {

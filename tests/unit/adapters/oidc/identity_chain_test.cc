@@ -4,6 +4,8 @@
 
 #include <optional>
 
+#include "adapters/identity/identity_errors.h"
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 
 namespace gatehouse::adapters {
@@ -98,7 +100,7 @@ TEST_F(IdentityChainTest, UnknownIssuerIsRefusedWithoutAskingAnyone) {
         UnsignedJws(R"({"alg":"RS256"})", std::string(R"({"iss":")") + iss + R"("})");
     Result<k8s::UserInfo> refused = chain_.Authenticate(token);
     ASSERT_FALSE(refused.has_value()) << iss;
-    EXPECT_EQ(refused.error().code, "unknown_issuer");
+    EXPECT_EQ(refused.error().code, IdentityError::kUnknownIssuer);
     EXPECT_EQ(refused.error().message.find(iss), std::string::npos);
   }
   EXPECT_EQ(demo_->calls + other_->calls + keystone_->calls, 0);
@@ -117,11 +119,11 @@ TEST_F(IdentityChainTest, MalformedOrAlgNoneJwsIsRefused) {
   Result<k8s::UserInfo> none = chain_.Authenticate(
       UnsignedJws(R"({"alg":"none"})", R"({"iss":"https://sso.test/realms/demo"})"));
   ASSERT_FALSE(none.has_value());
-  EXPECT_EQ(none.error().code, "jwt_alg_none");
+  EXPECT_EQ(none.error().code, authn::jwt::JwtError::kAlgNone);
   Result<k8s::UserInfo> hmac = chain_.Authenticate(
       UnsignedJws(R"({"alg":"HS256"})", R"({"iss":"https://sso.test/realms/demo"})"));
   ASSERT_FALSE(hmac.has_value());
-  EXPECT_EQ(hmac.error().code, "jwt_alg_not_allowed");
+  EXPECT_EQ(hmac.error().code, authn::jwt::JwtError::kAlgNotAllowed);
   EXPECT_EQ(demo_->calls + other_->calls + keystone_->calls, 0);
 }
 
@@ -148,7 +150,7 @@ TEST(IdentityChainAloneTest, WithoutKeystoneOtherTokensAreRefused) {
   IdentityChain chain({{"https://sso.test/realms/demo", demo}}, nullptr);
   Result<k8s::UserInfo> refused = chain.Authenticate("opaque-token");
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "no_identity_source");
+  EXPECT_EQ(refused.error().code, IdentityError::kNoIdentitySource);
   EXPECT_EQ(demo->calls, 0);
 }
 

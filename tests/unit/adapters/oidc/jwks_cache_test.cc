@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "adapters/oidc/discovery.h"
+#include "adapters/oidc/oidc_provider_errors.h"
 #include "fake_oidc_http.h"
 #include "oidc_test_support.h"
 
@@ -55,7 +56,7 @@ TEST_F(JwksCacheTest, FailureKeepsPreviousKeysAndIsCounted) {
   http_->SetDown(true);
   Status failed = cache->Refresh();
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, "jwks_fetch_failed");
+  EXPECT_EQ(failed.error().code, OidcProviderError::kJwksFetchFailed);
   EXPECT_EQ(cache->Current(), before);
   EXPECT_EQ(Refreshes("failure"), 1);
   EXPECT_EQ(cache->stats().failures, 1u);
@@ -89,7 +90,7 @@ TEST_F(JwksCacheTest, DiscoveryIssuerMismatchIsNotReady) {
   auto cache = Make();
   Status failed = cache->Refresh();
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, "oidc_discovery_issuer_mismatch");
+  EXPECT_EQ(failed.error().code, OidcProviderError::kDiscoveryIssuerMismatch);
   EXPECT_FALSE(cache->ready());
 }
 
@@ -134,7 +135,7 @@ TEST_F(JwksCacheTest, StaticFileIsReadOnEveryRefresh) {
   std::filesystem::remove(file);
   Status missing = cache.Refresh();
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "jwks_unreadable");
+  EXPECT_EQ(missing.error().code, OidcProviderError::kJwksUnreadable);
   EXPECT_EQ(cache.Current()->FindByKid("b").size(), 1u);
   EXPECT_EQ(http_->TotalRequests(), 0);
 }

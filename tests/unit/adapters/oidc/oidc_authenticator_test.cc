@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/oidc/oidc_provider_errors.h"
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 #include "fake_oidc_http.h"
 #include "oidc_test_support.h"
@@ -49,10 +51,11 @@ TEST_F(OidcAuthenticatorTest, CreateRefusesIncompleteOptions) {
   OidcAuthenticatorOptions options;
   options.verify.issuer = kIssuer;
   EXPECT_EQ(OidcAuthenticator::Create(options, keys_, clock_).error().code,
-            "invalid_oidc_options");  // no audience
+            OidcProviderError::kInvalidOptions);  // no audience
   options.verify.audiences = {kAudience};
   options.verify.allowed_algs = {"HS256"};
-  EXPECT_EQ(OidcAuthenticator::Create(options, keys_, clock_).error().code, "invalid_oidc_options");
+  EXPECT_EQ(OidcAuthenticator::Create(options, keys_, clock_).error().code,
+            OidcProviderError::kInvalidOptions);
   options.verify.allowed_algs = {"RS256"};
   EXPECT_FALSE(OidcAuthenticator::Create(options, nullptr, clock_).has_value());
   options.verify.issuer = "https://other.test";
@@ -64,7 +67,7 @@ TEST_F(OidcAuthenticatorTest, IssuerUnavailableUntilKeysLoad) {
   const std::string token = TokenA();
   Result<k8s::UserInfo> early = authenticator->Authenticate(token);
   ASSERT_FALSE(early.has_value());
-  EXPECT_EQ(early.error().code, "issuer_unavailable");
+  EXPECT_EQ(early.error().code, OidcProviderError::kIssuerUnavailable);
   EXPECT_FALSE(authenticator->ready());
   ASSERT_TRUE(keys_->Refresh());
   // Not cached: the same token works as soon as the keys are there.
@@ -97,7 +100,7 @@ TEST_F(OidcAuthenticatorTest, SuccessIsCachedButNotPastExpiry) {
   clock_.Advance(std::chrono::seconds(31 + 60));  // past exp and the default clock skew
   Result<k8s::UserInfo> expired = authenticator->Authenticate(token);
   ASSERT_FALSE(expired.has_value());
-  EXPECT_EQ(expired.error().code, "jwt_expired");
+  EXPECT_EQ(expired.error().code, authn::jwt::JwtError::kExpired);
 }
 
 TEST_F(OidcAuthenticatorTest, RefusesWrongAudienceIssuerAndTamperedTokens) {
@@ -108,14 +111,14 @@ TEST_F(OidcAuthenticatorTest, RefusesWrongAudienceIssuerAndTamperedTokens) {
   Result<k8s::UserInfo> audience =
       authenticator->Authenticate(testing::Token(testing::KeyA(), "a", claims));
   ASSERT_FALSE(audience.has_value());
-  EXPECT_EQ(audience.error().code, "jwt_audience_not_allowed");
+  EXPECT_EQ(audience.error().code, authn::jwt::JwtError::kAudienceNotAllowed);
 
   claims = testing::BaseClaims(clock_);
   claims.Set("iss", "https://sso.test/realms/other");
   Result<k8s::UserInfo> issuer =
       authenticator->Authenticate(testing::Token(testing::KeyA(), "a", claims));
   ASSERT_FALSE(issuer.has_value());
-  EXPECT_EQ(issuer.error().code, "jwt_issuer_mismatch");
+  EXPECT_EQ(issuer.error().code, authn::jwt::JwtError::kIssuerMismatch);
 
   // Same signature, different claims: the username is swapped for "admin".
   const std::string good = TokenA();
@@ -127,14 +130,14 @@ TEST_F(OidcAuthenticatorTest, RefusesWrongAudienceIssuerAndTamperedTokens) {
   const std::string tampered = good.substr(0, dot1 + 1) + forged_payload + good.substr(dot2);
   Result<k8s::UserInfo> refused = authenticator->Authenticate(tampered);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, "jwt_bad_signature");
+  EXPECT_EQ(refused.error().code, authn::jwt::JwtError::kBadSignature);
   EXPECT_EQ(refused.error().message.find(tampered), std::string::npos);
 
   // A key the issuer never published, under its kid.
   Result<k8s::UserInfo> wrong_key = authenticator->Authenticate(
       testing::Token(testing::KeyB(), "a", testing::BaseClaims(clock_)));
   ASSERT_FALSE(wrong_key.has_value());
-  EXPECT_EQ(wrong_key.error().code, "jwt_bad_signature");
+  EXPECT_EQ(wrong_key.error().code, authn::jwt::JwtError::kBadSignature);
 }
 
 TEST_F(OidcAuthenticatorTest, RotationIsFollowedWithOneRefresh) {
@@ -159,7 +162,7 @@ TEST_F(OidcAuthenticatorTest, UnknownKidFloodIsRateLimitedAndNotCached) {
         testing::Token(testing::KeyB(), "forged-" + std::to_string(i), testing::BaseClaims(clock_));
     Result<k8s::UserInfo> refused = authenticator->Authenticate(forged);
     ASSERT_FALSE(refused.has_value());
-    EXPECT_EQ(refused.error().code, "jwt_unknown_kid");
+    EXPECT_EQ(refused.error().code, authn::jwt::JwtError::kUnknownKid);
   }
   EXPECT_EQ(http_->Requests(KeysUrl()), 2);  // start-up + one on-demand refresh
   // Later the provider publishes kid "late": after the interval the token verifies, since the
@@ -193,7 +196,7 @@ TEST_F(OidcAuthenticatorTest, RequiredClaimsAreEnforced) {
   auto authenticator = std::move(OidcAuthenticator::Create(options, keys_, clock_)).value();
   Result<k8s::UserInfo> missing = authenticator->Authenticate(TokenA());
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().code, "jwt_missing_claim");
+  EXPECT_EQ(missing.error().code, authn::jwt::JwtError::kMissingClaim);
   value::Value claims = testing::BaseClaims(clock_);
   claims.Set("tenant", "demo");
   Result<k8s::UserInfo> user =

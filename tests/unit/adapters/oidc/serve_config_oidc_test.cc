@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "adapters/config/config_errors.h"
 #include "adapters/config/serve_config.h"
+#include "common/common_errors.h"
 #include "value/yaml.h"
 
 namespace gatehouse::adapters {
@@ -24,7 +26,8 @@ const ServeOption* FindFlag(const std::string& flag) {
 Status SetFlag(ServeConfig& config, const std::string& flag, const std::string& value) {
   const ServeOption* option = FindFlag(flag);
   EXPECT_NE(option, nullptr) << flag;
-  return option != nullptr ? option->set(config, value) : MakeError("test", "no flag");
+  return option != nullptr ? option->set(config, value)
+                           : MakeError(CommonError::kInternal, "no flag");
 }
 
 TEST(ServeConfigOidcTest, KubeApiserverFlagsExistWithMatchingFileKeys) {
@@ -103,12 +106,12 @@ TEST(ServeConfigOidcTest, UnknownKeysInsideItemsAreErrors) {
   ServeConfig c;
   Status s = Apply("oidc:\n  issuers:\n    - issuerURL: https://a.test\n      clientId: x\n", c);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code, "config_unknown_key");
+  EXPECT_EQ(s.error().code, ConfigError::kUnknownKey);
   EXPECT_NE(s.error().message.find("oidc.issuers[0].clientId"), std::string::npos);
   ServeConfig d;
   Status bad = Apply("oidc.issuers:\n  - issuerURL: https://a.test\n    groupPathRule: x\n", d);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, "config_invalid_value");
+  EXPECT_EQ(bad.error().code, ConfigError::kInvalidValue);
   ServeConfig e;
   EXPECT_FALSE(Apply("oidc:\n  issuers: {issuerURL: https://a.test}\n", e));
   ServeConfig f;

@@ -10,6 +10,8 @@
 #include <tuple>
 #include <vector>
 
+#include "common/common_errors.h"
+#include "registry/registry_errors.h"
 #include "registry_test_env.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -47,7 +49,7 @@ TEST(AccessTokenNameTest, FollowsTheDocumentedRule) {
                                  std::string("a'--"), std::string("a/b"), std::string("a\nb")}) {
     Status status = ValidateAccessTokenName(bad);
     ASSERT_FALSE(status) << bad;
-    EXPECT_EQ(status.error().code, "invalid_name");
+    EXPECT_EQ(status.error().code, registry::RegistryError::kInvalidName);
   }
 }
 
@@ -91,27 +93,27 @@ TEST_F(RegistryAccessTokenTest, IssueRefusesBadRequestsAndStoresNothing) {
     request.expires_days = days;
     auto refused = issue(request);
     ASSERT_FALSE(refused) << days;
-    EXPECT_EQ(refused.error().code, "invalid_argument");
+    EXPECT_EQ(refused.error().code, CommonError::kInvalidArgument);
   }
   AccessTokenRequest bad_name = base;
   bad_name.name = "Bad Name";
   ASSERT_FALSE(issue(bad_name));
-  EXPECT_EQ(issue(bad_name).error().code, "invalid_name");
+  EXPECT_EQ(issue(bad_name).error().code, registry::RegistryError::kInvalidName);
   AccessTokenRequest many = base;
   many.groups.assign(1001, "g");
   ASSERT_FALSE(issue(many));
-  EXPECT_EQ(issue(many).error().code, "invalid_argument");
+  EXPECT_EQ(issue(many).error().code, CommonError::kInvalidArgument);
   AccessTokenRequest nobody = base;
   nobody.user_id = 424242;
   ASSERT_FALSE(issue(nobody));
-  EXPECT_EQ(issue(nobody).error().code, "not_found");
+  EXPECT_EQ(issue(nobody).error().code, CommonError::kNotFound);
   auto tokens = store().ListAccessTokens(user_id);
   ASSERT_TRUE(tokens);
   EXPECT_TRUE(tokens->empty());
   ASSERT_TRUE(issue(base));
   auto duplicate = issue(base);
   ASSERT_FALSE(duplicate);
-  EXPECT_EQ(duplicate.error().code, "conflict");
+  EXPECT_EQ(duplicate.error().code, CommonError::kConflict);
 }
 
 TEST_F(RegistryAccessTokenTest, CreatedThroughTheApiItWorksUntilRevoked) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "adapters/registry/access_tokens.h"
+#include "adapters/registry/registry_service_errors.h"
 #include "adapters/registry/robot_accounts.h"
 #include "adapters/registry_store/open_store.h"
 
@@ -109,7 +110,7 @@ class RegistryCallerTimingTest : public ::testing::Test {
 TEST_F(RegistryCallerTimingTest, UnknownRobotCostsOneVerificationOfTheSameIterations) {
   auto refused = Login("robot+team-a+ghost", "Secret123456789");
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "unauthorized");
+  EXPECT_EQ(refused.error().code, RegistryServiceError::kUnauthorized);
   std::vector<std::string> checked = Checked();
   ASSERT_EQ(checked.size(), 1u);
   auto dummy = registry::ParseSecretHash(checked[0]);
@@ -205,7 +206,7 @@ TEST_F(RegistryCallerTimingTest, SourceFloodIsThrottledWithoutFurtherChecks) {
   for (int i = 0; i < 3; ++i) {
     auto refused = Login("robot+team-a+ghost" + std::to_string(i), "Wrong123456789");
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().code, "unauthorized");
+    EXPECT_EQ(refused.error().code, RegistryServiceError::kUnauthorized);
   }
   EXPECT_EQ(Checked().size(), 3u);
   // The fourth try from that address is refused at once, known account or not, right secret or
@@ -216,7 +217,7 @@ TEST_F(RegistryCallerTimingTest, SourceFloodIsThrottledWithoutFurtherChecks) {
         {"someone", "gpat_laptop_Wrong123456789"}}) {
     auto throttled = Login(user, secret);
     ASSERT_FALSE(throttled) << user;
-    EXPECT_EQ(throttled.error().code, "throttled");
+    EXPECT_EQ(throttled.error().code, RegistryServiceError::kThrottled);
     EXPECT_EQ(throttled.error().message, "too many failed logins; retry in 10 s");
   }
   EXPECT_TRUE(Checked().empty());
@@ -242,9 +243,12 @@ TEST_F(RegistryCallerTimingTest, ThrottledAccountStillAcceptsItsAlreadyVerifiedS
   ASSERT_TRUE(Login(robot->login, robot->secret, "10.1.1.1:1"));  // CI's login: now cached
   ASSERT_EQ(Checked().size(), 1u);
   // Someone guesses the robot's secret from elsewhere until the account is throttled.
-  EXPECT_EQ(Login(robot->login, "Guess1", "10.6.6.6:1").error().code, "unauthorized");
-  EXPECT_EQ(Login(robot->login, "Guess2", "10.6.6.7:1").error().code, "unauthorized");
-  EXPECT_EQ(Login(robot->login, "Guess3", "10.6.6.8:1").error().code, "throttled");
+  EXPECT_EQ(Login(robot->login, "Guess1", "10.6.6.6:1").error().code,
+            RegistryServiceError::kUnauthorized);
+  EXPECT_EQ(Login(robot->login, "Guess2", "10.6.6.7:1").error().code,
+            RegistryServiceError::kUnauthorized);
+  EXPECT_EQ(Login(robot->login, "Guess3", "10.6.6.8:1").error().code,
+            RegistryServiceError::kThrottled);
   EXPECT_EQ(Checked().size(), 2u);
   // CI keeps working: its secret needs no derivation, so the throttle is not asked.
   auto ci = Login(robot->login, robot->secret, "10.1.1.1:2");
@@ -265,7 +269,7 @@ TEST_F(RegistryCallerTimingTest, RightSecretOfADisabledRobotSpendsNoTry) {
   for (int i = 0; i < 3; ++i) {
     auto refused = Login(robot->login, robot->secret);
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().code, "unauthorized");
+    EXPECT_EQ(refused.error().code, RegistryServiceError::kUnauthorized);
     EXPECT_EQ(refused.error().message, "robot account " + robot->login + " is disabled");
   }
   EXPECT_EQ(Metric("gatehouse_registry_login_failures_total{reason=\"disabled\"}"), 3);

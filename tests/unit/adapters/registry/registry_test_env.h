@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/keystone/keystone_auth_errors.h"
 #include "adapters/registry/registry_service.h"
 #include "adapters/registry/robot_accounts.h"
 #include "adapters/registry_store/open_store.h"
@@ -38,7 +39,7 @@ class FakeIdentity final : public authn::TokenAuthenticator {
   }
   Result<k8s::UserInfo> Authenticate(std::string_view token) override {
     auto it = users_.find(std::string(token));
-    if (it == users_.end()) return MakeError("token_invalid", "unknown token");
+    if (it == users_.end()) return MakeError(KeystoneAuthError::kTokenInvalid, "unknown token");
     return it->second;
   }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/common_errors.h"
 #include "registry_test_env.h"
 
 namespace gatehouse::adapters::registry_service {
@@ -158,7 +159,7 @@ TEST_F(RegistryUsersApiTest, AdministratorsRevokeTokensAndDeletePeople) {
   ASSERT_EQ(Api("DELETE", base).status, 200);
   EXPECT_EQ(Token({}, Basic("alice", ci)).status, 401);
   EXPECT_EQ(Api("GET", base).status, 404);
-  EXPECT_EQ(store().LoadAccessTokenById(ci_id).error().code, "not_found");
+  EXPECT_EQ(store().LoadAccessTokenById(ci_id).error().code, CommonError::kNotFound);
   auto members = store().ListMembers(project->id, "", registry::PageRequest{});
   ASSERT_TRUE(members);
   EXPECT_EQ(members->total, 0);

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 #include "store_test_env.h"
 
 namespace gatehouse::adapters {
@@ -48,11 +50,11 @@ TEST(OpenRegistryStore, RefusesUnknownOrIncompleteUrls) {
   for (const char* url : {"sqlite://relative.db", "sqlite://", "mysql://db/x", "registry.db"}) {
     auto store = OpenRegistryStore(url, "/tmp", clock);
     ASSERT_FALSE(store) << url;
-    EXPECT_EQ(store.error().code, "invalid_argument") << url;
+    EXPECT_EQ(store.error().code, CommonError::kInvalidArgument) << url;
   }
   auto no_dir = OpenRegistryStore("", "", clock);
   ASSERT_FALSE(no_dir);
-  EXPECT_EQ(no_dir.error().code, "invalid_argument");
+  EXPECT_EQ(no_dir.error().code, CommonError::kInvalidArgument);
 }
 
 TEST(OpenRegistryStore, PostgresDownFailsFastWithoutThePassword) {
@@ -63,12 +65,12 @@ TEST(OpenRegistryStore, PostgresDownFailsFastWithoutThePassword) {
       OpenRegistryStore("postgresql://gatehouse:hunter2pw@127.0.0.1:1/registry", "", clock);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, "store_unavailable");
+  EXPECT_EQ(store.error().code, registry::StoreError::kUnavailable);
   EXPECT_THAT(store.error().message, Not(HasSubstr("hunter2pw")));
   EXPECT_LT(elapsed, std::chrono::seconds(3));
   auto postgres_scheme = OpenRegistryStore("postgres://u:hunter2pw@127.0.0.1:1/r", "", clock);
   ASSERT_FALSE(postgres_scheme);
-  EXPECT_EQ(postgres_scheme.error().code, "store_unavailable");
+  EXPECT_EQ(postgres_scheme.error().code, registry::StoreError::kUnavailable);
 }
 
 TEST(OpenRegistryStore, MalformedPostgresUrlIsInvalidWithoutThePassword) {
@@ -76,7 +78,7 @@ TEST(OpenRegistryStore, MalformedPostgresUrlIsInvalidWithoutThePassword) {
   auto store =
       OpenRegistryStore("postgresql://u:hunter2pw@127.0.0.1:1/r?nosuchoption=1", "", clock);
   ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, "invalid_argument");
+  EXPECT_EQ(store.error().code, CommonError::kInvalidArgument);
   EXPECT_THAT(store.error().message, Not(HasSubstr("hunter2pw")));
 }
 

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "adapters/registry_store/migrations.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 #include "store_test_env.h"
 
 namespace gatehouse::adapters {
@@ -43,7 +45,7 @@ TEST(PostgresStore, UnreachableServerIsUnavailableQuickly) {
   auto store =
       OpenPostgresRegistryStore("postgresql://gatehouse:pw-not-shown@127.0.0.1:1/x", clock);
   ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, "store_unavailable");
+  EXPECT_EQ(store.error().code, registry::StoreError::kUnavailable);
   EXPECT_THAT(store.error().message, Not(HasSubstr("pw-not-shown")));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
@@ -51,12 +53,12 @@ TEST(PostgresStore, UnreachableServerIsUnavailableQuickly) {
 TEST(PostgresStore, RefusesUrlsThatAreNotPostgres) {
   auto db = OpenPostgresDatabase("sqlite:///tmp/x.db");
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error().code, "invalid_argument");
+  EXPECT_EQ(db.error().code, CommonError::kInvalidArgument);
   PostgresOptions none;
   none.max_connections = 0;
   db = OpenPostgresDatabase("postgresql://127.0.0.1:1/x", none);
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error().code, "invalid_argument");
+  EXPECT_EQ(db.error().code, CommonError::kInvalidArgument);
 }
 
 class PostgresServer : public ::testing::Test {
@@ -105,7 +107,7 @@ TEST_F(PostgresServer, NewerSchemaIsRefused) {
   ASSERT_TRUE(bumped) << bumped.error().ToString();
   auto refused = OpenPostgresRegistryStore(schema_->url(), clock_);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "store_error");
+  EXPECT_EQ(refused.error().code, registry::StoreError::kFailed);
   EXPECT_THAT(refused.error().message, HasSubstr("upgrade gatehouse"));
 }
 
@@ -121,7 +123,7 @@ TEST_F(PostgresServer, ReconnectsAfterTheServerDropsItsConnections) {
     auto r = s.Query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?", name);
     if (!r) return r.error();
-    if (r->empty()) return MakeError("test", "no connection to terminate");
+    if (r->empty()) return MakeError(CommonError::kInternal, "no connection to terminate");
     return Ok();
   });
   ASSERT_TRUE(killed) << killed.error().ToString();
@@ -140,7 +142,7 @@ TEST_F(PostgresServer, ErrorsCarrySqlstateNotSql) {
     return Ok();
   });
   ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code, "store_error");
+  EXPECT_EQ(status.error().code, registry::StoreError::kFailed);
   EXPECT_THAT(status.error().message, HasSubstr("42P01"));
   EXPECT_THAT(status.error().message, Not(HasSubstr("no_such_table")));
   EXPECT_THAT(status.error().message, Not(HasSubstr("secret-looking-value")));

@@ -12,7 +12,9 @@
 
 #include "adapters/registry_store/postgres_store.h"
 #include "adapters/registry_store/sqlite_store.h"
+#include "common/common_errors.h"
 #include "registry/store.h"
+#include "registry/store_errors.h"
 #include "store_test_env.h"
 
 namespace gatehouse::adapters {
@@ -141,7 +143,7 @@ TEST_P(RegistryStoreContract, DuplicateProjectIsConflictAndStoresNothing) {
   NewProject("team-a");
   auto again = store_->CreateProject("cli", "team-a", true);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().code, "conflict");
+  EXPECT_EQ(again.error().code, CommonError::kConflict);
   EXPECT_THAT(again.error().message, HasSubstr("team-a"));
   EXPECT_THAT(again.error().message, Not(HasSubstr("INSERT")));
   EXPECT_EQ(Audit().size(), 1u);
@@ -183,10 +185,10 @@ TEST_P(RegistryStoreContract, SqlMeaningfulNamesAreOnlyData) {
 TEST_P(RegistryStoreContract, LoadProjectNotFound) {
   auto by_name = store_->LoadProject("nope");
   ASSERT_FALSE(by_name);
-  EXPECT_EQ(by_name.error().code, "not_found");
+  EXPECT_EQ(by_name.error().code, CommonError::kNotFound);
   auto by_id = store_->LoadProjectById(4242);
   ASSERT_FALSE(by_id);
-  EXPECT_EQ(by_id.error().code, "not_found");
+  EXPECT_EQ(by_id.error().code, CommonError::kNotFound);
   const std::int64_t id = NewProject("team-a");
   auto found = store_->LoadProjectById(id);
   ASSERT_TRUE(found);
@@ -196,18 +198,18 @@ TEST_P(RegistryStoreContract, LoadProjectNotFound) {
 TEST_P(RegistryStoreContract, EmptyOrOverlongNamesAreInvalid) {
   auto empty = store_->CreateProject("cli", "", false);
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().code, "invalid_argument");
+  EXPECT_EQ(empty.error().code, CommonError::kInvalidArgument);
   auto long_name = store_->CreateProject("cli", std::string(256, 'a'), false);
   ASSERT_FALSE(long_name);
-  EXPECT_EQ(long_name.error().code, "invalid_argument");
+  EXPECT_EQ(long_name.error().code, CommonError::kInvalidArgument);
   EXPECT_TRUE(Audit().empty());
 }
 
 TEST_P(RegistryStoreContract, NulInANameIsRefusedNotTruncated) {
   auto created = store_->CreateProject("cli", std::string("team\0evil", 9), false);
   ASSERT_FALSE(created);
-  EXPECT_EQ(created.error().code, "invalid_argument");
-  EXPECT_EQ(store_->LoadProject("team").error().code, "not_found");
+  EXPECT_EQ(created.error().code, CommonError::kInvalidArgument);
+  EXPECT_EQ(store_->LoadProject("team").error().code, CommonError::kNotFound);
   EXPECT_TRUE(Audit().empty());
 }
 
@@ -308,7 +310,7 @@ TEST_P(RegistryStoreContract, ListProjectsVisibleToUserAndGroups) {
   many.visible_to = registry::ProjectViewer{"alice", std::vector<std::string>(1001, "g")};
   auto refused = store_->ListProjects(many);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "invalid_argument");
+  EXPECT_EQ(refused.error().code, CommonError::kInvalidArgument);
   // Removing the membership hides the project again.
   auto members = store_->ListMembers(a, "alice", PageRequest{});
   ASSERT_TRUE(members);
@@ -324,7 +326,7 @@ TEST_P(RegistryStoreContract, BadPagesAreInvalid) {
     filter.page = bad;
     auto page = store_->ListProjects(filter);
     ASSERT_FALSE(page) << bad.page << "/" << bad.page_size;
-    EXPECT_EQ(page.error().code, "invalid_argument");
+    EXPECT_EQ(page.error().code, CommonError::kInvalidArgument);
   }
 }
 
@@ -340,14 +342,14 @@ TEST_P(RegistryStoreContract, UpdateProjectPublic) {
   EXPECT_THAT(Operations(), ElementsAre("project.update", "project.create"));
   auto missing = store_->UpdateProjectPublic("bob", id + 100, true);
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "not_found");
+  EXPECT_EQ(missing.error().code, CommonError::kNotFound);
 }
 
 TEST_P(RegistryStoreContract, DeleteProjectRemovesMembers) {
   const std::int64_t id = NewProject("team-a");
   ASSERT_TRUE(store_->AddMember("cli", id, MemberKind::kGroup, "devs", Role::kDeveloper));
   ASSERT_TRUE(store_->DeleteProject("cli", id));
-  EXPECT_EQ(store_->LoadProject("team-a").error().code, "not_found");
+  EXPECT_EQ(store_->LoadProject("team-a").error().code, CommonError::kNotFound);
   // A new project of the same name starts empty.
   const std::int64_t again = NewProject("team-a");
   EXPECT_NE(again, id);
@@ -358,7 +360,7 @@ TEST_P(RegistryStoreContract, DeleteProjectRemovesMembers) {
   ASSERT_TRUE(access);
   ASSERT_EQ(access->size(), 1u);
   EXPECT_TRUE((*access)[0].roles.empty());
-  EXPECT_EQ(store_->DeleteProject("cli", 99999).error().code, "not_found");
+  EXPECT_EQ(store_->DeleteProject("cli", 99999).error().code, CommonError::kNotFound);
 }
 
 TEST_P(RegistryStoreContract, DeleteProjectRefusedWhileRobotsRemain) {
@@ -376,11 +378,11 @@ TEST_P(RegistryStoreContract, DeleteProjectRefusedWhileRobotsRemain) {
 
   auto refused = store_->DeleteProject("cli", a);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "precondition_failed");
+  EXPECT_EQ(refused.error().code, registry::StoreError::kPreconditionFailed);
   EXPECT_THAT(refused.error().message, HasSubstr("team-a"));
   refused = store_->DeleteProject("cli", b);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "precondition_failed");
+  EXPECT_EQ(refused.error().code, registry::StoreError::kPreconditionFailed);
   EXPECT_TRUE(store_->LoadProject("team-b"));
   EXPECT_THAT(Operations("project/"), ElementsAre("project.create", "project.create"));
 
@@ -420,8 +422,8 @@ TEST_P(RegistryStoreContract, MembersAddListUpdateRemove) {
   EXPECT_EQ(store_->LoadMember(id, group->id)->role, Role::kMaintainer);
 
   ASSERT_TRUE(store_->RemoveMember("cli", id, group->id));
-  EXPECT_EQ(store_->LoadMember(id, group->id).error().code, "not_found");
-  EXPECT_EQ(store_->RemoveMember("cli", id, group->id).error().code, "not_found");
+  EXPECT_EQ(store_->LoadMember(id, group->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->RemoveMember("cli", id, group->id).error().code, CommonError::kNotFound);
   EXPECT_THAT(Operations("project/team-a"),
               ElementsAre("member.remove", "member.update", "member.add", "member.add",
                           "member.add", "project.create"));
@@ -432,7 +434,7 @@ TEST_P(RegistryStoreContract, DuplicateMemberIsConflictWithoutAudit) {
   ASSERT_TRUE(store_->AddMember("cli", id, MemberKind::kGroup, kInjection, Role::kGuest));
   auto again = store_->AddMember("cli", id, MemberKind::kGroup, kInjection, Role::kDeveloper);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().code, "conflict");
+  EXPECT_EQ(again.error().code, CommonError::kConflict);
   EXPECT_EQ(Audit().size(), 2u);
   auto list = store_->ListMembers(id, "", {});
   ASSERT_TRUE(list);
@@ -444,19 +446,20 @@ TEST_P(RegistryStoreContract, DuplicateMemberIsConflictWithoutAudit) {
 TEST_P(RegistryStoreContract, MemberErrors) {
   const std::int64_t id = NewProject("team-a");
   EXPECT_EQ(store_->AddMember("cli", id + 77, MemberKind::kUser, "a", Role::kGuest).error().code,
-            "not_found");
+            CommonError::kNotFound);
   EXPECT_EQ(store_->AddMember("cli", id, MemberKind::kUser, "", Role::kGuest).error().code,
-            "invalid_argument");
+            CommonError::kInvalidArgument);
   EXPECT_EQ(store_->AddMember("cli", id, MemberKind::kUser, "a", static_cast<Role>(9)).error().code,
-            "invalid_argument");
-  EXPECT_EQ(store_->UpdateMemberRole("cli", id, 12345, Role::kGuest).error().code, "not_found");
-  EXPECT_EQ(store_->ListMembers(id + 77, "", {}).error().code, "not_found");
+            CommonError::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateMemberRole("cli", id, 12345, Role::kGuest).error().code,
+            CommonError::kNotFound);
+  EXPECT_EQ(store_->ListMembers(id + 77, "", {}).error().code, CommonError::kNotFound);
   // A member id from another project is not found through this one.
   const std::int64_t other = NewProject("team-b");
   auto m = store_->AddMember("cli", other, MemberKind::kUser, "bob", Role::kGuest);
   ASSERT_TRUE(m);
-  EXPECT_EQ(store_->LoadMember(id, m->id).error().code, "not_found");
-  EXPECT_EQ(store_->RemoveMember("cli", id, m->id).error().code, "not_found");
+  EXPECT_EQ(store_->LoadMember(id, m->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->RemoveMember("cli", id, m->id).error().code, CommonError::kNotFound);
   EXPECT_TRUE(store_->LoadMember(other, m->id));
 }
 
@@ -512,7 +515,7 @@ TEST_P(RegistryStoreContract, ProjectAccessTreatsNamesAsData) {
   std::vector<std::string> many(1001, "g");
   auto refused = store_->LoadProjectAccess("alice", many, {"team-a"});
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "invalid_argument");
+  EXPECT_EQ(refused.error().code, CommonError::kInvalidArgument);
   // 1000 groups (the limit) are accepted, bound one by one.
   std::vector<std::string> limit(1000);
   for (std::size_t i = 0; i < limit.size(); ++i) limit[i] = "grp-" + std::to_string(i);
@@ -572,7 +575,7 @@ TEST_P(RegistryStoreContract, CreateAndLoadProjectRobot) {
   auto by_id = store_->LoadRobotById(created->id);
   ASSERT_TRUE(by_id);
   EXPECT_EQ(by_id->name, "team-a+ci");
-  EXPECT_EQ(store_->LoadRobot("team-a+nope").error().code, "not_found");
+  EXPECT_EQ(store_->LoadRobot("team-a+nope").error().code, CommonError::kNotFound);
 
   auto events = Audit("robot/");
   ASSERT_EQ(events.size(), 1u);
@@ -589,7 +592,7 @@ TEST_P(RegistryStoreContract, DuplicateRobotLeavesNoTrace) {
   again.secret_hash = "pbkdf2-sha256$4096$c2FsdA$OTHERSECRETHASH";
   auto dup = store_->CreateRobot("cli", again);
   ASSERT_FALSE(dup);
-  EXPECT_EQ(dup.error().code, "conflict");
+  EXPECT_EQ(dup.error().code, CommonError::kConflict);
   EXPECT_THAT(dup.error().message, HasSubstr("team-a+ci"));
   EXPECT_THAT(dup.error().message, Not(HasSubstr("SECRETHASH")));
   EXPECT_THAT(Operations("robot/"), ElementsAre("robot.create"));
@@ -609,9 +612,9 @@ TEST_P(RegistryStoreContract, RobotWithUnknownProjectIsNotStored) {
   system.secret_hash = kHash;
   auto refused = store_->CreateRobot("cli", system);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "not_found");
+  EXPECT_EQ(refused.error().code, CommonError::kNotFound);
   EXPECT_THAT(refused.error().message, HasSubstr("ghost"));
-  EXPECT_EQ(store_->LoadRobot("mirror").error().code, "not_found");
+  EXPECT_EQ(store_->LoadRobot("mirror").error().code, CommonError::kNotFound);
   EXPECT_TRUE(Operations("robot/").empty());
   auto none = store_->ListRobots({});
   ASSERT_TRUE(none);
@@ -623,23 +626,24 @@ TEST_P(RegistryStoreContract, InconsistentRobotsAreInvalid) {
   NewProject("team-b");
   auto other_project = store_->CreateRobot("cli", ProjectRobot(a, "team-b", "x", {"pull"}));
   ASSERT_FALSE(other_project);
-  EXPECT_EQ(other_project.error().code, "invalid_argument");
+  EXPECT_EQ(other_project.error().code, CommonError::kInvalidArgument);
   NewRobot star = ProjectRobot(a, "team-a", "x", {"pull"});
   star.permissions = {RobotPermission{"*", {"pull"}}};
-  EXPECT_EQ(store_->CreateRobot("cli", star).error().code, "invalid_argument");
+  EXPECT_EQ(store_->CreateRobot("cli", star).error().code, CommonError::kInvalidArgument);
   NewRobot no_project = ProjectRobot(0, "team-a", "x", {"pull"});
-  EXPECT_EQ(store_->CreateRobot("cli", no_project).error().code, "invalid_argument");
+  EXPECT_EQ(store_->CreateRobot("cli", no_project).error().code, CommonError::kInvalidArgument);
   NewRobot missing_project = ProjectRobot(a + 50, "team-a", "x", {"pull"});
-  EXPECT_EQ(store_->CreateRobot("cli", missing_project).error().code, "not_found");
+  EXPECT_EQ(store_->CreateRobot("cli", missing_project).error().code, CommonError::kNotFound);
   NewRobot no_hash = ProjectRobot(a, "team-a", "x", {"pull"});
   no_hash.secret_hash.clear();
-  EXPECT_EQ(store_->CreateRobot("cli", no_hash).error().code, "invalid_argument");
+  EXPECT_EQ(store_->CreateRobot("cli", no_hash).error().code, CommonError::kInvalidArgument);
   NewRobot twice = ProjectRobot(a, "team-a", "x", {"pull"});
   twice.permissions.push_back(RobotPermission{"team-a", {"push"}});
-  EXPECT_EQ(store_->CreateRobot("cli", twice).error().code, "invalid_argument");
+  EXPECT_EQ(store_->CreateRobot("cli", twice).error().code, CommonError::kInvalidArgument);
   NewRobot system_with_project = ProjectRobot(a, "team-a", "x", {"pull"});
   system_with_project.level = RobotLevel::kSystem;
-  EXPECT_EQ(store_->CreateRobot("cli", system_with_project).error().code, "invalid_argument");
+  EXPECT_EQ(store_->CreateRobot("cli", system_with_project).error().code,
+            CommonError::kInvalidArgument);
   EXPECT_TRUE(Operations("robot/").empty());
 }
 
@@ -722,7 +726,8 @@ TEST_P(RegistryStoreContract, RotateDisableUpdateDeleteRobot) {
   EXPECT_EQ(rotated->secret_hash, "pbkdf2-sha256$4096$bmV3$NEWHASH");
   EXPECT_EQ(rotated->update_time, 1700000060);
   EXPECT_EQ(store_->LoadRobot("team-a+ci")->secret_hash, "pbkdf2-sha256$4096$bmV3$NEWHASH");
-  EXPECT_EQ(store_->UpdateRobotSecret("alice", robot->id, "").error().code, "invalid_argument");
+  EXPECT_EQ(store_->UpdateRobotSecret("alice", robot->id, "").error().code,
+            CommonError::kInvalidArgument);
 
   auto disabled = store_->SetRobotDisabled("alice", robot->id, true);
   ASSERT_TRUE(disabled);
@@ -745,15 +750,18 @@ TEST_P(RegistryStoreContract, RotateDisableUpdateDeleteRobot) {
   EXPECT_EQ(updated->secret_hash, "pbkdf2-sha256$4096$bmV3$NEWHASH");
   RobotUpdate bad = update;
   bad.permissions = {RobotPermission{"*", {"pull"}}};
-  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, bad).error().code, "invalid_argument");
+  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, bad).error().code,
+            CommonError::kInvalidArgument);
   EXPECT_EQ(store_->LoadRobotById(robot->id)->permissions.size(), 1u);
 
   ASSERT_TRUE(store_->DeleteRobot("alice", robot->id));
-  EXPECT_EQ(store_->LoadRobotById(robot->id).error().code, "not_found");
-  EXPECT_EQ(store_->DeleteRobot("alice", robot->id).error().code, "not_found");
-  EXPECT_EQ(store_->UpdateRobotSecret("alice", robot->id, "h").error().code, "not_found");
-  EXPECT_EQ(store_->SetRobotDisabled("alice", robot->id, true).error().code, "not_found");
-  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, update).error().code, "not_found");
+  EXPECT_EQ(store_->LoadRobotById(robot->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->DeleteRobot("alice", robot->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->UpdateRobotSecret("alice", robot->id, "h").error().code,
+            CommonError::kNotFound);
+  EXPECT_EQ(store_->SetRobotDisabled("alice", robot->id, true).error().code,
+            CommonError::kNotFound);
+  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, update).error().code, CommonError::kNotFound);
   EXPECT_THAT(Operations("robot/"), ElementsAre("robot.delete", "robot.update", "robot.enable",
                                                 "robot.disable", "robot.rotate", "robot.create"));
   for (const AuditEvent& e : Audit()) EXPECT_THAT(e.detail, Not(HasSubstr("HASH")));
@@ -802,12 +810,13 @@ TEST_P(RegistryStoreContract, UpdateRobotChangesOnlyTheFieldsItSets) {
   // Nothing set: a valid no-op that still finds a missing robot missing.
   EXPECT_TRUE(store_->UpdateRobot("alice", robot->id, RobotUpdate{}));
   EXPECT_EQ(store_->UpdateRobot("alice", robot->id + 1000, RobotUpdate{}).error().code,
-            "not_found");
+            CommonError::kNotFound);
   // A refused permission change leaves the fields set beside it unchanged too.
   RobotUpdate refused;
   refused.description = "not stored";
   refused.permissions = std::vector<RobotPermission>{{"*", {"pull"}}};
-  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, refused).error().code, "invalid_argument");
+  EXPECT_EQ(store_->UpdateRobot("alice", robot->id, refused).error().code,
+            CommonError::kInvalidArgument);
   EXPECT_EQ(store_->LoadRobotById(robot->id)->description, "only this");
 }
 
@@ -856,10 +865,11 @@ TEST_P(RegistryStoreContract, LoginCreatesThenRefreshesUser) {
   EXPECT_THAT(events[0].detail, HasSubstr("sysadmin granted"));
 
   EXPECT_EQ(store_->LoadUser("alice2")->id, created->id);
-  EXPECT_EQ(store_->LoadUser("alice").error().code, "not_found");
+  EXPECT_EQ(store_->LoadUser("alice").error().code, CommonError::kNotFound);
   EXPECT_EQ(store_->LoadUserById(created->id)->username, "alice2");
   EXPECT_EQ(store_->LoadUserBySubject("https://idp.example", "sub-1")->username, "alice2");
-  EXPECT_EQ(store_->LoadUserBySubject("https://other", "sub-1").error().code, "not_found");
+  EXPECT_EQ(store_->LoadUserBySubject("https://other", "sub-1").error().code,
+            CommonError::kNotFound);
   auto users = store_->ListUsers({});
   ASSERT_TRUE(users);
   EXPECT_EQ(users->total, 2);
@@ -871,7 +881,7 @@ TEST_P(RegistryStoreContract, UsernameOfAnotherIdentityIsConflict) {
   auto taken = store_->UpsertUserAtLogin(
       UserLogin{"https://new-idp.example", "sub-9", "alice", "alice@example.org", true});
   ASSERT_FALSE(taken);
-  EXPECT_EQ(taken.error().code, "conflict");
+  EXPECT_EQ(taken.error().code, CommonError::kConflict);
   EXPECT_THAT(taken.error().message, HasSubstr("re-link"));
   EXPECT_EQ(store_->LoadUser("alice")->subject, "sub-1");
   EXPECT_FALSE(store_->LoadUser("alice")->sysadmin);
@@ -900,9 +910,9 @@ TEST_P(RegistryStoreContract, RelinkMovesUserToNewIdentityAndIsAudited) {
 
   auto clash = store_->RelinkUser("admin", "alice", "https://idp.example", "sub-2");
   ASSERT_FALSE(clash);
-  EXPECT_EQ(clash.error().code, "conflict");
+  EXPECT_EQ(clash.error().code, CommonError::kConflict);
   EXPECT_EQ(store_->LoadUser("alice")->subject, "sub-9");
-  EXPECT_EQ(store_->RelinkUser("admin", "nobody", "i", "s").error().code, "not_found");
+  EXPECT_EQ(store_->RelinkUser("admin", "nobody", "i", "s").error().code, CommonError::kNotFound);
   EXPECT_EQ(Audit("user/alice")[0].operation, "user.relink");
 }
 
@@ -912,9 +922,9 @@ TEST_P(RegistryStoreContract, DeleteUserDeletesItsTokens) {
       store_->CreateAccessToken("alice", NewAccessToken{alice, "laptop", kHash, {}, kNever});
   ASSERT_TRUE(token);
   ASSERT_TRUE(store_->DeleteUser("admin", alice));
-  EXPECT_EQ(store_->LoadUserById(alice).error().code, "not_found");
-  EXPECT_EQ(store_->LoadAccessTokenById(token->id).error().code, "not_found");
-  EXPECT_EQ(store_->DeleteUser("admin", alice).error().code, "not_found");
+  EXPECT_EQ(store_->LoadUserById(alice).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->LoadAccessTokenById(token->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("admin", alice).error().code, CommonError::kNotFound);
   EXPECT_EQ(Audit("user/alice")[0].operation, "user.delete");
 }
 
@@ -1009,18 +1019,18 @@ TEST_P(RegistryStoreContract, AccessTokensCreateListFindUseRevoke) {
 
   auto dup = store_->CreateAccessToken("alice", NewAccessToken{alice, "laptop", kHash, {}, kNever});
   ASSERT_FALSE(dup);
-  EXPECT_EQ(dup.error().code, "conflict");
+  EXPECT_EQ(dup.error().code, CommonError::kConflict);
   EXPECT_THAT(dup.error().message, Not(HasSubstr("SECRETHASH")));
   auto orphan = store_->CreateAccessToken("x", NewAccessToken{9999, "t", kHash, {}, kNever});
   ASSERT_FALSE(orphan);
-  EXPECT_EQ(orphan.error().code, "not_found");
+  EXPECT_EQ(orphan.error().code, CommonError::kNotFound);
 
   auto list = store_->ListAccessTokens(alice);
   ASSERT_TRUE(list);
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].name, "ci");
   EXPECT_EQ(store_->LoadAccessToken(alice, "laptop")->id, laptop->id);
-  EXPECT_EQ(store_->LoadAccessToken(alice, "nope").error().code, "not_found");
+  EXPECT_EQ(store_->LoadAccessToken(alice, "nope").error().code, CommonError::kNotFound);
   EXPECT_EQ(store_->LoadAccessTokenById(laptop->id)->secret_hash, kHash);
 
   ASSERT_TRUE(store_->RecordAccessTokenUse(laptop->id, 1700000100, std::nullopt));
@@ -1030,11 +1040,12 @@ TEST_P(RegistryStoreContract, AccessTokensCreateListFindUseRevoke) {
   ASSERT_TRUE(
       store_->RecordAccessTokenUse(laptop->id, 1700000200, std::vector<std::string>{"admins"}));
   EXPECT_THAT(store_->LoadAccessTokenById(laptop->id)->groups, ElementsAre("admins"));
-  EXPECT_EQ(store_->RecordAccessTokenUse(424242, 1, std::nullopt).error().code, "not_found");
+  EXPECT_EQ(store_->RecordAccessTokenUse(424242, 1, std::nullopt).error().code,
+            CommonError::kNotFound);
 
   ASSERT_TRUE(store_->RevokeAccessToken("alice", laptop->id));
-  EXPECT_EQ(store_->LoadAccessTokenById(laptop->id).error().code, "not_found");
-  EXPECT_EQ(store_->RevokeAccessToken("alice", laptop->id).error().code, "not_found");
+  EXPECT_EQ(store_->LoadAccessTokenById(laptop->id).error().code, CommonError::kNotFound);
+  EXPECT_EQ(store_->RevokeAccessToken("alice", laptop->id).error().code, CommonError::kNotFound);
   EXPECT_THAT(Operations("user/alice"),
               ElementsAre("token.revoke", "token.create", "token.create", "user.create"));
 }
@@ -1058,7 +1069,7 @@ TEST_P(RegistryStoreContract, AuditListsNewestFirstAndFiltersLiterally) {
   EXPECT_EQ(page->total, 3);
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].resource, "project/a_b");
-  EXPECT_EQ(store_->AppendAuditEvent(AuditEvent{}).error().code, "invalid_argument");
+  EXPECT_EQ(store_->AppendAuditEvent(AuditEvent{}).error().code, CommonError::kInvalidArgument);
 }
 
 // ---- Migrations, replicas, threads ---------------------------------------------------
@@ -1071,7 +1082,7 @@ TEST_P(RegistryStoreContract, ReopeningIsIdempotentAndSeesTheSameData) {
   ASSERT_TRUE(loaded) << loaded.error().ToString();
   auto dup = again->CreateProject("cli", "team-a", false);
   ASSERT_FALSE(dup);
-  EXPECT_EQ(dup.error().code, "conflict");
+  EXPECT_EQ(dup.error().code, CommonError::kConflict);
 }
 
 TEST_P(RegistryStoreContract, ConcurrentWritersFromThreadsAndReplicas) {
@@ -1095,7 +1106,7 @@ TEST_P(RegistryStoreContract, ConcurrentWritersFromThreadsAndReplicas) {
         ids[t].push_back(p->id);
         // Everyone also races for one shared name: exactly one wins.
         auto shared = store.CreateProject("t", "shared", false);
-        if (!shared && shared.error().code != "conflict") ++failures[t];
+        if (!shared && shared.error().code != CommonError::kConflict) ++failures[t];
       }
     });
   }

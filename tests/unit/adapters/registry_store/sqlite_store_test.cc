@@ -9,6 +9,8 @@
 #include <string>
 
 #include "adapters/registry_store/migrations.h"
+#include "common/common_errors.h"
+#include "registry/store_errors.h"
 #include "store_test_env.h"
 
 namespace gatehouse::adapters {
@@ -68,7 +70,7 @@ TEST(SqliteStore, ForeignKeysAreEnforced) {
     return Ok();
   });
   ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code, "constraint");
+  EXPECT_EQ(status.error().code, registry::StoreError::kConstraint);
   EXPECT_THAT(status.error().message, ::testing::Not(HasSubstr("INSERT")));
 }
 
@@ -95,7 +97,7 @@ TEST(SqliteStore, MigrationsAreIdempotentAndRefuseANewerSchema) {
   ASSERT_TRUE(bumped);
   auto refused = ApplyRegistryMigrations(**db, 3);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "store_error");
+  EXPECT_EQ(refused.error().code, registry::StoreError::kFailed);
   EXPECT_THAT(refused.error().message, HasSubstr("newer"));
   ManualClock clock;
   auto store = OpenSqliteRegistryStore(dir.Sub("r.db"), clock);
@@ -112,7 +114,7 @@ TEST(SqliteStore, FailedTransactionKeepsNothing) {
     auto r = s.Exec(
         "INSERT INTO project (name, public, creation_time, update_time) VALUES ('p', 0, 0, 0)", {});
     if (!r) return r.error();
-    return MakeError("store_error", "fails after the insert");
+    return MakeError(registry::StoreError::kFailed, "fails after the insert");
   });
   ASSERT_FALSE(status);
   EXPECT_EQ(One(**db, "SELECT COUNT(*) FROM project"), "0");
@@ -123,10 +125,10 @@ TEST(SqliteStore, UnopenablePathIsUnavailable) {
   ManualClock clock;
   auto store = OpenSqliteRegistryStore(dir.Sub("missing-dir/registry.db"), clock);
   ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code, "store_unavailable");
+  EXPECT_EQ(store.error().code, registry::StoreError::kUnavailable);
   auto empty = OpenSqliteDatabase("");
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().code, "invalid_argument");
+  EXPECT_EQ(empty.error().code, CommonError::kInvalidArgument);
 }
 
 TEST(SqliteStore, BusyWriterTimesOutAsUnavailable) {
@@ -145,7 +147,7 @@ TEST(SqliteStore, BusyWriterTimesOutAsUnavailable) {
   });
   ASSERT_TRUE(outer);
   ASSERT_FALSE(inner);
-  EXPECT_EQ(inner.error().code, "store_unavailable");
+  EXPECT_EQ(inner.error().code, registry::StoreError::kUnavailable);
 }
 
 }  // namespace

@@ -7,6 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "adapters/kubernetes/kubernetes_errors.h"
+#include "adapters/reload/reload_errors.h"
+#include "authz/keystone/policy_errors.h"
+#include "common/common_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -31,14 +36,14 @@ TEST_F(WatchedSourceTest, LoadsOnChangeOnlyAndKeepsLastGoodOnFailure) {
   Write(path, "good-1");
   std::string published;
   int loads = 0;
-  WatchedSource source("policy", FileFetcher(path.string()),
-                       [&](const std::string& text) -> Status {
-                         ++loads;
-                         if (text.rfind("good", 0) != 0)
-                           return MakeError("invalid_policy", "refused");
-                         published = text;
-                         return Ok();
-                       });
+  WatchedSource source(
+      "policy", FileFetcher(path.string()), [&](const std::string& text) -> Status {
+        ++loads;
+        if (text.rfind("good", 0) != 0)
+          return MakeError(authz::keystone::PolicyError::kInvalidPolicy, "refused");
+        published = text;
+        return Ok();
+      });
   ASSERT_TRUE(source.Poll());
   EXPECT_EQ(published, "good-1");
   ASSERT_TRUE(source.Poll());
@@ -94,25 +99,25 @@ TEST_F(WatchedSourceTest, DeletedFileIsAFailedReloadThatKeepsTheLastGoodVersion)
         return Ok();
       },
       [&](const Status& outcome) {
-        observed.push_back(outcome ? "loaded" : outcome.error().code);
+        observed.push_back(outcome ? "loaded" : std::string(outcome.error().code.wire()));
       });
   ASSERT_TRUE(source.Poll());
   std::filesystem::remove(path);
 
   Status missing = source.Poll();
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "source_missing");
+  EXPECT_EQ(missing.error().code, ReloadError::kSourceMissing);
   EXPECT_EQ(missing.error().message, "file " + path.string() + ": not found");
   EXPECT_EQ(source.failures(), 1u);
   EXPECT_EQ(loads, 1) << "the loader never sees a missing source";
   EXPECT_EQ(published, "good-1");
   EXPECT_TRUE(source.loaded());
   ASSERT_FALSE(source.health());
-  EXPECT_EQ(source.health().error().code, "source_missing");
+  EXPECT_EQ(source.health().error().code, ReloadError::kSourceMissing);
 
   EXPECT_TRUE(source.Poll()) << "still missing: reported once";
   EXPECT_EQ(source.failures(), 1u);
-  EXPECT_EQ(source.health().error().code, "source_missing") << "but still visible";
+  EXPECT_EQ(source.health().error().code, ReloadError::kSourceMissing) << "but still visible";
 
   Write(path, "good-1");
   ASSERT_TRUE(source.Poll());
@@ -134,7 +139,7 @@ TEST_F(WatchedSourceTest, MissingAtFirstPollLoadsNothing) {
                        });
   Status first = source.Poll();
   ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().code, "source_missing");
+  EXPECT_EQ(first.error().code, ReloadError::kSourceMissing);
   EXPECT_NE(first.error().message.find(path.string()), std::string::npos);
   EXPECT_EQ(loads, 0);
   EXPECT_FALSE(source.loaded());
@@ -152,7 +157,7 @@ TEST_F(WatchedSourceTest, AbsentFromAnyFetcherIsMissing) {
   current.reset();
   Status missing = source.Poll();
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "source_missing");
+  EXPECT_EQ(missing.error().code, ReloadError::kSourceMissing);
   EXPECT_EQ(missing.error().message, "ConfigMap kube-system/policy key \"policies\": not found");
 }
 
@@ -161,7 +166,7 @@ TEST_F(WatchedSourceTest, OfferedVersionsFollowThePollRules) {
   std::vector<std::string> loaded;
   WatchedSource source("ConfigMap ns/cm key \"k\"", WatchedSource::Fetcher(),
                        [&](const std::string& text) -> Status {
-                         if (text == "bad") return MakeError("policy_invalid", "bad");
+                         if (text == "bad") return MakeError(CommonError::kInvalidArgument, "bad");
                          loaded.push_back(text);
                          return Ok();
                        });
@@ -169,12 +174,13 @@ TEST_F(WatchedSourceTest, OfferedVersionsFollowThePollRules) {
   EXPECT_FALSE(source.loaded());
   ASSERT_TRUE(source.Offer(std::optional<std::string>("v1")));
   EXPECT_TRUE(source.Offer(std::optional<std::string>("v1")));  // unchanged: not loaded again
-  EXPECT_EQ(source.Offer(std::optional<std::string>("bad")).error().code, "policy_invalid");
-  EXPECT_EQ(source.Offer(std::optional<std::string>()).error().code, "source_missing");
-  Status failed = source.Offer(MakeError("kube_api_error", "watching: HTTP 403"));
-  EXPECT_EQ(failed.error().code, "kube_api_error");
-  EXPECT_TRUE(source.Offer(MakeError("kube_api_error", "watching: HTTP 403")));  // once
-  EXPECT_EQ(source.health().error().code, "kube_api_error");
+  EXPECT_EQ(source.Offer(std::optional<std::string>("bad")).error().code,
+            CommonError::kInvalidArgument);
+  EXPECT_EQ(source.Offer(std::optional<std::string>()).error().code, ReloadError::kSourceMissing);
+  Status failed = source.Offer(MakeError(KubernetesError::kApiError, "watching: HTTP 403"));
+  EXPECT_EQ(failed.error().code, KubernetesError::kApiError);
+  EXPECT_TRUE(source.Offer(MakeError(KubernetesError::kApiError, "watching: HTTP 403")));  // once
+  EXPECT_EQ(source.health().error().code, KubernetesError::kApiError);
   ASSERT_TRUE(source.Offer(std::optional<std::string>("v2")));
   EXPECT_TRUE(source.health());
   EXPECT_EQ(loaded, (std::vector<std::string>{"v1", "v2"}));
@@ -189,7 +195,7 @@ TEST_F(WatchedSourceTest, UnreadableFileIsAnErrorNotAbsent) {
                        [&](const std::string&) -> Status { return Ok(); });
   Status first = source.Poll();
   ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().code, "file_unreadable");
+  EXPECT_EQ(first.error().code, CommonError::kFileUnreadable);
   EXPECT_NE(first.error().message.find(path.string()), std::string::npos);
 }
 
@@ -203,10 +209,10 @@ TEST_F(WatchedSourceTest, FetchErrorsAreReportedOnceAndClearWhenTheSourceIsBack)
         return Ok();
       });
   ASSERT_TRUE(source.Poll());
-  answer = MakeError("kube_api_error", "HTTP 503");
+  answer = MakeError(KubernetesError::kApiError, "HTTP 503");
   Status failed = source.Poll();
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, "kube_api_error");
+  EXPECT_EQ(failed.error().code, KubernetesError::kApiError);
   EXPECT_TRUE(source.Poll()) << "the same error again is not new";
   EXPECT_EQ(source.failures(), 1u);
   EXPECT_EQ(source.last_error(), "HTTP 503");

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "../http/socket_test_util.h"
+#include "adapters/tls/tls_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -108,13 +109,13 @@ TEST(SelfSignedTest, RefusesNamesThatWouldInjectSans) {
   testing::TempDir tmp;
   Result<TlsFiles> files = EnsureSelfSignedCertificate(tmp.Sub("tls"), {"a.example,DNS:evil"});
   ASSERT_FALSE(files);
-  EXPECT_EQ(files.error().code, "tls_generate");
+  EXPECT_EQ(files.error().code, TlsError::kGenerate);
 }
 
 TEST(SelfSignedTest, UnwritableDirectoryIsAnError) {
   Result<TlsFiles> files = EnsureSelfSignedCertificate("/proc/gatehouse-no/tls", {});
   ASSERT_FALSE(files);
-  EXPECT_EQ(files.error().code, "tls_write");
+  EXPECT_EQ(files.error().code, TlsError::kWrite);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "../http/socket_test_util.h"
 #include "adapters/tls/self_signed.h"
+#include "adapters/tls/tls_errors.h"
 
 namespace gatehouse::adapters {
 namespace {
@@ -53,14 +54,14 @@ TEST_F(ServerTlsContextTest, ClientCertificateModes) {
   config_.client_ca_file.clear();
   Result<std::shared_ptr<SSL_CTX>> no_ca = LoadServerSslContext(config_);
   ASSERT_FALSE(no_ca);
-  EXPECT_EQ(no_ca.error().code, "tls_config");
+  EXPECT_EQ(no_ca.error().code, TlsError::kConfig);
 }
 
 TEST_F(ServerTlsContextTest, LoadErrorsNameTheFile) {
   config_.key_file = tmp_.Sub("absent.key");
   Result<std::unique_ptr<ServerTlsContext>> tls = ServerTlsContext::Load(config_);
   ASSERT_FALSE(tls);
-  EXPECT_EQ(tls.error().code, "tls_config");
+  EXPECT_EQ(tls.error().code, TlsError::kConfig);
   EXPECT_NE(tls.error().message.find("absent.key"), std::string::npos);
 }
 

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "authz/keystone/policy_errors.h"
+
 namespace gatehouse::adapters {
 namespace {
 
@@ -15,7 +17,9 @@ struct FakeSource {
   WatchedSource source{"file /etc/gatehouse/policy.json",
                        [this]() -> Result<std::optional<std::string>> { return text; },
                        [this](const std::string&) -> Status {
-                         if (refuse) return MakeError("invalid_policy", "policy[0]: bad");
+                         if (refuse)
+                           return MakeError(authz::keystone::PolicyError::kInvalidPolicy,
+                                            "policy[0]: bad");
                          return Ok();
                        }};
 };

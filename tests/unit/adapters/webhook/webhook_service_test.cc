@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/keystone/keystone_auth_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters {
@@ -16,7 +17,8 @@ class FakeAuthenticator : public authn::TokenAuthenticator {
   Result<k8s::UserInfo> AuthenticateWithin(
       std::string_view token, std::chrono::steady_clock::time_point deadline) override {
     last_deadline = deadline;
-    if (token != "good-token") return MakeError("token_invalid", "Keystone does not know it");
+    if (token != "good-token")
+      return MakeError(KeystoneAuthError::kTokenInvalid, "Keystone does not know it");
     k8s::UserInfo user;
     user.username = "alice";
     user.uid = "u-1";

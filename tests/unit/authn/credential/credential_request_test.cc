@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "authn/keystone/keystone_errors.h"
 #include "common/clock.h"
 #include "common/codec/rfc3339.h"
 #include "value/json.h"
@@ -55,7 +56,7 @@ TEST(KeystoneTokenUrlTest, RefusesUnusableUrls) {
                           "http://user:pw@host/v3", "http://host/v3?x=1", "http://host/v3#f"}) {
     Result<std::string> built = BuildKeystoneTokenUrl(url);
     ASSERT_FALSE(built) << url;
-    EXPECT_EQ(built.error().code, "invalid_auth_url") << url;
+    EXPECT_EQ(built.error().code, KeystoneError::kInvalidAuthUrl) << url;
   }
   // The user information is not echoed back.
   EXPECT_EQ(BuildKeystoneTokenUrl("http://user:pw@host/v3").error().message.find("pw"),
@@ -115,7 +116,7 @@ TEST(KeystoneTokenRequestTest, ApplicationCredentialByNameNeedsUser) {
   c.application_credential_secret = "ac-secret";
   Result<KeystoneAuthMethod> method = SelectKeystoneAuthMethod(c);
   ASSERT_FALSE(method);
-  EXPECT_EQ(method.error().code, "credential_incomplete");
+  EXPECT_EQ(method.error().code, KeystoneError::kCredentialIncomplete);
   EXPECT_EQ(method.error().message, "missing user name, user domain name");
 
   c.user_name = "alice";
@@ -133,7 +134,7 @@ TEST(KeystoneTokenRequestTest, MissingFieldsAreNamedNotShown) {
   c.project_name.clear();
   Result<KeystoneTokenRequest> request = BuildKeystoneTokenRequest(c);
   ASSERT_FALSE(request);
-  EXPECT_EQ(request.error().code, "credential_incomplete");
+  EXPECT_EQ(request.error().code, KeystoneError::kCredentialIncomplete);
   EXPECT_EQ(request.error().message, "missing password, project name or id");
 
   KeystoneCredentials empty;
@@ -181,39 +182,40 @@ TEST(KeystoneTokenResponseTest, UnauthorizedIsItsOwnError) {
       R"({"error":{"code":401,"message":"The request you have made requires authentication.",)"
       R"("title":"Unauthorized"}})");
   ASSERT_FALSE(issued);
-  EXPECT_EQ(issued.error().code, "keystone_unauthorized");
+  EXPECT_EQ(issued.error().code, KeystoneError::kUnauthorized);
   EXPECT_EQ(issued.error().message, "Invalid user credentials were provided");
   // 401 wins even when a header came along.
-  EXPECT_EQ(ParseKeystoneTokenResponse(401, &header, "").error().code, "keystone_unauthorized");
+  EXPECT_EQ(ParseKeystoneTokenResponse(401, &header, "").error().code,
+            KeystoneError::kUnauthorized);
 }
 
 TEST(KeystoneTokenResponseTest, OtherStatusesCarryKeystonesMessage) {
   Result<IssuedKeystoneToken> issued = ParseKeystoneTokenResponse(
       500, nullptr, "{\"error\":{\"code\":500,\"message\":\"database\\u001b[31m is locked\"}}");
   ASSERT_FALSE(issued);
-  EXPECT_EQ(issued.error().code, "keystone_error");
+  EXPECT_EQ(issued.error().code, KeystoneError::kErrorStatus);
   EXPECT_EQ(issued.error().message, "Keystone answered HTTP 500: database?[31m is locked");
 
   issued = ParseKeystoneTokenResponse(503, nullptr, "<html>busy</html>");
   EXPECT_EQ(issued.error().message, "Keystone answered HTTP 503");
-  EXPECT_EQ(ParseKeystoneTokenResponse(302, nullptr, "").error().code, "keystone_error");
+  EXPECT_EQ(ParseKeystoneTokenResponse(302, nullptr, "").error().code, KeystoneError::kErrorStatus);
 }
 
 TEST(KeystoneTokenResponseTest, RefusesIncompleteSuccess) {
   const std::string header = "0123456789";
   EXPECT_EQ(ParseKeystoneTokenResponse(201, nullptr, kTokenBody).error().code,
-            "keystone_bad_response");
+            KeystoneError::kBadResponse);
   const std::string empty;
   EXPECT_EQ(ParseKeystoneTokenResponse(201, &empty, kTokenBody).error().code,
-            "keystone_bad_response");
+            KeystoneError::kBadResponse);
   const std::string spaced = "abc def";
   EXPECT_EQ(ParseKeystoneTokenResponse(201, &spaced, kTokenBody).error().code,
-            "keystone_bad_response");
+            KeystoneError::kBadResponse);
   for (const char* body : {"", "{", R"({"token":{}})", R"({"token":{"expires_at":7}})",
                            R"({"token":{"expires_at":"tomorrow"}})"}) {
     Result<IssuedKeystoneToken> issued = ParseKeystoneTokenResponse(201, &header, body);
     ASSERT_FALSE(issued) << body;
-    EXPECT_EQ(issued.error().code, "keystone_bad_response") << body;
+    EXPECT_EQ(issued.error().code, KeystoneError::kBadResponse) << body;
   }
 }
 

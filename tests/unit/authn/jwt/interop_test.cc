@@ -61,10 +61,10 @@ TEST(InteropTest, SeedTokensVerifyAsNamed) {
     Result<ParsedJws> parsed = ParseJwsCompact(token);
     std::string outcome;
     if (!parsed) {
-      outcome = parsed.error().code;
+      outcome = std::string(parsed.error().code.wire());
     } else {
       Result<VerifiedToken> verified = VerifyJwt(*parsed, *keys, options, now);
-      outcome = verified ? "ok" : verified.error().code;
+      outcome = verified ? "ok" : std::string(verified.error().code.wire());
     }
     EXPECT_EQ(outcome, code);
   }

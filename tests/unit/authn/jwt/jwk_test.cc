@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 #include "test_signer.h"
 
@@ -89,7 +90,7 @@ TEST(JwkTest, RefusesWeakRsaKeys) {
   // Only the weak key: no usable key at all.
   Result<JsonWebKeySet> none = ParseJwks(JwksJson({PublicJwk(Key("rsa-weak", "RSA-1024"), "w")}));
   ASSERT_FALSE(none.has_value());
-  EXPECT_EQ(none.error().code, "jwks_no_usable_keys");
+  EXPECT_EQ(none.error().code, JwtError::kJwksNoUsableKeys);
   EXPECT_NE(none.error().message.find("below the minimum"), std::string::npos);
   // A lower configured minimum admits it.
   JwksLimits limits;
@@ -140,14 +141,14 @@ TEST(JwkTest, RefusesPrivateKeysAndMismatchedAlg) {
 }
 
 TEST(JwkTest, DocumentLevelErrors) {
-  EXPECT_EQ(ParseJwks("not json").error().code, "jwks_malformed");
-  EXPECT_EQ(ParseJwks("[]").error().code, "jwks_malformed");
-  EXPECT_EQ(ParseJwks(R"({"keys":{}})").error().code, "jwks_malformed");
-  EXPECT_EQ(ParseJwks(R"({"keys":[1]})").error().code, "jwks_malformed");
-  EXPECT_EQ(ParseJwks(R"({"keys":[]})").error().code, "jwks_no_usable_keys");
-  EXPECT_EQ(ParseJwks(R"({"keys":[],"keys":[]})").error().code, "jwks_duplicate_key");
+  EXPECT_EQ(ParseJwks("not json").error().code, JwtError::kJwksMalformed);
+  EXPECT_EQ(ParseJwks("[]").error().code, JwtError::kJwksMalformed);
+  EXPECT_EQ(ParseJwks(R"({"keys":{}})").error().code, JwtError::kJwksMalformed);
+  EXPECT_EQ(ParseJwks(R"({"keys":[1]})").error().code, JwtError::kJwksMalformed);
+  EXPECT_EQ(ParseJwks(R"({"keys":[]})").error().code, JwtError::kJwksNoUsableKeys);
+  EXPECT_EQ(ParseJwks(R"({"keys":[],"keys":[]})").error().code, JwtError::kJwksDuplicateKey);
   const std::string dup_member = R"({"keys":[{"kty":"OKP","kty":"RSA"}]})";
-  EXPECT_EQ(ParseJwks(dup_member).error().code, "jwks_duplicate_key");
+  EXPECT_EQ(ParseJwks(dup_member).error().code, JwtError::kJwksDuplicateKey);
 }
 
 TEST(JwkTest, EnforcesSizeAndKeyCountLimits) {
@@ -157,16 +158,16 @@ TEST(JwkTest, EnforcesSizeAndKeyCountLimits) {
   EXPECT_TRUE(ParseJwks(JwksJson({ed, ed, ed}), limits).has_value());
   Result<JsonWebKeySet> too_many = ParseJwks(JwksJson({ed, ed, ed, ed}), limits);
   ASSERT_FALSE(too_many.has_value());
-  EXPECT_EQ(too_many.error().code, "jwks_too_many_keys");
+  EXPECT_EQ(too_many.error().code, JwtError::kJwksTooManyKeys);
 
   limits = JwksLimits{};
   limits.max_bytes = 100;
   Result<JsonWebKeySet> too_large = ParseJwks(JwksJson({ed, ed}), limits);
   ASSERT_FALSE(too_large.has_value());
-  EXPECT_EQ(too_large.error().code, "jwks_too_large");
+  EXPECT_EQ(too_large.error().code, JwtError::kJwksTooLarge);
   // Default: 256 KiB.
   const std::string huge = R"({"keys":[],"pad":")" + std::string(300 * 1024, 'x') + "\"}";
-  EXPECT_EQ(ParseJwks(huge).error().code, "jwks_too_large");
+  EXPECT_EQ(ParseJwks(huge).error().code, JwtError::kJwksTooLarge);
 }
 
 TEST(JwkTest, KeyFitsAlg) {

@@ -30,7 +30,7 @@ std::string ErrorCode(std::string_view token, const JwsLimits& limits = {}) {
   if (dot != std::string_view::npos && dot > 8) {
     EXPECT_EQ(parsed.error().message.find(token.substr(0, dot)), std::string::npos);
   }
-  return parsed.error().code;
+  return std::string(parsed.error().code.wire());
 }
 
 TEST(JwsTest, ParsesCompactSerialization) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "authn/jwt/jwt_errors.h"
 #include "common/codec/base64.h"
 #include "test_signer.h"
 
@@ -70,7 +71,7 @@ class VerifierTest : public ::testing::Test {
   std::string Verify(const std::string& token, const VerifyOptions& options,
                      std::int64_t now = kNow) {
     Result<ParsedJws> parsed = ParseJwsCompact(token);
-    if (!parsed) return "parse:" + parsed.error().code;
+    if (!parsed) return "parse:" + std::string(parsed.error().code.wire());
     Result<VerifiedToken> verified = VerifyJwt(*parsed, keys_, options, At(now));
     if (verified) {
       last_ = std::move(*verified);
@@ -80,7 +81,7 @@ class VerifierTest : public ::testing::Test {
     EXPECT_EQ(message.find(token.substr(token.rfind('.') + 1, 16)), std::string::npos);
     EXPECT_EQ(message.find(token.substr(token.find('.') + 1, 16)), std::string::npos);
     EXPECT_EQ(message.find("alice"), std::string::npos);
-    return verified.error().code;
+    return std::string(verified.error().code.wire());
   }
 
   JsonWebKeySet keys_;
@@ -204,7 +205,7 @@ TEST_F(VerifierTest, KeySelection) {
   ASSERT_TRUE(parsed.has_value());
   Result<VerifiedToken> verified = VerifyJwt(*parsed, *only_ed, Options({"ES512"}), At(kNow));
   ASSERT_FALSE(verified.has_value());
-  EXPECT_EQ(verified.error().code, "jwt_key_mismatch");
+  EXPECT_EQ(verified.error().code, JwtError::kKeyMismatch);
 }
 
 TEST_F(VerifierTest, KidRotation) {
@@ -374,7 +375,7 @@ TEST_F(VerifierTest, CheckJwtClaimsAlone) {
   Result<system_clock::time_point> expiry = CheckJwtClaims(Claims(), Options(), At(kNow));
   ASSERT_TRUE(expiry.has_value());
   EXPECT_EQ(*expiry, At(kNow + 300));
-  EXPECT_EQ(CheckJwtClaims(Claims(), Options(), At(kNow + 400)).error().code, "jwt_expired");
+  EXPECT_EQ(CheckJwtClaims(Claims(), Options(), At(kNow + 400)).error().code, JwtError::kExpired);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "authn/keystone/keystone_errors.h"
 #include "authn/keystone/user_info_builder.h"
 
 namespace gatehouse::authn {
@@ -39,7 +40,7 @@ constexpr char kRegexMessage[] =
 std::string ValidationMessage(const KeystoneSyncConfig& config) {
   Status s = config.Validate();
   if (s) return "";
-  EXPECT_EQ(s.error().code, "invalid_sync_config");
+  EXPECT_EQ(s.error().code, KeystoneError::kInvalidSyncConfig);
   return s.error().message;
 }
 
@@ -74,7 +75,7 @@ TEST(KeystoneSyncConfigTest, UnknownKeysAreErrorsNamingTheKey) {
   Result<KeystoneSyncConfig> config =
       ParseKeystoneSyncConfig("namespace-format: \"%i\"\nrole-mapping: []\nfoo: 1\n");
   ASSERT_FALSE(config.has_value());
-  EXPECT_EQ(config.error().code, "invalid_sync_config");
+  EXPECT_EQ(config.error().code, KeystoneError::kInvalidSyncConfig);
   EXPECT_EQ(config.error().message,
             "sync config: unknown key \"role-mapping\" (known: data-types-to-sync, "
             "namespace-format, projects-blacklist, projects-name-blacklist, role-mappings)");
@@ -83,7 +84,7 @@ TEST(KeystoneSyncConfigTest, UnknownKeysAreErrorsNamingTheKey) {
       "role-mappings:\n  - keystone-role: admin\n    groups: [a]\n"
       "  - keystone-role: member\n    grups: [b]\n");
   ASSERT_FALSE(nested.has_value());
-  EXPECT_EQ(nested.error().code, "invalid_sync_config");
+  EXPECT_EQ(nested.error().code, KeystoneError::kInvalidSyncConfig);
   EXPECT_EQ(nested.error().message,
             "role-mappings[1]: unknown key \"grups\" (known: keystone-role, username, groups)");
 
@@ -123,7 +124,7 @@ TEST(KeystoneSyncConfigTest, WrongTypesAreErrorsNamingTheKey) {
   for (const Case& c : cases) {
     Result<KeystoneSyncConfig> config = ParseKeystoneSyncConfig(c.yaml);
     ASSERT_FALSE(config.has_value()) << c.yaml;
-    EXPECT_EQ(config.error().code, "invalid_sync_config") << c.yaml;
+    EXPECT_EQ(config.error().code, KeystoneError::kInvalidSyncConfig) << c.yaml;
     EXPECT_NE(config.error().message.find(c.key), std::string::npos) << config.error().message;
   }
 }

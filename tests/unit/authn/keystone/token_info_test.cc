@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "authn/keystone/keystone_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::authn {
@@ -127,7 +128,7 @@ TEST(KeystoneTokenInfoTest, MissingOrMistypedRequiredFieldsAreErrors) {
   for (const char* body : bodies) {
     Result<KeystoneTokenInfo> info = ParseKeystoneTokenInfo(Json(body));
     ASSERT_FALSE(info.has_value()) << body;
-    EXPECT_EQ(info.error().code, "keystone_bad_response") << body;
+    EXPECT_EQ(info.error().code, KeystoneError::kBadResponse) << body;
   }
 }
 
@@ -161,7 +162,7 @@ TEST(KeystoneGroupPageTest, Errors) {
                            R"({"groups": [{"name": 1}]})"}) {
     Result<KeystoneGroupPage> page = ParseKeystoneGroupPage(Json(body));
     ASSERT_FALSE(page.has_value()) << body;
-    EXPECT_EQ(page.error().code, "keystone_bad_response");
+    EXPECT_EQ(page.error().code, KeystoneError::kBadResponse);
   }
   Result<KeystoneGroupPage> empty = ParseKeystoneGroupPage(Json(R"({"groups": []})"));
   ASSERT_TRUE(empty.has_value());

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "authn/oidc/oidc_errors.h"
 #include "value/json.h"
 
 namespace gatehouse::authn::oidc {
@@ -61,7 +62,7 @@ TEST(ClaimMappingTest, EmailNeedsVerificationAndHasNoDefaultPrefix) {
                           R"({"sub":"s","email":"a@x.io"})"}) {
     Result<k8s::UserInfo> refused = BuildOidcUserInfo(Claims(bad), m);
     ASSERT_FALSE(refused.has_value()) << bad;
-    EXPECT_EQ(refused.error().code, "oidc_email_not_verified");
+    EXPECT_EQ(refused.error().code, OidcError::kEmailNotVerified);
     EXPECT_EQ(refused.error().message.find("a@x.io"), std::string::npos);
   }
   m.username_prefix = "mail:";
@@ -76,7 +77,7 @@ TEST(ClaimMappingTest, MissingOrNonStringUsernameIsRefused) {
                           R"({"preferred_username":""})", R"({"preferred_username":["a"]})"}) {
     Result<k8s::UserInfo> refused = BuildOidcUserInfo(Claims(bad), m);
     ASSERT_FALSE(refused.has_value()) << bad;
-    EXPECT_EQ(refused.error().code, "oidc_username_missing");
+    EXPECT_EQ(refused.error().code, OidcError::kUsernameMissing);
   }
 }
 
@@ -92,7 +93,7 @@ TEST(ClaimMappingTest, GroupsFromArrayOrStringWithPrefix) {
   for (const char* bad : {R"({"sub":"s","groups":[1]})", R"({"sub":"s","groups":{"a":1}})"}) {
     Result<k8s::UserInfo> refused = BuildOidcUserInfo(Claims(bad), m);
     ASSERT_FALSE(refused.has_value()) << bad;
-    EXPECT_EQ(refused.error().code, "oidc_groups_invalid");
+    EXPECT_EQ(refused.error().code, OidcError::kGroupsInvalid);
   }
   m.groups_claim.clear();  // no groups claim configured: the claim is ignored
   EXPECT_TRUE(BuildOidcUserInfo(Claims(R"({"sub":"s","groups":["a"]})"), m)->groups.empty());
@@ -122,7 +123,7 @@ TEST(ClaimMappingTest, ParseGroupPathRule) {
   EXPECT_EQ(*ParseGroupPathRule("last-segment"), GroupPathRule::kLastSegment);
   Result<GroupPathRule> bad = ParseGroupPathRule("Last-Segment");
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "oidc_invalid_option");
+  EXPECT_EQ(bad.error().code, OidcError::kInvalidOption);
 }
 
 TEST(ClaimMappingTest, RealmAndClientRolesBecomeGroups) {
@@ -141,7 +142,7 @@ TEST(ClaimMappingTest, RealmAndClientRolesBecomeGroups) {
   Result<k8s::UserInfo> bad =
       BuildOidcUserInfo(Claims(R"({"sub":"s","realm_access":{"roles":[true]}})"), m);
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "oidc_groups_invalid");
+  EXPECT_EQ(bad.error().code, OidcError::kGroupsInvalid);
 }
 
 TEST(ClaimMappingTest, SubjectExtraOmittedWithoutSub) {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "authn/oidc/oauth_errors.h"
+#include "authn/oidc/oidc_errors.h"
 #include "common/codec/base64.h"
 
 namespace gatehouse::authn::oidc {
@@ -54,7 +56,7 @@ TEST(DiscoveryTest, ParsesEndpointsAndChecksIssuer) {
 
   Result<OidcEndpoints> other = ParseDiscoveryDocument(200, doc, "https://idp.test/");
   ASSERT_FALSE(other);
-  EXPECT_EQ(other.error().code, "oidc_discovery");
+  EXPECT_EQ(other.error().code, OidcError::kDiscovery);
   EXPECT_FALSE(ParseDiscoveryDocument(404, doc, "https://idp.test"));
   EXPECT_FALSE(ParseDiscoveryDocument(200, R"({"issuer":"https://idp.test"})", "https://idp.test"));
   EXPECT_FALSE(ParseDiscoveryDocument(200, "not json", "https://idp.test"));
@@ -118,13 +120,13 @@ TEST(DeviceAuthorizationTest, DefaultsIntervalToFiveSeconds) {
 TEST(DeviceAuthorizationTest, RejectsIncompleteAnswersAndReportsOAuthErrors) {
   EXPECT_EQ(
       ParseDeviceAuthorizationResponse(200, R"({"device_code":"dc","user_code":"U"})").error().code,
-      "oidc_response");
+      OidcError::kResponse);
   Result<DeviceAuthorization> e = ParseDeviceAuthorizationResponse(
       401, R"({"error":"invalid_client","error_description":"no such client"})");
   ASSERT_FALSE(e);
-  EXPECT_EQ(e.error().code, "invalid_client");
+  EXPECT_EQ(e.error().code, OAuthError::kInvalidClient);
   EXPECT_NE(e.error().message.find("no such client"), std::string::npos);
-  EXPECT_EQ(ParseDeviceAuthorizationResponse(500, "<html>").error().code, "oidc_response");
+  EXPECT_EQ(ParseDeviceAuthorizationResponse(500, "<html>").error().code, OidcError::kResponse);
 }
 
 TEST(TokenResponseTest, ParsesTokens) {
@@ -143,14 +145,14 @@ TEST(TokenResponseTest, ParsesTokens) {
 TEST(TokenResponseTest, ErrorsCarryTheOAuthCodeButNotTheBody) {
   Result<TokenSet> pending = ParseTokenResponse(400, R"({"error":"authorization_pending"})");
   ASSERT_FALSE(pending);
-  EXPECT_EQ(pending.error().code, "authorization_pending");
+  EXPECT_EQ(pending.error().code, OAuthError::kAuthorizationPending);
   Result<TokenSet> weird = ParseTokenResponse(400, R"({"error":"Bad Code!","access_token":"x"})");
   ASSERT_FALSE(weird);
-  EXPECT_EQ(weird.error().code, "oidc_response");
+  EXPECT_EQ(weird.error().code, OidcError::kResponse);
   Result<TokenSet> desc =
       ParseTokenResponse(400, "{\"error\":\"invalid_grant\",\"error_description\":\"a\\u001bb\"}");
   ASSERT_FALSE(desc);
-  EXPECT_EQ(desc.error().code, "invalid_grant");
+  EXPECT_EQ(desc.error().code, OAuthError::kInvalidGrant);
   EXPECT_NE(desc.error().message.find("(a?b)"), std::string::npos) << desc.error().message;
 }
 

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "authz/keystone/policy_errors.h"
 #include "test_support.h"
+#include "value/value_errors.h"
 
 namespace gatehouse::authz::keystone {
 namespace {
@@ -88,8 +90,8 @@ TEST(KeystonePolicyTest, NullAndEmptyListGiveAnEmptyPolicy) {
 }
 
 TEST(KeystonePolicyTest, InvalidJsonKeepsTheJsonErrorCode) {
-  EXPECT_EQ(MustFail("[{").code, "invalid_json");
-  EXPECT_EQ(MustFail("").code, "invalid_json");
+  EXPECT_EQ(MustFail("[{").code, value::ValueError::kInvalidJson);
+  EXPECT_EQ(MustFail("").code, value::ValueError::kInvalidJson);
 }
 
 TEST(KeystonePolicyTest, SizeLimitIsEnforced) {
@@ -97,7 +99,7 @@ TEST(KeystonePolicyTest, SizeLimitIsEnforced) {
   options.limits.max_bytes = 16;
   Result<Policy> policy = ParseKeystonePolicy(R"([{"resource_permissions": {}}])", options);
   ASSERT_FALSE(policy);
-  EXPECT_EQ(policy.error().code, "json_too_large");
+  EXPECT_EQ(policy.error().code, value::ValueError::kJsonTooLarge);
 }
 
 struct TypeErrorCase {
@@ -133,7 +135,7 @@ TEST(KeystonePolicyTest, TypeErrorsRefuseTheWholePolicyNamingElementAndField) {
   for (const TypeErrorCase& c : cases) {
     SCOPED_TRACE(c.text);
     Error error = MustFail(c.text);
-    EXPECT_EQ(error.code, "invalid_policy");
+    EXPECT_EQ(error.code, PolicyError::kInvalidPolicy);
     EXPECT_THAT(error.message, HasSubstr(c.path));
     EXPECT_THAT(error.message, HasSubstr("expected"));
   }
@@ -170,7 +172,7 @@ TEST(KeystonePolicyTest, MisspeltUsersKeyRefusesTheWholePolicyNamingKeyAndElemen
                               "resource_permissions": {"*/*": ["*"]}},
                              {"userz": {"roles": ["admin"], "projects": ["demo"]},
                               "resource_permissions": {"*/secrets": ["get"]}}])");
-  EXPECT_EQ(error.code, "invalid_policy");
+  EXPECT_EQ(error.code, PolicyError::kInvalidPolicy);
   EXPECT_EQ(error.message,
             "policy[1]: unknown key \"userz\" (known: users, resource_permissions, "
             "nonresource_permissions, resource, nonresource, match)");
@@ -198,7 +200,7 @@ TEST(KeystonePolicyTest, UnknownKeysAtEveryLevelRefuseThePolicy) {
   for (const TypeErrorCase& c : cases) {
     SCOPED_TRACE(c.text);
     Error error = MustFail(c.text);
-    EXPECT_EQ(error.code, "invalid_policy");
+    EXPECT_EQ(error.code, PolicyError::kInvalidPolicy);
     EXPECT_THAT(error.message, HasSubstr(c.path));
   }
 }
@@ -234,7 +236,7 @@ TEST(KeystonePolicyTest, LenientReadingStillRefusesTypeErrors) {
   Result<Policy> policy =
       ParseKeystonePolicy(R"([{"comment": 1, "resource_permissions": ["*/*"]}])", options);
   ASSERT_FALSE(policy);
-  EXPECT_EQ(policy.error().code, "invalid_policy");
+  EXPECT_EQ(policy.error().code, PolicyError::kInvalidPolicy);
   EXPECT_THAT(policy.error().message, HasSubstr("policy[0].resource_permissions: expected"));
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 namespace {
 
@@ -63,7 +65,7 @@ TEST(Base64UrlTest, RejectsNonCanonicalInput) {
   }
   Result<std::string> error = DecodeBase64Url("Zg==");
   ASSERT_FALSE(error.has_value());
-  EXPECT_EQ(error.error().code, "base64url_invalid");
+  EXPECT_EQ(error.error().code, CodecError::kBase64UrlInvalid);
   EXPECT_EQ(error.error().message.find("Zg"), std::string::npos);
 }
 
@@ -154,7 +156,7 @@ TEST(Base64GoTest, ErrorsNameTheByteAsGoDoes) {
     Result<std::string> r = DecodeBase64Go(in, a, p);
     EXPECT_FALSE(r.has_value()) << in;
     if (r.has_value()) return std::string();
-    EXPECT_EQ(r.error().code, "base64");
+    EXPECT_EQ(r.error().code, CodecError::kBase64);
     return r.error().message;
   };
   EXPECT_EQ(message("Zm9v!", kStd, kPadded), "illegal base64 data at input byte 4");

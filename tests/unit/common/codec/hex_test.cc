@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 namespace {
 
@@ -32,7 +34,7 @@ TEST(HexTest, ErrorsAreGoEncodingHexMessages) {
     Result<std::string> r = DecodeHex(in);
     EXPECT_FALSE(r.has_value()) << in;
     if (r.has_value()) return std::string();
-    EXPECT_EQ(r.error().code, "hex");
+    EXPECT_EQ(r.error().code, CodecError::kHex);
     return r.error().message;
   };
   EXPECT_EQ(message("0g"), "encoding/hex: invalid byte: U+0067 'g'");

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "common/codec/codec_errors.h"
+
 namespace gatehouse::codec {
 namespace {
 
@@ -42,7 +44,7 @@ TEST(Rfc3339Test, RefusesMalformedTimestamps) {
         "2015-11-09T01:42:57+02:00:00", "20x5-11-09T01:42:57Z"}) {
     Result<system_clock::time_point> parsed = ParseRfc3339(text);
     ASSERT_FALSE(parsed) << text;
-    EXPECT_EQ(parsed.error().code, "invalid_timestamp");
+    EXPECT_EQ(parsed.error().code, CodecError::kInvalidTimestamp);
   }
 }
 

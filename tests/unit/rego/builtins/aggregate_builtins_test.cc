@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -29,7 +30,7 @@ TEST(AggregateBuiltins, CountCountsElementsMembersAndRunes) {
 
 TEST(AggregateBuiltins, CountRejectsScalarsWithOpaWording) {
   Error e = Err("count", {Value::Null()});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message, "count: operand 1 must be one of {array, object, set, string} but got null");
   EXPECT_NE(Err("count", {Value::Int(1)}).message.find("but got number"), std::string::npos);
 }
@@ -49,7 +50,7 @@ TEST(AggregateBuiltins, SumAndProductStayExactForIntegers) {
 
 TEST(AggregateBuiltins, SumRejectsNonNumbers) {
   Error e = Err("sum", {J(R"([1, "a"])")});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message, "sum: operand 1 must be array of numbers but got array containing string");
   EXPECT_EQ(Err("sum", {Value::String("x")}).message,
             "sum: operand 1 must be one of {set, array} but got string");
@@ -73,7 +74,7 @@ TEST(AggregateBuiltins, AllAndAny) {
   EXPECT_EQ(Ok("all", {J("[]")}), Value::Bool(true));
   EXPECT_EQ(Ok("any", {J("[false, true]")}), Value::Bool(true));
   EXPECT_EQ(Ok("any", {J("[]")}), Value::Bool(false));
-  EXPECT_EQ(Err("any", {Value::Int(1)}).code, "eval_type_error");
+  EXPECT_EQ(Err("any", {Value::Int(1)}).code, RegoError::kEvalType);
 }
 
 TEST(ComparisonBuiltins, CompareAcrossTypesInOpaOrder) {

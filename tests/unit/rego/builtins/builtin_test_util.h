@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/common_errors.h"
 #include "conformance/conformance_dir.h"
 #include "rego/builtins/builtin.h"
 
@@ -27,7 +28,7 @@ inline Value J(std::string_view json) {
 inline BuiltinResult Call(std::string_view name, std::vector<Value> args, BuiltinContext ctx = {}) {
   const Builtin* b = StandardBuiltins().Find(name);
   EXPECT_NE(b, nullptr) << name;
-  if (b == nullptr) return MakeError("missing", std::string(name));
+  if (b == nullptr) return MakeError(CommonError::kInternal, std::string(name));
   EXPECT_EQ(b->params.size(), args.size()) << name;
   return b->fn(ctx, args);
 }
@@ -36,7 +37,7 @@ inline BuiltinResult Call(std::string_view name, std::vector<Value> args, Builti
 inline BuiltinResult Call(BuiltinContext& ctx, std::string_view name, std::vector<Value> args) {
   const Builtin* b = StandardBuiltins().Find(name);
   EXPECT_NE(b, nullptr) << name;
-  if (b == nullptr) return MakeError("missing", std::string(name));
+  if (b == nullptr) return MakeError(CommonError::kInternal, std::string(name));
   EXPECT_EQ(b->params.size(), args.size()) << name;
   return b->fn(ctx, args);
 }
@@ -61,14 +62,14 @@ inline Value S(std::string_view s) { return Value::String(s); }
 inline Value B(bool b) { return Value::Bool(b); }
 
 inline std::string Text(const BuiltinResult& r) {
-  if (!r) return "ERROR " + r.error().code + ": " + r.error().message;
+  if (!r) return "ERROR " + r.error().ToString();
   if (!r->has_value()) return "UNDEFINED";
   return ToJsonText(**r);
 }
 
 inline std::string ErrorOf(const BuiltinResult& r) {
   if (r) return "NO ERROR: " + Text(r);
-  return r.error().code + ": " + r.error().message;
+  return r.error().ToString();
 }
 
 // The string literals ("..." with JSON escapes, or `raw`) of the first module of the OPA

@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -96,7 +97,7 @@ TEST(CollectionBuiltins, ObjectUnionMergesRecursively) {
   EXPECT_EQ(Ok("object.union_n", {J(R"([{"a": {"b": 2}}, {"a": 4}, {"a": {"c": 3}}])")}),
             J(R"({"a": {"c": 3}})"));
   Error e = Err("object.union_n", {J("[1]")});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message,
             "object.union_n: operand 1 must be array of objects but got array containing number");
 }
@@ -116,7 +117,7 @@ TEST(CollectionBuiltins, ObjectSubset) {
   EXPECT_EQ(Ok("object.subset", {J("[1,2,3,4,5,6]"), J("[4,5,6,8]")}), B(false));
   EXPECT_EQ(Ok("object.subset", {J("[1,2,3,4,5,6]"), Set({I(4), I(3), I(2)})}), B(true));
   EXPECT_EQ(Ok("object.subset", {J("[1,2,3,4,5,6]"), Set({I(9)})}), B(false));
-  EXPECT_EQ(Err("object.subset", {Set({I(1)}), J("[1]")}).code, "eval_type_error");
+  EXPECT_EQ(Err("object.subset", {Set({I(1)}), J("[1]")}).code, RegoError::kEvalType);
 }
 
 TEST(CollectionBuiltins, GraphReachable) {
@@ -129,7 +130,7 @@ TEST(CollectionBuiltins, GraphReachable) {
   EXPECT_EQ(Ok("graph.reachable", {J("{}"), Set({S("a")})}), Value::EmptySet());
   // Edges that are not collections are ignored.
   EXPECT_EQ(Ok("graph.reachable", {J(R"({"a": 1})"), J(R"(["a"])")}), Set({S("a")}));
-  EXPECT_EQ(Err("graph.reachable", {J("[]"), J("[]")}).code, "eval_type_error");
+  EXPECT_EQ(Err("graph.reachable", {J("[]"), J("[]")}).code, RegoError::kEvalType);
   EXPECT_EQ(Err("graph.reachable", {J("{}"), I(1)}).message,
             "graph.reachable: operand 2 must be {array, set} but got number");
 }
@@ -200,7 +201,7 @@ TEST(CollectionBuiltins, WalkStopsOnYieldError) {
   int calls = 0;
   auto st = b->fn_relation(ctx, args, [&](const Value&) -> Status {
     ++calls;
-    return MakeError("stop", "stop");
+    return MakeError(CommonError::kInternal, "stop");
   });
   EXPECT_FALSE(st.has_value());
   EXPECT_EQ(calls, 1);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "builtin_test_util.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -58,7 +59,7 @@ TEST(EncodingBuiltins, JsonMarshal) {
   EXPECT_EQ((*empty)->AsString(), "---[]");
   auto bad = Call("json.marshal_with_options", {J("[]"), J(R"({"lottery": true})")});
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, "eval_type_error");
+  EXPECT_EQ(bad.error().code, RegoError::kEvalType);
   EXPECT_NE(bad.error().message.find("object contained unknown key \"lottery\""),
             std::string::npos);
 }

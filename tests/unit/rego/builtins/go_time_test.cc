@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "rego/builtins/builtin_failure.h"
+
 namespace gatehouse::rego::builtins {
 namespace {
 
@@ -169,7 +171,7 @@ TEST(GoTimeParse, OutOfRangeFields) {
 TEST(GoTimeParse, TheErrorCodeIsTimeParse) {
   auto r = ParseGoTime("2006", "x");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "time_parse");
+  EXPECT_EQ(r.error().code, BuiltinFailure::kTimeParse);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -17,7 +18,7 @@ TEST(HttpSendTest, KeysAreCheckedLikeOpa) {
                                  {Value::String("method"), Value::String("get")},
                                  {Value::String("url"), Value::String("http://127.0.0.1")}}));
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "eval_type_error");
+  EXPECT_EQ(bad.error().code, RegoError::kEvalType);
   EXPECT_EQ(bad.error().message, "http.send: invalid request parameters(s): {\"bad_key\"}");
   auto missing = Send(Value::Object({{Value::String("method"), Value::String("get")}}));
   ASSERT_FALSE(missing.has_value());
@@ -29,7 +30,7 @@ TEST(HttpSendTest, AValidRequestIsNeverSent) {
   auto sent = Send(Value::Object({{Value::String("method"), Value::String("get")},
                                   {Value::String("url"), Value::String("http://127.0.0.1:1")}}));
   ASSERT_FALSE(sent.has_value());
-  EXPECT_EQ(sent.error().code, "eval_builtin_error");
+  EXPECT_EQ(sent.error().code, RegoError::kEvalBuiltin);
   EXPECT_NE(sent.error().message.find("disabled"), std::string::npos);
 }
 
@@ -44,7 +45,7 @@ TEST(TraceTest, IsTrueForAStringAndATypeErrorOtherwise) {
   const Value number = Value::Int(1);
   auto bad = trace->fn(ctx, std::span<const Value>(&number, 1));
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "eval_type_error");
+  EXPECT_EQ(bad.error().code, RegoError::kEvalType);
 }
 
 }  // namespace

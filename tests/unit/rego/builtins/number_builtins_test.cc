@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -29,15 +30,15 @@ TEST(NumberBuiltins, ArithmeticKeepsIntegersExact) {
 
 TEST(NumberBuiltins, DivisionAndModuloErrors) {
   Error e = Err("div", {I(1), I(0)});
-  EXPECT_EQ(e.code, "eval_builtin_error");
+  EXPECT_EQ(e.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(e.message, "div: divide by zero");
   EXPECT_EQ(Err("div", {D(1.5), D(0.0)}).message, "div: divide by zero");
   EXPECT_EQ(Err("rem", {I(7), I(0)}).message, "rem: modulo by zero");
   Error f = Err("rem", {D(1.1), I(1)});
-  EXPECT_EQ(f.code, "eval_builtin_error");
+  EXPECT_EQ(f.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(f.message, "rem: modulo on floating-point number");
   Error t = Err("plus", {I(1), S("a")});
-  EXPECT_EQ(t.code, "eval_type_error");
+  EXPECT_EQ(t.code, RegoError::kEvalType);
   EXPECT_EQ(t.message, "plus: operand 2 must be number but got string");
 }
 
@@ -76,7 +77,7 @@ TEST(NumberBuiltins, Bits) {
   EXPECT_EQ(Ok("bits.rsh", {I(8), I(3)}), I(1));
   EXPECT_EQ(Ok("bits.rsh", {I(-8), I(1)}), I(-4));
   Error e = Err("bits.negate", {D(7.2)});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message,
             "bits.negate: operand 1 must be integer number but got floating-point number");
   EXPECT_EQ(Err("bits.lsh", {I(7), I(-1)}).message,
@@ -94,7 +95,7 @@ TEST(NumberBuiltins, NumbersRange) {
   EXPECT_EQ(Ok("numbers.range_step", {I(0), I(10), I(3)}), J("[0,3,6,9]"));
   EXPECT_EQ(Ok("numbers.range_step", {I(10), I(0), I(4)}), J("[10,6,2]"));
   Error step = Err("numbers.range_step", {I(0), I(10), I(0)});
-  EXPECT_EQ(step.code, "eval_builtin_error");
+  EXPECT_EQ(step.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(step.message, "numbers.range_step: step must be a positive integer");
 }
 
@@ -103,7 +104,7 @@ TEST(NumberBuiltins, NumbersRangeIsBounded) {
   ctx.limits.max_range_items = 100;
   auto r = Call("numbers.range", {I(0), I(1000)}, ctx);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "eval_builtin_error");
+  EXPECT_EQ(r.error().code, RegoError::kEvalBuiltin);
   auto huge = Call("numbers.range", {I(INT64_MIN), I(INT64_MAX)});
   EXPECT_FALSE(huge.has_value());
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -61,7 +62,7 @@ TEST(AwsSignRequestTest, SignsPathQueryHeadersAndPayload) {
 TEST(AwsSignRequestTest, RefusesMissingOrMistypedParametersWithOpasWording) {
   auto missing = Sign(Value::EmptyObject(), Config(false), Value::Int(0));
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().code, "eval_type_error");
+  EXPECT_EQ(missing.error().code, RegoError::kEvalType);
   EXPECT_EQ(missing.error().message,
             "providers.aws.sign_req: operand 1 missing required request parameters(s): "
             "{\"method\", \"url\"}");

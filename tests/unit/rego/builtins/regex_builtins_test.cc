@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -23,9 +24,9 @@ TEST(RegexBuiltins, Match) {
   EXPECT_EQ(Ok("regex.match", {S("^a$"), S("a\nb")}), B(false));
   EXPECT_EQ(Ok("regex.match", {S("(?m)^b$"), S("a\nb")}), B(true));
   Error e = Err("regex.match", {S("$^[[["), S("something")});
-  EXPECT_EQ(e.code, "eval_builtin_error");
+  EXPECT_EQ(e.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(e.message.rfind("regex.match: error parsing regexp: ", 0), 0u) << e.message;
-  EXPECT_EQ(Err("regex.match", {I(1), S("x")}).code, "eval_type_error");
+  EXPECT_EQ(Err("regex.match", {I(1), S("x")}).code, RegoError::kEvalType);
 }
 
 TEST(RegexBuiltins, PatternSizeIsLimited) {
@@ -33,7 +34,7 @@ TEST(RegexBuiltins, PatternSizeIsLimited) {
   ctx.limits.max_pattern_bytes = 8;
   auto r = Call("regex.match", {S("aaaaaaaaaaaa"), S("a")}, ctx);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "eval_builtin_error");
+  EXPECT_EQ(r.error().code, RegoError::kEvalBuiltin);
 }
 
 TEST(RegexBuiltins, IsValid) {
@@ -60,7 +61,7 @@ TEST(RegexBuiltins, FindN) {
   EXPECT_EQ(Ok("regex.find_n", {S("a."), S("paranormal"), I(0)}), J("[]"));
   // Empty matches: one per position, none right after a match (Go's rule).
   EXPECT_EQ(Ok("regex.find_n", {S("a*"), S("baaab"), I(-1)}), J(R"(["", "aaa", ""])"));
-  EXPECT_EQ(Err("regex.find_n", {S("a"), S("a"), D(1.5)}).code, "eval_type_error");
+  EXPECT_EQ(Err("regex.find_n", {S("a"), S("a"), D(1.5)}).code, RegoError::kEvalType);
 }
 
 TEST(RegexBuiltins, FindAllStringSubmatch) {
@@ -90,7 +91,7 @@ TEST(RegexBuiltins, Replace) {
   EXPECT_EQ(Ok("regex.replace", {S("foo barx"), S("[a-z]{2}"), S("_")}), S("_o __"));
   EXPECT_EQ(Ok("regex.replace", {S("abc"), S("x*"), S("-")}), S("-a-b-c-"));
   EXPECT_EQ(Ok("regex.replace", {S("a"), S("a"), S("$$")}), S("$"));
-  EXPECT_EQ(Err("regex.replace", {S("foo"), S("["), S("$1")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("regex.replace", {S("foo"), S("["), S("$1")}).code, RegoError::kEvalBuiltin);
 }
 
 TEST(RegexBuiltins, TemplateMatch) {
@@ -103,9 +104,9 @@ TEST(RegexBuiltins, TemplateMatch) {
   EXPECT_EQ(Ok("regex.template_match", {S("urn:foo.{[0-9]+}"), S("urn:foo.12"), S("{"), S("}")}),
             B(true));
   EXPECT_EQ(Err("regex.template_match", {S("a{b"), S("ab"), S("{"), S("}")}).code,
-            "eval_builtin_error");
+            RegoError::kEvalBuiltin);
   EXPECT_EQ(Err("regex.template_match", {S("a"), S("a"), S("{{"), S("}")}).code,
-            "eval_builtin_error");
+            RegoError::kEvalBuiltin);
 }
 
 TEST(RegexBuiltins, GlobsMatch) {
@@ -117,12 +118,12 @@ TEST(RegexBuiltins, GlobsMatch) {
   EXPECT_EQ(Ok("regex.globs_match", {S(R"([a-z]+\[[0-9]+\])"), S(R"(foo\[1\])")}), B(true));
   EXPECT_EQ(Ok("regex.globs_match", {S(R"([a-z]+\[[0-9]+\])"), S(R"(foo["bar"])")}), B(false));
   Error e = Err("regex.globs_match", {S("pqrs]"), S("[a-b]+")});
-  EXPECT_EQ(e.code, "eval_builtin_error");
+  EXPECT_EQ(e.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(e.message,
             "regex.globs_match: input:pqrs], pos:5, set-close ']' with no preceding '[': the "
             "input provided is invalid");
-  EXPECT_EQ(Err("regex.globs_match", {S("*a"), S("a")}).code, "eval_builtin_error");
-  EXPECT_EQ(Err("regex.globs_match", {S("[ab"), S("a")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("regex.globs_match", {S("*a"), S("a")}).code, RegoError::kEvalBuiltin);
+  EXPECT_EQ(Err("regex.globs_match", {S("[ab"), S("a")}).code, RegoError::kEvalBuiltin);
 }
 
 TEST(GlobBuiltins, MatchWithDelimiters) {
@@ -157,8 +158,8 @@ TEST(GlobBuiltins, ClassesAlternativesAndEscapes) {
   EXPECT_EQ(Ok("glob.match", {S(R"(\*.x)"), none, S("*.x")}), B(true));
   EXPECT_EQ(Ok("glob.match", {S(R"(\*.x)"), none, S("a.x")}), B(false));
   EXPECT_EQ(Ok("glob.match", {S("a+b(c)"), none, S("a+b(c)")}), B(true));
-  EXPECT_EQ(Err("glob.match", {S("[abc"), none, S("a")}).code, "eval_builtin_error");
-  EXPECT_EQ(Err("glob.match", {S("{a,b"), none, S("a")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("glob.match", {S("[abc"), none, S("a")}).code, RegoError::kEvalBuiltin);
+  EXPECT_EQ(Err("glob.match", {S("{a,b"), none, S("a")}).code, RegoError::kEvalBuiltin);
   EXPECT_EQ(Err("glob.match", {S("*"), S("."), S("a")}).message,
             "glob.match: operand 2 must be one of {array, null} but got string");
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "builtin_test_util.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -22,7 +23,7 @@ using builtin_test::S;
 
 std::string Sprintf(std::string_view format, std::vector<Value> args = {}) {
   auto r = GoSprintf(format, args, 1 << 20);
-  if (!r) return "ERROR " + r.error().code + ": " + r.error().message;
+  if (!r) return "ERROR " + r.error().ToString();
   return *r;
 }
 
@@ -200,7 +201,7 @@ TEST(Sprintf, OutputLargerThanTheLimitFails) {
   EXPECT_EQ(*r, std::string(64, 'a') + "%!s(MISSING)");
   auto big = GoSprintf("%s %s", std::vector<Value>{args[0], args[0]}, 100);
   ASSERT_FALSE(big);
-  EXPECT_EQ(big.error().code, "eval_builtin_error");
+  EXPECT_EQ(big.error().code, RegoError::kEvalBuiltin);
   EXPECT_EQ(big.error().message, "sprintf: output too large");
   auto wide = GoSprintf("%200d", std::vector<Value>{I(1)}, 100);
   ASSERT_FALSE(wide);

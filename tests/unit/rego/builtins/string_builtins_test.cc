@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -25,7 +26,7 @@ TEST(StringBuiltins, ConcatJoinsArraysAndSets) {
   EXPECT_EQ(Ok("concat", {S(","), Value::Set({S("2"), S("1")})}), S("1,2"));
   EXPECT_EQ(Ok("concat", {S(","), J("[]")}), S(""));
   Error e = Err("concat", {S(","), J(R"(["a", 1])")});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message,
             "concat: operand 2 must be array of strings but got array containing number");
   BuiltinContext small;
@@ -49,7 +50,7 @@ TEST(StringBuiltins, IndexOfCountsRunes) {
   EXPECT_EQ(Ok("indexof", {S("μx"), S("x")}), I(1));
   EXPECT_EQ(Ok("indexof", {S("skön var våren"), S("vår")}), I(9));
   EXPECT_EQ(Ok("indexof", {S("🍧🍨🧁🍰🍮"), S("🍮")}), I(4));
-  EXPECT_EQ(Err("indexof", {S("a"), S("")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("indexof", {S("a"), S("")}).code, RegoError::kEvalBuiltin);
   EXPECT_EQ(Ok("indexof_n", {S("dogcatdogcat"), S("cat")}), J("[3, 9]"));
   EXPECT_EQ(Ok("indexof_n", {S("😇😀😇😀😇😀"), S("😀")}), J("[1, 3, 5]"));
   EXPECT_EQ(Ok("indexof_n", {S("dogcat"), S("rabbit")}), J("[]"));
@@ -93,7 +94,7 @@ TEST(StringBuiltins, ReplaceAndReplaceN) {
   EXPECT_EQ(Ok("strings.replace_n", {J(R"({"f": "x", "foo": "xxx"})"), S("foobar")}), S("xoobar"));
   Value bad_key = Value::Object({{I(2), S("x")}});
   Error e = Err("strings.replace_n", {bad_key, S("foo")});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message, "strings.replace_n: operand 1 non-string key found in pattern object");
   EXPECT_EQ(Err("strings.replace_n", {J(R"({"a": 1})"), S("foo")}).message,
             "strings.replace_n: operand 1 non-string value found in pattern object");
@@ -146,7 +147,7 @@ TEST(StringBuiltins, FormatInt) {
   EXPECT_EQ(Ok("format_int", {I(-5), I(2)}), S("-101"));
   EXPECT_EQ(Ok("format_int", {I(8), I(8)}), S("10"));
   Error e = Err("format_int", {D(4.1), I(199)});
-  EXPECT_EQ(e.code, "eval_type_error");
+  EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message, "format_int: operand 2 must be one of {2, 8, 10, 16}");
 }
 
@@ -177,9 +178,11 @@ TEST(StringBuiltins, RenderTemplateControlFlow) {
       Ok("strings.render_template", {S("a  {{- .x -}}  b {{/* note */}}{{.m}} {{.l}}"),
                                      J(R"({"x": 1, "m": {"b": 2, "a": "s"}, "l": [1, "z"]})")}),
       S("a1b map[a:s b:2] [1 z]"));
-  EXPECT_EQ(Err("strings.render_template", {S("{{if .x}}"), J("{}")}).code, "eval_builtin_error");
-  EXPECT_EQ(Err("strings.render_template", {S("{{len .x}}"), J("{}")}).code, "eval_builtin_error");
-  EXPECT_EQ(Err("strings.render_template", {S("{{end}}"), J("{}")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("strings.render_template", {S("{{if .x}}"), J("{}")}).code,
+            RegoError::kEvalBuiltin);
+  EXPECT_EQ(Err("strings.render_template", {S("{{len .x}}"), J("{}")}).code,
+            RegoError::kEvalBuiltin);
+  EXPECT_EQ(Err("strings.render_template", {S("{{end}}"), J("{}")}).code, RegoError::kEvalBuiltin);
 }
 
 TEST(Sprintf, BasicVerbs) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "builtin_test_util.h"
+#include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/go_time.h"
 #include "rego/builtins/tz_database.h"
 
@@ -133,7 +134,7 @@ class FakeZones : public builtins::TzDatabase {
  public:
   Result<std::shared_ptr<const builtins::TimeZone>> Find(std::string_view name) const override {
     if (name == "Test/Plus2") return builtins::TimeZone::Fixed("Test/Plus2", 7200, "TP2");
-    return MakeError("unknown_time_zone", "unknown time zone " + std::string(name));
+    return MakeError(BuiltinFailure::kUnknownTimeZone, "unknown time zone " + std::string(name));
   }
 };
 

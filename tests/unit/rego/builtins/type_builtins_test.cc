@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -51,14 +52,14 @@ TEST(TypeBuiltins, ToNumber) {
   EXPECT_EQ(Ok("to_number", {S("+1.5e3")}), I(1500));
   EXPECT_EQ(Ok("to_number", {S(".5")}), D(0.5));
   Error e = Err("to_number", {S("broken")});
-  EXPECT_EQ(e.code, "eval_builtin_error");
+  EXPECT_EQ(e.code, RegoError::kEvalBuiltin);
   EXPECT_EQ(e.message, "to_number: strconv.ParseFloat: parsing \"broken\": invalid syntax");
   for (const char* s : {"nan", "inf", "-inf", "Infinity", "-Infinity", "-nan", "-NaN", "iNf"}) {
     Error t = Err("to_number", {S(s)});
-    EXPECT_EQ(t.code, "eval_type_error") << s;
+    EXPECT_EQ(t.code, RegoError::kEvalType) << s;
   }
-  EXPECT_EQ(Err("to_number", {S("")}).code, "eval_builtin_error");
-  EXPECT_EQ(Err("to_number", {S("1e999")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("to_number", {S("")}).code, RegoError::kEvalBuiltin);
+  EXPECT_EQ(Err("to_number", {S("1e999")}).code, RegoError::kEvalBuiltin);
   EXPECT_EQ(Err("to_number", {J("[]")}).message,
             "to_number: operand 1 must be one of {null, boolean, number, string} but got array");
 }

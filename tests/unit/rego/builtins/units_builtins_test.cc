@@ -7,6 +7,7 @@
 
 #include "builtin_test_util.h"
 #include "rego/builtins/builtin.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -35,7 +36,7 @@ TEST(UnitsBuiltins, Parse) {
             "units.parse: could not parse amount to a number");
   EXPECT_EQ(Err("units.parse", {S(" 327Mi ")}).message,
             "units.parse: spaces not allowed in resource strings");
-  EXPECT_EQ(Err("units.parse", {S("5Qi")}).code, "eval_builtin_error");
+  EXPECT_EQ(Err("units.parse", {S("5Qi")}).code, RegoError::kEvalBuiltin);
 }
 
 TEST(UnitsBuiltins, ParseBytes) {
