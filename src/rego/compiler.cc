@@ -439,7 +439,17 @@ class ModuleCompiler {
     const Node* node = nullptr;
     std::string name;
     bool found = false;
+    // Not a function but complete rules (OPA's GetArity gives them arity 0): `p()` reads `p`.
+    const Node* complete_rules = nullptr;
   };
+
+  static bool HoldsOnlyCompleteRules(const Node& n) {
+    if (!n.leaf || n.rules.empty()) return false;
+    for (const Rule* r : n.rules) {
+      if (r->kind != RuleKind::kComplete) return false;
+    }
+    return true;
+  }
 
   Target ResolveFunction(TermId op_ref) {
     Target out;
@@ -477,6 +487,7 @@ class ModuleCompiler {
         out.name = full;
         return out;
       }
+      if (n != nullptr && HoldsOnlyCompleteRules(*n)) out.complete_rules = n;
     }
     if (out.name == "print") {
       out.kind = CallKind::kPrint;
@@ -564,6 +575,14 @@ class ModuleCompiler {
     Term* t = NewTerm(TermKind_::kCall, a.loc);
     t->name = target.name;
     std::size_t nargs = ch.size() - 1;
+    if (!target.found && target.complete_rules != nullptr &&
+        (nargs == 0 || (allow_out && out != nullptr && nargs == 1))) {
+      // OPA accepts a complete rule called with no arguments (its compiler gives a rule without
+      // arguments arity 0, and evaluation runs it as a function of none): the value of the rule,
+      // as libraries written for OPA 0.x call it (`lib.merge_annotations()`).
+      if (nargs == 1) *out = Conv(ch[1]);
+      return Conv(ch[0]);
+    }
     if (!target.found) {
       Fail(a.loc, RegoError::kType, "undefined function " + target.name);
       return t;
@@ -756,7 +775,11 @@ class ModuleCompiler {
         } else if (t.kind == TermKind::kCall) {
           Term* out = nullptr;
           x.a = ConvCall(e.term, true, &out);
-          if (out != nullptr) {
+          if (out != nullptr && x.a->kind != TermKind_::kCall) {
+            x.kind = ExprKind::kUnify;  // `p(x)` of a complete rule p: x = p
+            x.b = x.a;
+            x.a = out;
+          } else if (out != nullptr) {
             x.kind = ExprKind::kCallOut;
             x.b = out;
           } else {

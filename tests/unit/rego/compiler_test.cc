@@ -68,6 +68,55 @@ TEST(CompilerTest, UndefinedFunction) {
   EXPECT_NE(p.error().message.find("undefined function no_such_function"), std::string::npos);
 }
 
+// OPA's compiler gives a rule without arguments arity 0, so `p()` of a complete rule is a call
+// of no arguments whose value is the rule's: libraries written for OPA 0.x rely on it.
+TEST(CompilerTest, CompleteRuleCalledWithNoArguments) {
+  const std::string lib = R"(package lib
+merge_annotations = out {
+  out := {"a": 1}
+}
+own = x {
+  x := merge_annotations()
+}
+flag = true { true }
+off = false { true }
+)";
+  const std::string main = R"(package main
+import data.lib
+deny[msg] {
+  a := lib.merge_annotations()
+  msg := sprintf("%v", [a])
+}
+out_form[v] {
+  data.lib.merge_annotations(v)
+}
+checked { lib.flag() }
+refused { lib.off() }
+)";
+  auto policy = Compile({lib, main}, Value::EmptyObject(), RegoVersion::kV0);
+  ASSERT_TRUE(policy) << policy.error().ToString();
+  auto eval = [&](const std::string& query) {
+    auto q = PreparedQuery::Prepare(*policy, query);
+    if (!q) return Result<ResultSet>(q.error());
+    return q->Eval({});
+  };
+  EXPECT_EQ(One(eval("x = data.lib.own")), R"({"a": 1})");
+  EXPECT_EQ(One(eval("x = data.main.deny")), R"({"{\"a\": 1}"})");
+  EXPECT_EQ(One(eval("x = data.main.out_form")), R"({{"a": 1}})");
+  EXPECT_EQ(One(eval("x = data.main.checked")), "true");
+  // A false value makes the call, like the reference, false: `refused` is undefined.
+  EXPECT_EQ(One(eval("x = data.main.refused")), "<0 solutions>");
+}
+
+// Only complete rules are read that way: what `q()` of a partial set or object rule means is
+// not settled by OPA's documentation, so it stays refused rather than guessed.
+TEST(CompilerTest, PartialRuleCalledWithNoArgumentsIsRefused) {
+  auto p = Compile({"package t\nq contains 1\np if q()"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, RegoError::kType);
+  EXPECT_NE(p.error().message.find("undefined function q"), std::string::npos);
+}
+
 TEST(CompilerTest, ArityMismatch) {
   auto p = Compile({"package t\nf(x) := x\np if f(1, 2, 3)"});
   ASSERT_FALSE(p);
