@@ -21,6 +21,27 @@ TEST(EvalTest, CompleteRulesAndDefaults) {
   EXPECT_EQ(One(rs), "true");
 }
 
+// Base data is read through string paths, as OPA's store reads it: a number in a ref finds the
+// key of the same decimal text at any depth. Input and rule values are plain documents, where
+// the number 2 and the string "2" are different keys.
+TEST(EvalTest, NumberKeysFindStringKeysOfBaseDataOnly) {
+  Value data = testing::Json(R"({"nested": {"2": "bar", "deeper": {"7": {"1": "x"}}}})");
+  const std::string module = R"(package t
+p := data.nested[2]
+q := data.nested.deeper[7][1]
+local := {"2": "v"}
+r := local[2]
+s := input.nested[2]
+)";
+  auto eval = [&](const std::string& query) {
+    return testing::One(testing::EvalQuery({module}, query, testing::WithInput(data), data));
+  };
+  EXPECT_EQ(eval("x = data.t.p"), R"("bar")");
+  EXPECT_EQ(eval("x = data.t.q"), R"("x")");
+  EXPECT_EQ(eval("x = data.t.r"), "<0 solutions>");
+  EXPECT_EQ(eval("x = data.t.s"), "<0 solutions>");
+}
+
 TEST(EvalTest, PartialSetsAndObjects) {
   auto rs = EvalQuery({"package t\ns contains v if some v in [3, 1, 2]\n"
                        "o[k] := v if some k, v in {\"a\": 1, \"b\": 2}"},
