@@ -816,12 +816,37 @@ class ModuleCompiler {
     out.node = node;
     Body& body = arena_.bodies.emplace_back();
     PushScope(&body);
+    // A template string argument is computed, not a pattern: as OPA rewrites it, the argument is
+    // a fresh variable and the body ends with `variable = $"..."` (ordered for safety like the
+    // rest, so the template may use variables the body binds).
+    std::vector<std::pair<Term*, TermId>> computed_args;
     if (kind == RuleKind::kFunction) {
-      for (TermId a : m.Args(r)) DeclarePattern(a);
-      for (TermId a : m.Args(r)) out.args.push_back(Conv(a));
+      for (TermId a : m.Args(r)) {
+        if (ast_.term(a).kind != TermKind::kTemplateString) DeclarePattern(a);
+      }
+      for (TermId a : m.Args(r)) {
+        if (ast_.term(a).kind != TermKind::kTemplateString) {
+          out.args.push_back(Conv(a));
+          continue;
+        }
+        Term* v = NewTerm(TermKind_::kVar, ast_.term(a).loc);
+        v->name = "__arg" + std::to_string(out.args.size()) + "__";
+        v->slot = Declare(v->name);
+        out.args.push_back(v);
+        computed_args.emplace_back(v, a);
+      }
     }
     DeclareBody(r.body);
     ConvBodyInto(r.body, body);
+    for (const auto& [var, arg] : computed_args) {
+      Expr& x = arena_.exprs.emplace_back();
+      x.kind = ExprKind::kUnify;
+      x.loc = ast_.term(arg).loc;
+      x.file = file_;
+      x.a = var;
+      x.b = Conv(arg);
+      body.exprs.push_back(&x);
+    }
     if (kind == RuleKind::kSet) {
       out.key = Conv(r.key);
     } else {

@@ -117,6 +117,25 @@ TEST(CompilerTest, PartialRuleCalledWithNoArgumentsIsRefused) {
   EXPECT_NE(p.error().message.find("undefined function q"), std::string::npos);
 }
 
+// A template string in a function's head is computed from the body's bindings, then compared
+// with the argument (OPA rewrites it to a fresh variable unified at the end of the body).
+TEST(CompilerTest, TemplateStringArgumentIsComputedAfterTheBody) {
+  const std::string module = R"(package t
+f($"{x}-{y}") := y if {
+  x := "a"
+  y := 7
+}
+hit := f("a-7")
+miss := f("a-8")
+)";
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.hit")), "7");
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.miss")), "<0 solutions>");
+  auto unsafe = Compile({"package t\nf($\"{z}\") := 1\np := f(\"q\")"});
+  ASSERT_FALSE(unsafe);
+  EXPECT_EQ(unsafe.error().code, RegoError::kUnsafeVar);
+  EXPECT_NE(unsafe.error().message.find("var z is unsafe"), std::string::npos);
+}
+
 TEST(CompilerTest, ArityMismatch) {
   auto p = Compile({"package t\nf(x) := x\np if f(1, 2, 3)"});
   ASSERT_FALSE(p);
