@@ -12,6 +12,7 @@
 // `want_error` must be a substring of its text. Prints one line per failure and
 // "N passed, N failed, N skipped"; exits 0 only when nothing failed.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -100,7 +101,11 @@ Outcome RunCase(const gatehouse::value::Value& c) {
   auto policy = CompilePolicy(std::move(modules), data);
   if (!policy) return CheckError(c, policy.error());
   EvalOptions opts;
-  opts.now_ns = 1700000000LL * 1000000000LL;
+  // The wall clock, as OPA's runner has it: cases with certificates that became valid after a
+  // fixed instant would fail otherwise.
+  opts.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   if (const auto* in = c.Find("input"); in != nullptr) opts.input = FromJson(*in);
   if (const auto* it = c.Find("input_term"); it != nullptr && it->AsString()) {
     auto q = PreparedQuery::Prepare(*policy, "__input__ = " + *it->AsString());
