@@ -140,6 +140,9 @@ class Evaluator {
   // The virtual document at `n`; nullopt when undefined (check error_).
   std::optional<Value> NodeValue(const Node* n);
   std::optional<Value> LeafValue(const Node* n);
+  // Whether a rule defined below leaf node n writes into the value of one of n's object rules
+  // (`p[q].r := {...}` and `p.q.r.s.u := 42`): OPA's conflict. Sets the error when it does.
+  bool InjectsIntoRuleValue(const Node* n, const Value& value);
   bool OverrideTouches(const Node* n) const;
   Value PatchBelow(const Node* n, Value v) const;
 

@@ -214,6 +214,50 @@ std::optional<Value> MergeChecked(const Value& a, const Value& b) {
 
 }  // namespace
 
+namespace {
+
+// The nodes holding rules below n (not n itself), with their paths relative to n.
+void RuleNodesBelow(const Node* n, std::vector<Value>& path,
+                    std::vector<std::pair<const Node*, std::vector<Value>>>& out) {
+  for (const auto& [key, child] : n->children) {
+    if (!child->has_rules_below) continue;
+    path.push_back(key);
+    if (child->is_leaf() && !child->is_function) out.emplace_back(child, path);
+    RuleNodesBelow(child, path, out);
+    path.pop_back();
+  }
+}
+
+}  // namespace
+
+bool Evaluator::InjectsIntoRuleValue(const Node* n, const Value& value) {
+  // Object rules at n put their values at the depth of their ref suffix; only a uniform depth
+  // says for sure that what `value` holds there is a rule's value.
+  if (n->rules.empty() || n->rules[0]->kind != RuleKind::kObject) return false;
+  const std::size_t depth = n->rules[0]->suffix.size();
+  for (const Rule* r : n->rules) {
+    if (r->suffix.size() != depth) return false;
+  }
+  std::vector<Value> path;
+  std::vector<std::pair<const Node*, std::vector<Value>>> below;
+  RuleNodesBelow(n, path, below);
+  for (const auto& [node, rel] : below) {
+    if (rel.size() <= depth) continue;
+    const Value* at = &value;
+    for (std::size_t i = 0; i < depth && at != nullptr; ++i) {
+      at = at->is_object() ? at->Find(rel[i]) : nullptr;
+    }
+    if (at == nullptr) continue;
+    std::optional<Value> deeper = NodeValue(node);
+    if (error_) return true;
+    if (!deeper) continue;
+    const Rule* r = n->rules[0];
+    FailAtLoc(r->file, r->loc, RegoError::kEvalConflict, "object keys must be unique");
+    return true;
+  }
+  return false;
+}
+
 std::optional<Value> Evaluator::NodeValue(const Node* n) {
   if (!cur_.data.empty()) {
     for (auto it = cur_.data.rbegin(); it != cur_.data.rend(); ++it) {
@@ -235,6 +279,7 @@ std::optional<Value> Evaluator::NodeValue(const Node* n) {
         FailAtLoc(r->file, r->loc, RegoError::kEvalConflict, "object keys must be unique");
         return std::nullopt;
       }
+      if (InjectsIntoRuleValue(n, acc)) return std::nullopt;
       for (const auto& [key, child] : n->children) {
         if (!child->has_rules_below || child->is_function) continue;
         std::optional<Value> cv = NodeValue(child);

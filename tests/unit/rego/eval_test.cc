@@ -42,6 +42,30 @@ s := input.nested[2]
   EXPECT_EQ(eval("x = data.t.s"), "<0 solutions>");
 }
 
+// Rules with ref heads merge along the rule tree, but a rule below may not write into the value
+// another rule produced: OPA reports a conflict.
+TEST(EvalTest, RuleBelowMayNotWriteIntoAnotherRulesValue) {
+  const std::string into = R"(package t
+p[q].r := v if {
+  q := "q"
+  v := {"s": {"t": 1}}
+}
+p.q.r.s.u := 42
+)";
+  auto conflict = testing::EvalQuery({into}, "x = data.t.p");
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, RegoError::kEvalConflict);
+  const std::string beside = R"(package t
+p[q].r := v if {
+  q := "q"
+  v := {"s": 1}
+}
+p.q.w.s := 42
+)";
+  EXPECT_EQ(testing::One(testing::EvalQuery({beside}, "x = data.t.p")),
+            R"({"q": {"r": {"s": 1}, "w": {"s": 42}}})");
+}
+
 TEST(EvalTest, PartialSetsAndObjects) {
   auto rs = EvalQuery({"package t\ns contains v if some v in [3, 1, 2]\n"
                        "o[k] := v if some k, v in {\"a\": 1, \"b\": 2}"},
