@@ -130,11 +130,12 @@ class Evaluator {
   bool UnifyPairs(std::vector<std::pair<const Term*, const Term*>>& pairs, K k);
 
   bool EvalRef(const Term* t, KV k);
-  // Walks the rest of ref `t` (from item i) through v. `storage`: v is base data, whose paths
+  // Walks the rest of ref `t` (from item i) through v. kStorage: v is base data, whose paths
   // are strings as in OPA's store, so a number key also finds its decimal text ("2").
-  bool WalkValue(const Value& v, const Term* t, std::size_t i, KV k, bool storage = false);
-  bool WalkKey(const Value& v, const Value& key, const Term* t, std::size_t i, KV k,
-               bool storage = false);
+  template <bool kStorage = false>
+  bool WalkValue(const Value& v, const Term* t, std::size_t i, KV k);
+  template <bool kStorage = false>
+  bool WalkKey(const Value& v, const Value& key, const Term* t, std::size_t i, KV k);
   bool EvalData(const Node* n, const Term* t, std::size_t i, KV k);
   bool DescendData(const Node* n, const Value& key, const Term* t, std::size_t i, KV k);
   // The virtual document at `n`; nullopt when undefined (check error_).

@@ -24,41 +24,42 @@ bool Evaluator::EvalRef(const Term* t, KV k) {
   return true;
 }
 
-bool Evaluator::WalkKey(const Value& v, const Value& key, const Term* t, std::size_t i, KV k,
-                        bool storage) {
+template <bool kStorage>
+bool Evaluator::WalkKey(const Value& v, const Value& key, const Term* t, std::size_t i, KV k) {
   switch (v.kind()) {
     case ValueKind::kObject: {
       const Value* m = v.Find(key);
-      if (m == nullptr && storage && key.is_number()) m = v.Find(Value::String(NumberText(key)));
-      return m == nullptr ? true : WalkValue(*m, t, i + 1, k, storage);
+      if (kStorage && m == nullptr && key.is_number()) m = v.Find(Value::String(NumberText(key)));
+      return m == nullptr ? true : WalkValue<kStorage>(*m, t, i + 1, k);
     }
     case ValueKind::kArray: {
       const Value* m = key.is_number() ? v.Find(key) : nullptr;
-      return m == nullptr ? true : WalkValue(*m, t, i + 1, k, storage);
+      return m == nullptr ? true : WalkValue<kStorage>(*m, t, i + 1, k);
     }
     case ValueKind::kSet:
-      return v.Contains(key) ? WalkValue(key, t, i + 1, k, storage) : true;
+      return v.Contains(key) ? WalkValue<kStorage>(key, t, i + 1, k) : true;
     default:
       return true;
   }
 }
 
-bool Evaluator::WalkValue(const Value& v, const Term* t, std::size_t i, KV k, bool storage) {
+template <bool kStorage>
+bool Evaluator::WalkValue(const Value& v, const Term* t, std::size_t i, KV k) {
   if (i == t->items.size()) return k(v);
   const Term* p = t->items[i];
-  if (p->ground) return WalkKey(v, p->constant, t, i, k, storage);
+  if (p->ground) return WalkKey<kStorage>(v, p->constant, t, i, k);
   if (p->kind == TermKind::kVar) {
     const Slot& s = slots_[fp_ + static_cast<std::size_t>(p->slot)];
     if (s.bound) {
       Value key = s.v;
-      return WalkKey(v, key, t, i, k, storage);
+      return WalkKey<kStorage>(v, key, t, i, k);
     }
   } else if (CanEval(p)) {
-    return EvalTerm(p, [&](const Value& key) { return WalkKey(v, key, t, i, k, storage); });
+    return EvalTerm(p, [&](const Value& key) { return WalkKey<kStorage>(v, key, t, i, k); });
   }
   if (!v.is_collection()) return true;
   return ForEachMember(v, [&](const Value& key, const Value& val) {
-    return Unify(p, key, [&] { return WalkValue(val, t, i + 1, k, storage); });
+    return Unify(p, key, [&] { return WalkValue<kStorage>(val, t, i + 1, k); });
   });
 }
 
@@ -106,7 +107,7 @@ bool Evaluator::EvalData(const Node* n, const Term* t, std::size_t i, KV k) {
   }
   if (!n->has_rules_below && !below) {
     if (!n->base) return true;
-    return WalkValue(*n->base, t, i, k, /*storage=*/true);
+    return WalkValue<true>(*n->base, t, i, k);
   }
   const Term* p = t->items[i];
   if (p->ground) return DescendData(n, p->constant, t, i, k);
@@ -147,7 +148,7 @@ bool Evaluator::DescendData(const Node* n, const Value& key, const Term* t, std:
   if (!cur_.data.empty() && OverrideTouches(n)) {
     Value base = PatchBelow(n, n->base ? *n->base : Value::EmptyObject());
     const Value* v = base.Find(key);
-    if (v != nullptr) return WalkValue(*v, t, i + 1, k, /*storage=*/true);
+    if (v != nullptr) return WalkValue<true>(*v, t, i + 1, k);
     return true;
   }
   if (n->base) {
@@ -157,7 +158,7 @@ bool Evaluator::DescendData(const Node* n, const Value& key, const Term* t, std:
       Value text = Value::String(NumberText(key));
       v = n->base->Find(text);
     }
-    if (v != nullptr) return WalkValue(*v, t, i + 1, k, /*storage=*/true);
+    if (v != nullptr) return WalkValue<true>(*v, t, i + 1, k);
   }
   return true;
 }
