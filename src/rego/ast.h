@@ -207,6 +207,16 @@ struct SourceComment {
   std::string text;
 };
 
+// A `# METADATA` comment block (OPA's annotations), attached to the package or rule that
+// follows it.
+struct Annotation {
+  enum class Scope : std::uint8_t { kRule, kDocument, kPackage, kSubpackages };
+  Scope scope = Scope::kRule;
+  std::uint32_t rule = kNone;  // kRule / kDocument: index into Module::rules
+  Location loc;                // of the `# METADATA` line
+  value::Value document;       // as rego.metadata.* return it: {"scope": ..., "title": ..., ...}
+};
+
 struct Module {
   std::string filename;
   RegoVersion version = RegoVersion::kV1;  // as parsed: kV1 also for v0 text with rego.v1
@@ -215,6 +225,7 @@ struct Module {
   std::vector<Rule> rules;       // in source order
   std::vector<Rule> else_rules;  // targets of Rule::else_rule
   std::vector<SourceComment> comments;
+  std::vector<Annotation> annotations;  // in source order
   Ast ast;
 
   std::span<const TermId> Args(const Rule& r) const {

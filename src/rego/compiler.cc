@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "rego/annotations.h"
 #include "rego/rego_errors.h"
 
 namespace gatehouse::rego::ir {
@@ -106,6 +107,11 @@ class ModuleCompiler {
 
   std::vector<Value> package_path;
   const std::set<std::string>* rule_names = nullptr;
+  // rego.metadata.chain() / rule() of the rule being converted (kNone outside rules).
+  const AnnotationSet* annotations = nullptr;
+  const std::vector<Module>* modules = nullptr;
+  std::size_t module_index = 0;
+  std::uint32_t current_rule = kNone;
   std::unordered_map<std::string, ImportTarget> imports;
   std::vector<Error> errors;
 
@@ -575,6 +581,25 @@ class ModuleCompiler {
     Term* t = NewTerm(TermKind_::kCall, a.loc);
     t->name = target.name;
     std::size_t nargs = ch.size() - 1;
+    if (!target.found &&
+        (target.name == "rego.metadata.chain" || target.name == "rego.metadata.rule")) {
+      // OPA's compiler replaces these calls by the annotations of the rule they are in.
+      if (nargs > 1 || (nargs == 1 && (!allow_out || out == nullptr))) {
+        Fail(a.loc, RegoError::kType,
+             target.name + ": arity mismatch: expected 0 arguments, got " + std::to_string(nargs));
+        return NewTerm(TermKind_::kCall, a.loc);
+      }
+      value::Value v = value::Value::MakeArray();
+      const bool chain = target.name == "rego.metadata.chain";
+      if (current_rule != kNone && annotations != nullptr) {
+        v = chain ? annotations->Chain(*modules, module_index, current_rule)
+                  : annotations->RuleAnnotations(module_index, current_rule);
+      } else if (!chain) {
+        v = value::Value::MakeObject();
+      }
+      if (nargs == 1) *out = Conv(ch[1]);
+      return Const(FromJson(v), a.loc);
+    }
     if (!target.found && target.complete_rules != nullptr &&
         (nargs == 0 || (allow_out && out != nullptr && nargs == 1))) {
       // OPA accepts a complete rule called with no arguments (its compiler gives a rule without
@@ -1059,11 +1084,16 @@ Result<std::shared_ptr<Program>> CompileModules(std::vector<Module> modules, con
   }
   SetBase(prog->root, data);
   MarkRulesBelow(prog->root);
+  Result<AnnotationSet> annotations = AnnotationSet::Build(prog->modules);
+  if (!annotations) return annotations.error();
   // Phase 2: rules.
   for (std::size_t mi = 0; mi < prog->modules.size(); ++mi) {
     const Module& m = prog->modules[mi];
     ModuleCompiler mc(*prog, prog->arena, m.ast, static_cast<std::uint16_t>(mi), m.filename,
                       builtins);
+    mc.annotations = &*annotations;
+    mc.modules = &prog->modules;
+    mc.module_index = mi;
     std::string pkg;
     for (const std::string& seg : m.package.segments) {
       pkg += "." + seg;
@@ -1097,7 +1127,9 @@ Result<std::shared_ptr<Program>> CompileModules(std::vector<Module> modules, con
       }
       mc.BeginFrame();
       Status status = Ok();
+      mc.current_rule = static_cast<std::uint32_t>(&r - m.rules.data());
       Rule* rule = mc.ConvRule(m, r, place, kind, node, status);
+      mc.current_rule = kNone;
       if (!mc.errors.empty()) return mc.errors.front();
       if (!status) return status.error();
       for (Rule* x = rule; x != nullptr; x = x->else_rule) x->frame_size = mc.frame_size();

@@ -1,6 +1,10 @@
 #include "rego/engine.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "common/common_errors.h"
+#include "rego/annotations.h"
 #include "rego/compiler.h"
 #include "rego/eval.h"
 #include "rego/parser.h"
@@ -153,6 +157,27 @@ Result<Value> LoadDataDocuments(const std::vector<SourceFile>& files) {
     root = std::move(*merged);
   }
   return root;
+}
+
+std::vector<AnnotationRef> ListAnnotations(const CompiledPolicy& policy) {
+  std::vector<AnnotationRef> out;
+  for (const Module& m : policy.program().modules) {
+    for (const Annotation& a : m.annotations) {
+      AnnotationRef ref;
+      const bool on_rule =
+          a.scope == Annotation::Scope::kRule || a.scope == Annotation::Scope::kDocument;
+      ref.path = on_rule ? RulePath(m, m.rules[a.rule]) : m.package.segments;
+      ref.file = m.filename;
+      ref.loc = a.loc;
+      ref.annotations = a.document;
+      out.push_back(std::move(ref));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AnnotationRef& x, const AnnotationRef& y) {
+    return std::tie(x.path, x.file, x.loc.row, x.loc.col) <
+           std::tie(y.path, y.file, y.loc.row, y.loc.col);
+  });
+  return out;
 }
 
 }  // namespace gatehouse::rego

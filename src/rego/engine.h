@@ -64,6 +64,20 @@ class CompiledPolicy {
 Result<std::shared_ptr<const CompiledPolicy>> CompilePolicy(std::vector<Module> modules, Value data,
                                                             const CompileOptions& options = {});
 
+// One METADATA block of a compiled policy: the document it describes (the package path, or the
+// rule's path; without `data`), the file and position of its `# METADATA` line, and its
+// annotations as rego.metadata.* return them (scope included).
+struct AnnotationRef {
+  std::vector<std::string> path;
+  std::string file;
+  Location loc;
+  value::Value annotations;
+};
+
+// Every annotation of the policy, sorted by path, then file and position (as `opa inspect -a`
+// lists them).
+std::vector<AnnotationRef> ListAnnotations(const CompiledPolicy& policy);
+
 // Parses the files (in options.version syntax) and compiles them.
 Result<std::shared_ptr<const CompiledPolicy>> ParseAndCompilePolicy(
     const std::vector<SourceFile>& files, Value data, const CompileOptions& options = {});

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "rego/annotations.h"
 #include "rego/parser_internal.h"
 
 namespace gatehouse::rego {
@@ -690,6 +691,7 @@ Result<Module> ParseModule(std::string_view filename, std::string_view text, Reg
     module.comments.push_back(
         SourceComment{Location{c.row, c.col}, std::string(text.substr(c.offset, c.length))});
   }
+  if (Status annotated = AttachAnnotations(module); !annotated) return annotated.error();
   return module;
 }
 

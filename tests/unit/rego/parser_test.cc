@@ -395,7 +395,7 @@ TEST(ParserTest, RequiresAPackage) {
 }
 
 TEST(ParserTest, RecordsPositionsAndComments) {
-  Module m = MustParse("package p\n\n# METADATA\nallow if {\n  input.x == 1\n}\n");
+  Module m = MustParse("package p\n\n# allow: x is one\nallow if {\n  input.x == 1\n}\n");
   ASSERT_EQ(m.rules.size(), 1u);
   EXPECT_EQ(m.rules[0].loc.row, 4u);
   EXPECT_EQ(m.rules[0].loc.col, 1u);
@@ -409,7 +409,7 @@ TEST(ParserTest, RecordsPositionsAndComments) {
   EXPECT_EQ(rhs.loc.row, 5u);
   EXPECT_EQ(rhs.loc.col, 14u);
   ASSERT_EQ(m.comments.size(), 1u);
-  EXPECT_EQ(m.comments[0].text, " METADATA");
+  EXPECT_EQ(m.comments[0].text, " allow: x is one");
   EXPECT_EQ(m.comments[0].loc.row, 3u);
 }
 
