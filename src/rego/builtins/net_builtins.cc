@@ -1,4 +1,5 @@
-// net.cidr_* builtins (IPv4 and IPv6). net.lookup_ip_addr is I/O and is not provided.
+// net.cidr_* builtins (IPv4 and IPv6), and the deprecated net.cidr_overlap. net.lookup_ip_addr is
+// I/O and is not provided.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -33,8 +34,7 @@ bool Contains(const IpPrefix& outer, const IpPrefix& inner) {
   return outer.First() <= inner.First() && inner.Last() <= outer.Last();
 }
 
-BuiltinResult CidrContains(BuiltinContext&, std::span<const Value> args) {
-  constexpr std::string_view kName = "net.cidr_contains";
+BuiltinResult CidrContainsNamed(std::string_view kName, std::span<const Value> args) {
   auto a = builtins::StringArg(kName, args, 1);
   if (!a) return a.error();
   auto b = builtins::StringArg(kName, args, 2);
@@ -44,6 +44,15 @@ BuiltinResult CidrContains(BuiltinContext&, std::span<const Value> args) {
   auto inner = CidrOrIp(kName, *b);
   if (!inner) return inner.error();
   return Return(Value::Bool(Contains(*outer, *inner)));
+}
+
+BuiltinResult CidrContains(BuiltinContext&, std::span<const Value> args) {
+  return CidrContainsNamed("net.cidr_contains", args);
+}
+
+// The deprecated net.cidr_overlap: net.cidr_contains under its old name (OPA keeps it for v0).
+BuiltinResult CidrOverlap(BuiltinContext&, std::span<const Value> args) {
+  return CidrContainsNamed("net.cidr_overlap", args);
 }
 
 BuiltinResult CidrIntersects(BuiltinContext&, std::span<const Value> args) {
@@ -225,6 +234,7 @@ BuiltinResult CidrContainsMatches(BuiltinContext&, std::span<const Value> args) 
 void RegisterNetBuiltins(BuiltinRegistry& r) {
   using builtins::Add;
   Add(r, "net.cidr_contains", {kTString, kTString}, kTBool, CidrContains);
+  Add(r, "net.cidr_overlap", {kTString, kTString}, kTBool, CidrOverlap);
   Add(r, "net.cidr_intersects", {kTString, kTString}, kTBool, CidrIntersects);
   Add(r, "net.cidr_is_valid", {kTString}, kTBool, CidrIsValid);
   Add(r, "net.cidr_expand", {kTString}, kTSet, CidrExpand);

@@ -1,5 +1,6 @@
 // Arithmetic (plus, minus, mul, div, rem, abs, round, ceil, floor), set operators (minus on
-// sets, `and`, `or`), bits.*, numbers.range[_step]. (units.* is in units_builtins.cc.)
+// sets, `and`, `or`, the deprecated set_diff), bits.*, numbers.range[_step]. (units.* is in
+// units_builtins.cc.)
 //
 // OPA computes with arbitrary precision; here integers stay exact in int64 and everything else
 // (overflow included) falls back to double.
@@ -127,6 +128,17 @@ BuiltinResult SetAnd(BuiltinContext&, std::span<const Value> a) {
   std::vector<Value> out;
   for (const auto& x : a[0].Items()) {
     if (a[1].Contains(x)) out.push_back(x);
+  }
+  return Return(Value::Set(std::move(out)));
+}
+
+// The deprecated set_diff(a, b): a - b for two sets (OPA keeps it for v0 policies).
+BuiltinResult SetDiff(BuiltinContext&, std::span<const Value> a) {
+  if (!a[0].is_set()) return OperandTypeError("set_diff", 1, "set", a[0]);
+  if (!a[1].is_set()) return OperandTypeError("set_diff", 2, "set", a[1]);
+  std::vector<Value> out;
+  for (const auto& x : a[0].Items()) {
+    if (!a[1].Contains(x)) out.push_back(x);
   }
   return Return(Value::Set(std::move(out)));
 }
@@ -259,6 +271,7 @@ void RegisterNumberBuiltins(BuiltinRegistry& r) {
   builtins::Add(r, "floor", {kN}, kN, FloorFn);
   builtins::Add(r, "and", {kTSet, kTSet}, kTSet, SetAnd);
   builtins::Add(r, "or", {kTSet, kTSet}, kTSet, SetOr);
+  builtins::Add(r, "set_diff", {kTSet, kTSet}, kTSet, SetDiff);
   builtins::Add(r, "bits.and", {kN, kN}, kN, BitsAnd);
   builtins::Add(r, "bits.or", {kN, kN}, kN, BitsOr);
   builtins::Add(r, "bits.xor", {kN, kN}, kN, BitsXor);

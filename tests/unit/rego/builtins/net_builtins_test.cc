@@ -24,6 +24,11 @@ TEST(NetBuiltins, Contains) {
             "eval_builtin_error: net.cidr_contains: invalid CIDR address: not-a-cidr");
   EXPECT_EQ(ErrorOf(Call("net.cidr_contains", {S("192.168.1.0/28"), S("not-a-cidr")})),
             "eval_builtin_error: net.cidr_contains: invalid CIDR address: not-a-cidr");
+  // The deprecated net.cidr_overlap is net.cidr_contains under its old name.
+  EXPECT_EQ(Text(Call("net.cidr_overlap", {S("10.0.0.0/8"), S("10.1.2.3")})), "true");
+  EXPECT_EQ(Text(Call("net.cidr_overlap", {S("10.0.0.0/8"), S("192.168.1.0/24")})), "false");
+  EXPECT_EQ(ErrorOf(Call("net.cidr_overlap", {S("not-a-cidr"), S("10.1.2.3")})),
+            "eval_builtin_error: net.cidr_overlap: invalid CIDR address: not-a-cidr");
 }
 
 TEST(NetBuiltins, IntersectsAndValid) {

@@ -64,6 +64,9 @@ TEST(NumberBuiltins, SetOperators) {
   EXPECT_EQ(Err("minus", {I(1), b}).message, "minus: operand 2 must be number but got set");
   EXPECT_EQ(Err("minus", {S("x"), b}).message,
             "minus: operand 1 must be one of {number, set} but got string");
+  // The deprecated set_diff, which v0 policies still call.
+  EXPECT_EQ(Ok("set_diff", {a, b}), Value::Set({I(2), I(4)}));
+  EXPECT_EQ(Err("set_diff", {a, I(1)}).message, "set_diff: operand 2 must be set but got number");
 }
 
 TEST(NumberBuiltins, Bits) {
