@@ -821,8 +821,93 @@ class ModuleCompiler {
     return &x;
   }
 
-  void ConvBodyInto(BodyId id, Body& body) {
-    for (ExprId e : ast_.Exprs(ast_.body(id))) body.exprs.push_back(ConvExpr(e));
+  // `split`: a unification of two array literals of one length, or of two object literals with
+  // the same constant keys, becomes one unification per element or value (recursively), so the
+  // safety order may place each where its variables are bound, as OPA's unifier binds element by
+  // element: `[x, y] = [z, 1]; z = y` is safe. Not for query bodies, whose expressions are reported
+  // one by one.
+  void ConvBodyInto(BodyId id, Body& body, bool split = true) {
+    for (ExprId e : ast_.Exprs(ast_.body(id))) {
+      const rego::Expr& expr = ast_.expr(e);
+      if (split && SplitsIntoElements(expr)) {
+        std::span<const TermId> ch = ast_.Children(ast_.term(expr.term));
+        SplitUnify(expr, ch[1], ch[2], body);
+        continue;
+      }
+      body.exprs.push_back(ConvExpr(e));
+    }
+  }
+
+  static bool SameLengthArrays(const Ast& ast, TermId a, TermId b) {
+    const AstTerm& x = ast.term(a);
+    const AstTerm& y = ast.term(b);
+    return x.kind == TermKind::kArray && y.kind == TermKind::kArray && !ast.Children(x).empty() &&
+           ast.Children(x).size() == ast.Children(y).size();
+  }
+
+  // Two object literals with the same constant keys: the value term of each key on both sides.
+  static bool SameKeyObjects(const Ast& ast, TermId a, TermId b,
+                             std::vector<std::pair<TermId, TermId>>* pairs = nullptr) {
+    const AstTerm& x = ast.term(a);
+    const AstTerm& y = ast.term(b);
+    if (x.kind != TermKind::kObject || y.kind != TermKind::kObject) return false;
+    std::span<const TermId> xs = ast.Children(x);
+    std::span<const TermId> ys = ast.Children(y);
+    if (xs.empty() || xs.size() != ys.size()) return false;
+    auto scalar = [&](TermId k) {
+      TermKind kind = ast.term(k).kind;
+      return kind == TermKind::kString || kind == TermKind::kNumber || kind == TermKind::kBool ||
+             kind == TermKind::kNull;
+    };
+    auto same = [&](TermId p, TermId q) {
+      return ast.term(p).kind == ast.term(q).kind &&
+             ast.Constant(ast.term(p)) == ast.Constant(ast.term(q));
+    };
+    for (std::size_t i = 0; i < xs.size(); i += 2) {
+      if (!scalar(xs[i])) return false;
+      for (std::size_t j = 0; j < i; j += 2) {
+        if (same(xs[i], xs[j])) return false;  // a repeated key: leave it to the evaluator
+      }
+      bool found = false;
+      for (std::size_t j = 0; j < ys.size() && !found; j += 2) {
+        if (scalar(ys[j]) && same(xs[i], ys[j])) {
+          found = true;
+          if (pairs != nullptr) pairs->emplace_back(xs[i + 1], ys[j + 1]);
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+
+  bool SplitsIntoElements(const rego::Expr& e) const {
+    if (e.kind != rego::ExprKind::kTerm || e.negated || !ast_.Withs(e).empty()) return false;
+    const AstTerm& t = ast_.term(e.term);
+    if (t.kind != TermKind::kCall || t.op != Op::kUnify) return false;
+    std::span<const TermId> ch = ast_.Children(t);
+    return ch.size() == 3 &&
+           (SameLengthArrays(ast_, ch[1], ch[2]) || SameKeyObjects(ast_, ch[1], ch[2]));
+  }
+
+  void SplitUnify(const rego::Expr& e, TermId a, TermId b, Body& body) {
+    if (SameLengthArrays(ast_, a, b)) {
+      std::span<const TermId> xs = ast_.Children(ast_.term(a));
+      std::span<const TermId> ys = ast_.Children(ast_.term(b));
+      for (std::size_t i = 0; i < xs.size(); ++i) SplitUnify(e, xs[i], ys[i], body);
+      return;
+    }
+    std::vector<std::pair<TermId, TermId>> values;
+    if (SameKeyObjects(ast_, a, b, &values)) {
+      for (const auto& [x, y] : values) SplitUnify(e, x, y, body);
+      return;
+    }
+    Expr& x = arena_.exprs.emplace_back();
+    x.kind = ExprKind::kUnify;
+    x.loc = e.loc;
+    x.file = file_;
+    x.a = Conv(a);
+    x.b = Conv(b);
+    body.exprs.push_back(&x);
   }
 
   std::vector<std::pair<std::string, std::int32_t>> TopNames() const {
@@ -1177,7 +1262,7 @@ Result<std::unique_ptr<CompiledQuery>> CompileQuery(const Program& program, cons
   Body& body = q->arena.bodies.emplace_back();
   mc.PushScope(&body);
   mc.DeclareBody(query.body);
-  mc.ConvBodyInto(query.body, body);
+  mc.ConvBodyInto(query.body, body, /*split=*/false);
   for (const auto& [name, slot] : mc.TopNames()) {
     if (!name.empty() && name[0] != '$') q->vars.emplace_back(name, slot);
   }

@@ -17,6 +17,35 @@ TEST(CompilerTest, ReordersBodyForSafety) {
   EXPECT_EQ(One(rs), "3");
 }
 
+// OPA's unifier binds arrays element by element and objects key by key, so an element bound by
+// a later expression is safe: `[x, x2] = [y2, 1]` binds x2 first, `y2 = x2` then y2, and the
+// first expression then binds x.
+TEST(CompilerTest, UnificationOfLiteralsBindsElementByElement) {
+  const std::string module = R"(package t
+arrays := x if {
+  [x, x2] = [y2, 1]
+  y2 = x2
+}
+objects := [x, w] if {
+  {"a": x, "b": x2} = {"b": 1, "a": y2}
+  y2 = x2
+  [w, {"k": [w2]}] = [v, {"k": [3]}]
+  v = w2
+}
+mismatch if [1, 2] = [1, 3]
+other_keys if {"a": 1} = {"b": 1}
+)";
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.arrays")), "1");
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.objects")), "[1, 3]");
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.mismatch")), "<0 solutions>");
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.other_keys")), "<0 solutions>");
+  // Nothing binds x or y: still unsafe, naming the variable.
+  auto unsafe = Compile({"package t\np if [x, 1] = [y, 1]"});
+  ASSERT_FALSE(unsafe);
+  EXPECT_EQ(unsafe.error().code, RegoError::kUnsafeVar);
+  EXPECT_NE(unsafe.error().message.find("is unsafe"), std::string::npos);
+}
+
 TEST(CompilerTest, ReordersComprehensionBodies) {
   auto rs =
       EvalQuery({"package t\np := [v | v > 1; v = xs[_]] if xs := [1, 2, 3]"}, "x = data.t.p");
