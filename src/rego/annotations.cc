@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/go_text.h"
 #include "rego/lexer.h"
 #include "rego/rego_errors.h"
 #include "value/json.h"
@@ -22,14 +23,6 @@ struct Block {
   std::string yaml;
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // OPA: a block starts at a comment whose trimmed text begins with METADATA and takes every
 // comment on the next rows, one after another.
 std::vector<Block> FindBlocks(const std::vector<SourceComment>& comments) {
@@ -45,7 +38,7 @@ std::vector<Block> FindBlocks(const std::vector<SourceComment>& comments) {
       continue;
     }
     open = false;
-    if (Trim(c.text).starts_with("METADATA")) {
+    if (GoTrimSpace(c.text).starts_with("METADATA")) {
       blocks.push_back(Block{c.loc, {}});
       open = true;
     }
@@ -66,7 +59,7 @@ Result<Value> Author(const Value& v) {
   if (const std::string* s = v.AsString()) {
     std::vector<std::string> words;
     std::string_view rest = *s;
-    while (!(rest = Trim(rest)).empty()) {
+    while (!(rest = GoTrimSpace(rest)).empty()) {
       std::size_t end = rest.find_first_of(" \t");
       words.emplace_back(rest.substr(0, end));
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
@@ -86,9 +79,10 @@ Result<Value> Author(const Value& v) {
   }
   if (v.is_object()) {
     std::string name, email;
-    if (const Value* n = v.Find("name"); n != nullptr && n->AsString()) name = Trim(*n->AsString());
+    if (const Value* n = v.Find("name"); n != nullptr && n->AsString())
+      name = GoTrimSpace(*n->AsString());
     if (const Value* e = v.Find("email"); e != nullptr && e->AsString()) {
-      email = Trim(*e->AsString());
+      email = GoTrimSpace(*e->AsString());
     }
     if (name.empty() && email.empty()) {
       return MakeError(RegoError::kParse, "'name' and/or 'email' values required in object");
@@ -109,9 +103,10 @@ Result<Value> RelatedResource(const Value& v) {
   }
   if (v.is_object()) {
     std::string ref, description;
-    if (const Value* r = v.Find("ref"); r != nullptr && r->AsString()) ref = Trim(*r->AsString());
+    if (const Value* r = v.Find("ref"); r != nullptr && r->AsString())
+      ref = GoTrimSpace(*r->AsString());
     if (const Value* d = v.Find("description"); d != nullptr && d->AsString()) {
-      description = Trim(*d->AsString());
+      description = GoTrimSpace(*d->AsString());
     }
     if (ref.empty()) return MakeError(RegoError::kParse, "'ref' value required in object");
     out.Set("ref", ref);
@@ -125,7 +120,7 @@ Result<Value> RelatedResource(const Value& v) {
 // not a plain dotted name.
 std::optional<Value> DottedRef(std::string_view text) {
   Value out = Value::MakeArray();
-  for (std::string_view rest = Trim(text);;) {
+  for (std::string_view rest = GoTrimSpace(text);;) {
     std::size_t dot = rest.find('.');
     std::string_view part = rest.substr(0, dot);
     if (part.empty()) return std::nullopt;
@@ -272,7 +267,7 @@ Status AttachAnnotations(Module& module) {
     auto fail = [&](const std::string& message) -> Status {
       return MakeParseError(module.filename, block.loc.row, block.loc.col, message);
     };
-    if (Trim(block.yaml).empty() || block.yaml.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (GoTrimSpace(block.yaml).empty()) {
       return fail("expected METADATA block, found whitespace");
     }
     value::YamlLimits limits;

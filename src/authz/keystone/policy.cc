@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "authz/keystone/go_text.h"
 #include "authz/keystone/policy_errors.h"
+#include "common/go_text.h"
 #include "value/value.h"
 
 namespace gatehouse::authz::keystone {

@@ -1,6 +1,6 @@
-#include "authz/keystone/go_text.h"
+#include "common/go_text.h"
 
-namespace gatehouse::authz::keystone {
+namespace gatehouse {
 namespace {
 
 // Length of the Unicode white-space rune (Go's unicode.IsSpace) starting at s[i], or 0.
@@ -95,4 +95,4 @@ std::string GoToLower(std::string_view s) {
   return out;
 }
 
-}  // namespace gatehouse::authz::keystone
+}  // namespace gatehouse

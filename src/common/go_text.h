@@ -1,11 +1,11 @@
-// Go text semantics the keystone policy depends on, so that policies behave as under the
-// reference (Go) implementation. Pure functions, thread-safe, never fail.
+// Go text semantics that inputs read as the Go reference implementations read them depend on
+// (the keystone-auth policy, OPA's METADATA blocks). Pure functions, thread-safe, never fail.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace gatehouse::authz::keystone {
+namespace gatehouse {
 
 // encoding/json's field-name matching (bytes.EqualFold folding): ASCII case-insensitive, plus
 // the two non-ASCII runes that fold onto ASCII letters, U+017F (long s) and U+212A (Kelvin
@@ -19,4 +19,4 @@ std::string_view GoTrimSpace(std::string_view s);
 // are copied unchanged (see policy.h for why that is enough).
 std::string GoToLower(std::string_view s);
 
-}  // namespace gatehouse::authz::keystone
+}  // namespace gatehouse

@@ -1,8 +1,8 @@
-#include "authz/keystone/go_text.h"
+#include "common/go_text.h"
 
 #include <gtest/gtest.h>
 
-namespace gatehouse::authz::keystone {
+namespace gatehouse {
 namespace {
 
 TEST(GoTextTest, FieldNamesFoldLikeEncodingJson) {
@@ -38,4 +38,4 @@ TEST(GoTextTest, ToLowerMapsRunesWhoseLowerCaseIsAscii) {
 }
 
 }  // namespace
-}  // namespace gatehouse::authz::keystone
+}  // namespace gatehouse
