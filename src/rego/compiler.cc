@@ -446,7 +446,7 @@ class ModuleCompiler {
     std::string name;
     bool found = false;
     // Not a function but complete rules (OPA's GetArity gives them arity 0): `p()` reads `p`.
-    const Node* complete_rules = nullptr;
+    bool complete_rules = false;
   };
 
   static bool HoldsOnlyCompleteRules(const Node& n) {
@@ -493,7 +493,7 @@ class ModuleCompiler {
         out.name = full;
         return out;
       }
-      if (n != nullptr && HoldsOnlyCompleteRules(*n)) out.complete_rules = n;
+      out.complete_rules = n != nullptr && HoldsOnlyCompleteRules(*n);
     }
     if (out.name == "print") {
       out.kind = CallKind::kPrint;
@@ -589,18 +589,17 @@ class ModuleCompiler {
              target.name + ": arity mismatch: expected 0 arguments, got " + std::to_string(nargs));
         return NewTerm(TermKind_::kCall, a.loc);
       }
-      value::Value v = value::Value::MakeArray();
-      const bool chain = target.name == "rego.metadata.chain";
-      if (current_rule != kNone && annotations != nullptr) {
-        v = chain ? annotations->Chain(*modules, module_index, current_rule)
-                  : annotations->RuleAnnotations(module_index, current_rule);
-      } else if (!chain) {
-        v = value::Value::MakeObject();
-      }
+      // Outside a rule (a query) there are no annotations: [] and {}.
+      const bool in_rule = current_rule != kNone;
+      value::Value v = target.name == "rego.metadata.chain"
+                           ? (in_rule ? annotations->Chain(*modules, module_index, current_rule)
+                                      : value::Value::MakeArray())
+                           : (in_rule ? annotations->RuleAnnotations(module_index, current_rule)
+                                      : value::Value::MakeObject());
       if (nargs == 1) *out = Conv(ch[1]);
       return Const(FromJson(v), a.loc);
     }
-    if (!target.found && target.complete_rules != nullptr &&
+    if (!target.found && target.complete_rules &&
         (nargs == 0 || (allow_out && out != nullptr && nargs == 1))) {
       // OPA accepts a complete rule called with no arguments (its compiler gives a rule without
       // arguments arity 0, and evaluation runs it as a function of none): the value of the rule,
@@ -901,13 +900,20 @@ class ModuleCompiler {
       for (const auto& [x, y] : values) SplitUnify(e, x, y, body);
       return;
     }
+    Term* left = Conv(a);  // left first: variables are declared in source order
+    Term* right = Conv(b);
+    body.exprs.push_back(NewUnify(e.loc, left, right));
+  }
+
+  // A `a = b` expression the compiler writes itself.
+  Expr* NewUnify(Location loc, Term* a, Term* b) {
     Expr& x = arena_.exprs.emplace_back();
     x.kind = ExprKind::kUnify;
-    x.loc = e.loc;
+    x.loc = loc;
     x.file = file_;
-    x.a = Conv(a);
-    x.b = Conv(b);
-    body.exprs.push_back(&x);
+    x.a = a;
+    x.b = b;
+    return &x;
   }
 
   std::vector<std::pair<std::string, std::int32_t>> TopNames() const {
@@ -949,13 +955,7 @@ class ModuleCompiler {
     DeclareBody(r.body);
     ConvBodyInto(r.body, body);
     for (const auto& [var, arg] : computed_args) {
-      Expr& x = arena_.exprs.emplace_back();
-      x.kind = ExprKind::kUnify;
-      x.loc = ast_.term(arg).loc;
-      x.file = file_;
-      x.a = var;
-      x.b = Conv(arg);
-      body.exprs.push_back(&x);
+      body.exprs.push_back(NewUnify(ast_.term(arg).loc, var, Conv(arg)));
     }
     if (kind == RuleKind::kSet) {
       out.key = Conv(r.key);

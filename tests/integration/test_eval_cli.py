@@ -12,6 +12,7 @@ undefined function fails with exit code 1 and OPA's `1 error occurred: <code>: .
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -55,14 +56,19 @@ def check(cond, message):
         raise AssertionError(message)
 
 
-def write_tree(files):
+@contextlib.contextmanager
+def policy_tree(files):
+    """A temporary directory holding `files` (name -> text), removed afterwards."""
     root = tempfile.mkdtemp(prefix="gatehouse-eval-cli-")
-    for name, text in files.items():
-        path = os.path.join(root, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-    return root
+    try:
+        for name, text in files.items():
+            path = os.path.join(root, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def run_eval(root, query, *flags):
@@ -77,28 +83,21 @@ def value_of(result):
 
 @suite.test
 def test_directory_brings_its_test_files():
-    root = write_tree({"lib/lib.rego": LIBRARY, "lib/lib_test.rego": LIBRARY_TEST})
-    try:
+    with policy_tree({"lib/lib.rego": LIBRARY, "lib/lib_test.rego": LIBRARY_TEST}) as root:
         value = value_of(run_eval(root, "data.lib", "--rego-version", "v0"))
         check(value.get("test_merge_annotations") is True, "lib_test.rego not loaded: %r" % value)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @suite.test
 def test_v0_rule_called_with_no_arguments():
-    root = write_tree({"lib/lib.rego": LIBRARY, "main.rego": POLICY})
-    try:
+    with policy_tree({"lib/lib.rego": LIBRARY, "main.rego": POLICY}) as root:
         value = value_of(run_eval(root, "data.main.deny", "--rego-version", "v0"))
         check(value == ["team payments"], "deny is %r" % value)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @suite.test
 def test_unparseable_policy_fails_with_the_parse_error():
-    root = write_tree({"lib/lib.rego": LIBRARY})
-    try:
+    with policy_tree({"lib/lib.rego": LIBRARY}) as root:
         result = run_eval(root, "data.lib")  # v1 by default: a v0 body needs `if`
         check(result.returncode == 1, "exit %d" % result.returncode)
         check(result.stdout == "", "stdout: %r" % result.stdout)
@@ -106,22 +105,17 @@ def test_unparseable_policy_fails_with_the_parse_error():
               "stderr: %r" % result.stderr)
         check("`if` keyword is required before rule body" in result.stderr,
               "stderr: %r" % result.stderr)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @suite.test
 def test_undefined_function_is_a_type_error():
-    root = write_tree({"p.rego": "package p\n\nx := no_such_function(1)\n"})
-    try:
+    with policy_tree({"p.rego": "package p\n\nx := no_such_function(1)\n"}) as root:
         result = run_eval(root, "data.p.x")
         check(result.returncode == 1, "exit %d" % result.returncode)
         check(result.stderr.startswith("1 error occurred: rego_type_error: "),
               "stderr: %r" % result.stderr)
         check("undefined function no_such_function" in result.stderr,
               "stderr: %r" % result.stderr)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def main():
