@@ -7,6 +7,7 @@
 #include <string>
 
 #include "rego/parser_internal.h"
+#include "value/decimal.h"
 
 namespace gatehouse::rego::internal {
 namespace {
@@ -338,8 +339,7 @@ TermId Parser::ParseNumber() {
   if (integral && ec == std::errc() && end == text.data() + text.size()) {
     v = value::Value(i);
   } else {
-    // Like OPA (whose numbers are arbitrary precision), refuse only absurd magnitudes; beyond
-    // double range the Value is +-inf and NumberText() keeps the exact literal.
+    // Like OPA (whose numbers are arbitrary precision), refuse only absurd magnitudes.
     std::size_t mantissa_end = text.find_first_of("eE");
     long long exponent = 0;
     if (mantissa_end != std::string::npos) {
@@ -353,7 +353,13 @@ TermId Parser::ParseNumber() {
       ErrorAt(loc, "number too big");
       return kNone;
     }
-    v = value::Value(std::strtod(text.c_str(), nullptr));
+    // A double when it holds the number exactly (as its shortest digits), else the exact text.
+    auto decimal = value::ParseDecimal(text);
+    if (decimal && !value::FitsDouble(*decimal)) {
+      v = value::Value(value::BigNumber{text});
+    } else {
+      v = value::Value(std::strtod(text.c_str(), nullptr));
+    }
   }
   return AddScalar(TermKind::kNumber, std::move(v), loc, Intern(text));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 
 #include "value/json.h"
@@ -22,11 +23,23 @@ struct ObjectNode : detail::Node {
   explicit ObjectNode(std::vector<Member> m) : members(std::move(m)) {}
   std::vector<Member> members;
 };
+struct BigNumberNode : detail::Node {
+  BigNumberNode(std::string t, value::Decimal d) : text(std::move(t)), decimal(std::move(d)) {}
+  std::string text;
+  value::Decimal decimal;
+};
 
 int CompareNumbers(const Value& a, const Value& b) {
   if (a.is_int() && b.is_int()) {
     auto x = *a.AsInt(), y = *b.AsInt();
     return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  if (a.is_big_number() || b.is_big_number()) {
+    // An infinity (which only builtins' doubles can be) is beyond every finite number.
+    double x = *a.AsDouble(), y = *b.AsDouble();
+    if (std::isinf(x) && !a.is_big_number()) return x < 0 ? -1 : 1;
+    if (std::isinf(y) && !b.is_big_number()) return y < 0 ? 1 : -1;
+    return value::Compare(a.ExactValue(), b.ExactValue());
   }
   long double x = *a.AsDouble(), y = *b.AsDouble();
   if (a.is_int()) x = static_cast<long double>(*a.AsInt());
@@ -64,18 +77,28 @@ struct ValueAccess {
   static const StringNode& Str(const Value& v) { return *static_cast<const StringNode*>(v.node()); }
   static const ItemsNode& Items(const Value& v) { return *static_cast<const ItemsNode*>(v.node()); }
   static const ObjectNode& Obj(const Value& v) { return *static_cast<const ObjectNode*>(v.node()); }
+  static const BigNumberNode& Big(const Value& v) {
+    return *static_cast<const BigNumberNode*>(v.node());
+  }
+  static Value MakeBig(std::string text, value::Decimal d) {
+    Value v;
+    v.kind_ = ValueKind::kNumber;
+    v.rep_ = Value::kBig;
+    v.bits_.node = new BigNumberNode(std::move(text), std::move(d));
+    return v;
+  }
   static void SetBool(Value& v, bool b) {
     v.kind_ = ValueKind::kBool;
     v.bits_.b = b;
   }
   static void SetInt(Value& v, std::int64_t i) {
     v.kind_ = ValueKind::kNumber;
-    v.is_int_ = true;
+    v.rep_ = Value::kInt;
     v.bits_.i = i;
   }
   static void SetDouble(Value& v, double d) {
     v.kind_ = ValueKind::kNumber;
-    v.is_int_ = false;
+    v.rep_ = Value::kDouble;
     v.bits_.d = d;
   }
   static double Double(const Value& v) { return v.bits_.d; }
@@ -127,6 +150,32 @@ Value Value::Number(double d) {
   return v;
 }
 
+Value Value::FromDecimal(const value::Decimal& d) {
+  // An integer in int64 range is an int; a double's shortest digits are a double.
+  if (d.is_zero()) return Int(0);
+  if (d.is_integer() && d.exponent <= 19) {
+    std::string digits = d.digits;
+    digits.append(static_cast<std::size_t>(d.exponent) - d.digits.size(), '0');
+    if (d.negative) digits.insert(digits.begin(), '-');
+    std::int64_t i = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
+    if (ec == std::errc() && end == digits.data() + digits.size()) return Int(i);
+  }
+  if (value::FitsDouble(d)) {
+    std::string text = (d.negative ? "-0." : "0.") + d.digits + "e" + std::to_string(d.exponent);
+    return Number(std::strtod(text.c_str(), nullptr));
+  }
+  return ValueAccess::MakeBig(value::DecimalText(d), d);
+}
+
+std::optional<Value> Value::NumberFromText(std::string_view text) {
+  auto d = value::ParseDecimal(text);
+  if (!d) return std::nullopt;
+  Value v = FromDecimal(*d);
+  if (!v.is_big_number()) return v;
+  return ValueAccess::MakeBig(std::string(text), std::move(*d));  // keeps the text as written
+}
+
 Value Value::String(std::string s) {
   return ValueAccess::Make(ValueKind::kString, new StringNode(std::move(s)));
 }
@@ -169,7 +218,25 @@ std::optional<std::int64_t> Value::AsInt() const {
 
 std::optional<double> Value::AsDouble() const {
   if (kind_ != ValueKind::kNumber) return std::nullopt;
-  return is_int_ ? static_cast<double>(bits_.i) : bits_.d;
+  if (rep_ == kBig) return std::strtod(ValueAccess::Big(*this).text.c_str(), nullptr);
+  return rep_ == kInt ? static_cast<double>(bits_.i) : bits_.d;
+}
+
+std::string_view Value::BigNumberText() const {
+  if (!is_big_number()) return {};
+  return ValueAccess::Big(*this).text;
+}
+
+const value::Decimal* Value::BigNumberValue() const {
+  if (!is_big_number()) return nullptr;
+  return &ValueAccess::Big(*this).decimal;
+}
+
+value::Decimal Value::ExactValue() const {
+  if (rep_ == kBig) return ValueAccess::Big(*this).decimal;
+  if (rep_ == kInt) return value::DecimalOf(bits_.i);
+  if (kind_ == ValueKind::kNumber) return value::DecimalOf(bits_.d);
+  return {};
 }
 
 std::string_view Value::AsString() const {
@@ -278,7 +345,13 @@ std::size_t Value::Hash() const {
     case ValueKind::kBool:
       return Mix(h, bits_.b ? 1 : 2);
     case ValueKind::kNumber:
-      return Mix(h, is_int_ ? std::hash<std::int64_t>{}(bits_.i) : std::hash<double>{}(bits_.d));
+      if (rep_ == kBig) {
+        const value::Decimal& d = ValueAccess::Big(*this).decimal;
+        return Mix(Mix(h, std::hash<std::string_view>{}(d.digits)),
+                   std::hash<std::int64_t>{}(d.exponent * 2 + (d.negative ? 1 : 0)));
+      }
+      return Mix(h,
+                 rep_ == kInt ? std::hash<std::int64_t>{}(bits_.i) : std::hash<double>{}(bits_.d));
     case ValueKind::kString:
       return Mix(h, std::hash<std::string_view>{}(AsString()));
     case ValueKind::kArray:
@@ -302,6 +375,8 @@ Value FromJson(const value::Value& json) {
       return Value::Int(*json.AsInt());
     case value::Kind::kDouble:
       return Value::Number(*json.AsDouble());
+    case value::Kind::kBigNumber:
+      return Value::NumberFromText(json.AsBigNumber()->text).value_or(Value::Null());
     case value::Kind::kString:
       return Value::String(*json.AsString());
     case value::Kind::kArray: {
@@ -330,6 +405,7 @@ value::Value ToJson(const Value& v) {
       return value::Value(*v.AsBool());
     case ValueKind::kNumber:
       if (v.is_int()) return value::Value(*v.AsInt());
+      if (v.is_big_number()) return value::Value(value::BigNumber{std::string(v.BigNumberText())});
       return value::Value(*v.AsDouble());
     case ValueKind::kString:
       return value::Value(v.AsString());
@@ -355,6 +431,7 @@ value::Value ToJson(const Value& v) {
 
 std::string NumberText(const Value& number) {
   if (number.is_int()) return std::to_string(*number.AsInt());
+  if (number.is_big_number()) return std::string(number.BigNumberText());
   double d = number.AsDouble().value_or(0);
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";

@@ -7,7 +7,11 @@
 // once (the count is atomic).
 //
 // Numbers are int64 when integral and in range, else double; a double that is integral and in
-// int64 range is stored as an int, so `1 == 1.0` and {1, 1.0} has one element, as in OPA.
+// int64 range is stored as an int, so `1 == 1.0` and {1, 1.0} has one element, as in OPA. A
+// double stands for its shortest decimal digits (0.1 is one tenth). A number neither holds
+// (18446744073709551617, 2e308, 0.1000000000000000000000001) is a big number: its text and its
+// exact decimal value, in a shared node. Each number has exactly one of the three forms, and
+// numbers compare exactly by value across them.
 // Sets hold their elements sorted and unique; objects hold members sorted by key and unique
 // (keys may be any value). That makes equality, ordering and printing canonical, and lookups
 // O(log n). Order across kinds follows OPA: null < boolean < number < string < array < object
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "value/decimal.h"
 #include "value/value.h"
 
 namespace gatehouse::rego {
@@ -48,11 +53,10 @@ struct Node {
 class Value {
  public:
   Value() = default;  // null
-  Value(const Value& other) : kind_(other.kind_), is_int_(other.is_int_), bits_(other.bits_) {
-    Retain();
-  }
-  Value(Value&& other) noexcept : kind_(other.kind_), is_int_(other.is_int_), bits_(other.bits_) {
+  Value(const Value& other) : kind_(other.kind_), rep_(other.rep_), bits_(other.bits_) { Retain(); }
+  Value(Value&& other) noexcept : kind_(other.kind_), rep_(other.rep_), bits_(other.bits_) {
     other.kind_ = ValueKind::kNull;
+    other.rep_ = kDouble;
   }
   Value& operator=(const Value& other) {
     Value copy(other);
@@ -72,6 +76,11 @@ class Value {
   // An int when `d` is integral and fits int64, else a double. NaN and infinities are stored
   // as doubles (builtins should refuse to make them).
   static Value Number(double d);
+  // A JSON number's text (Rego number literals have the same syntax), in whichever form holds it
+  // exactly; nullopt when `text` is not a number.
+  static std::optional<Value> NumberFromText(std::string_view text);
+  // An exact decimal, in the form that holds it.
+  static Value FromDecimal(const value::Decimal& d);
   static Value String(std::string s);
   static Value String(std::string_view s) { return String(std::string(s)); }
   static Value String(const char* s) { return String(std::string(s)); }
@@ -96,9 +105,15 @@ class Value {
 
   // Typed views; nullopt / empty when the kind differs.
   std::optional<bool> AsBool() const;
-  bool is_int() const { return kind_ == ValueKind::kNumber && is_int_; }
-  std::optional<std::int64_t> AsInt() const;  // integral numbers only
-  std::optional<double> AsDouble() const;     // any number
+  bool is_int() const { return kind_ == ValueKind::kNumber && rep_ == kInt; }
+  bool is_big_number() const { return kind_ == ValueKind::kNumber && rep_ == kBig; }
+  std::optional<std::int64_t> AsInt() const;  // integral numbers in int64 range only
+  std::optional<double> AsDouble() const;     // any number (a big one rounded, maybe to inf)
+  // A big number's text and exact value; "" and nullptr for any other value.
+  std::string_view BigNumberText() const;
+  const value::Decimal* BigNumberValue() const;
+  // Any number's exact value (a double's shortest digits).
+  value::Decimal ExactValue() const;
   // For a string: its text. Check is_string() first; other kinds give "".
   std::string_view AsString() const;
   // Elements of an array or a set (sorted); empty for other kinds.
@@ -123,13 +138,15 @@ class Value {
 
   void Swap(Value& other) noexcept {
     std::swap(kind_, other.kind_);
-    std::swap(is_int_, other.is_int_);
+    std::swap(rep_, other.rep_);
     std::swap(bits_, other.bits_);
   }
 
  private:
   friend struct ValueAccess;
-  bool has_node() const { return kind_ >= ValueKind::kString; }
+  // How a number is held; kDouble for every other kind.
+  enum NumberRep : std::uint8_t { kDouble, kInt, kBig };
+  bool has_node() const { return kind_ >= ValueKind::kString || rep_ == kBig; }
   const detail::Node* node() const { return bits_.node; }
   void Retain() const {
     if (has_node()) bits_.node->refs.fetch_add(1, std::memory_order_relaxed);
@@ -141,7 +158,7 @@ class Value {
   }
 
   ValueKind kind_ = ValueKind::kNull;
-  bool is_int_ = false;
+  NumberRep rep_ = kDouble;
   union Bits {
     bool b;
     std::int64_t i;
@@ -186,7 +203,7 @@ Result<Value> ParseJsonText(std::string_view text);
 std::string ToRegoText(const Value& v);
 
 // Number text as OPA prints it: integers in decimal, other doubles in the shortest form that
-// reads back, `1e+21` style beyond Go's 'f' range.
+// reads back, `1e+21` style beyond Go's 'f' range; a big number's own text.
 std::string NumberText(const Value& number);
 
 }  // namespace gatehouse::rego

@@ -4,13 +4,64 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "value/decimal.h"
 #include "value/value_errors.h"
 
 namespace gatehouse::value {
 namespace {
+
+// Collects one object's members in order; a later duplicate replaces the earlier value (Go's
+// encoding/json), or is refused when the limits say so. Small objects look duplicates up
+// linearly, larger ones through an index, so a body with many members stays linear. Keys are
+// views into the parser's buffers, which outlive the sink.
+class MemberSink {
+ public:
+  explicit MemberSink(const JsonLimits& limits) : limits_(limits) {}
+
+  Result<bool> Add(std::string_view key, Value v) {
+    constexpr std::size_t kIndexFrom = 16;
+    std::size_t existing = members_.size();
+    if (members_.size() >= kIndexFrom && index_.empty()) {
+      for (std::size_t i = 0; i < keys_.size(); ++i) index_.emplace(keys_[i], i);
+    }
+    if (!index_.empty()) {
+      auto [it, inserted] = index_.emplace(key, members_.size());
+      if (!inserted) existing = it->second;
+    } else {
+      for (std::size_t i = 0; i < keys_.size(); ++i) {
+        if (keys_[i] == key) {
+          existing = i;
+          break;
+        }
+      }
+    }
+    if (existing != members_.size()) {
+      if (limits_.reject_duplicate_keys) {
+        return MakeError(ValueError::kDuplicateKey,
+                         "duplicate object key \"" + std::string(key.substr(0, 64)) + "\"");
+      }
+      members_[existing].value = std::move(v);
+      return true;
+    }
+    keys_.push_back(key);
+    members_.push_back(Member{std::string(key), std::move(v)});
+    return true;
+  }
+
+  Value Finish() { return Value(std::move(members_)); }
+
+ private:
+  const JsonLimits& limits_;
+  Object members_;
+  std::vector<std::string_view> keys_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+};
 
 Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) {
   using simdjson::dom::element_type;
@@ -21,9 +72,8 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
       return Value(bool(element.get_bool().value_unsafe()));
     case element_type::INT64:
       return Value(std::int64_t(element.get_int64().value_unsafe()));
-    case element_type::UINT64:
-      // Above int64's range: keep the magnitude as a double, as Go's float64 would.
-      return Value(static_cast<double>(element.get_uint64().value_unsafe()));
+    case element_type::UINT64:  // above int64's range: exact, as OPA keeps it
+      return Value(BigNumber{std::to_string(element.get_uint64().value_unsafe())});
     case element_type::DOUBLE:
       return Value(double(element.get_double().value_unsafe()));
     case element_type::STRING:
@@ -45,43 +95,134 @@ Result<Value> Convert(simdjson::dom::element element, const JsonLimits& limits) 
       simdjson::dom::object fields;
       if (element.get(fields) != simdjson::SUCCESS)
         return MakeError(ValueError::kInvalidJson, "bad object");
-      // Small objects look duplicates up linearly; larger ones through an index, so a body
-      // with many members stays linear, not quadratic.
-      constexpr std::size_t kIndexFrom = 16;
-      Object members;
-      members.reserve(fields.size());
-      std::unordered_map<std::string_view, std::size_t> index;
-      const bool indexed = fields.size() > kIndexFrom;
+      MemberSink members(limits);
       for (simdjson::dom::key_value_pair field : fields) {
         Result<Value> converted = Convert(field.value, limits);
         if (!converted) return converted.error();
-        std::size_t existing = members.size();
-        if (indexed) {
-          auto [it, inserted] = index.emplace(field.key, members.size());
-          if (!inserted) existing = it->second;
-        } else {
-          for (std::size_t i = 0; i < members.size(); ++i) {
-            if (members[i].key == field.key) {
-              existing = i;
-              break;
-            }
-          }
+        if (auto added = members.Add(field.key, std::move(converted).value()); !added) {
+          return added.error();
         }
-        if (existing != members.size()) {
-          if (limits.reject_duplicate_keys) {
-            return MakeError(
-                ValueError::kDuplicateKey,
-                "duplicate object key \"" + std::string(field.key.substr(0, 64)) + "\"");
-          }
-          members[existing].value = std::move(converted).value();
-          continue;
-        }
-        members.push_back(Member{std::string(field.key), std::move(converted).value()});
       }
-      return Value(std::move(members));
+      return members.Finish();
     }
   }
   return MakeError(ValueError::kInvalidJson, "unknown element type");
+}
+
+Error ParseError(simdjson::error_code ec, const JsonLimits& limits) {
+  if (ec == simdjson::DEPTH_ERROR) {
+    return MakeError(ValueError::kJsonTooDeep, "JSON nesting exceeds the limit of " +
+                                                   std::to_string(limits.max_depth) + " levels");
+  }
+  return MakeError(ValueError::kInvalidJson,
+                   std::string("invalid JSON: ") + simdjson::error_message(ec));
+}
+
+// The second reading, for documents with numbers the DOM parser cannot hold (integers beyond
+// 64 bits, magnitudes beyond double): simdjson's on-demand parser hands out each number's raw
+// text, which becomes a BigNumber. Everything is visited, so everything is validated.
+Result<Value> ConvertOnDemand(simdjson::ondemand::value element, const JsonLimits& limits,
+                              std::size_t depth) {
+  using simdjson::ondemand::json_type;
+  auto invalid = [&limits](simdjson::error_code ec) { return ParseError(ec, limits); };
+  json_type type;
+  if (auto ec = element.type().get(type)) return invalid(ec);
+  switch (type) {
+    case json_type::null:
+      if (!element.is_null()) return invalid(simdjson::N_ATOM_ERROR);
+      return Value();
+    case json_type::boolean: {
+      bool b = false;
+      if (auto ec = element.get_bool().get(b)) return invalid(ec);
+      return Value(b);
+    }
+    case json_type::number: {
+      // From the raw text, read once: int64, a double that holds it exactly, or a BigNumber.
+      std::string_view raw = element.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                              raw.back() == '\t')) {
+        raw.remove_suffix(1);
+      }
+      auto decimal = ParseDecimal(raw);
+      if (!decimal) return invalid(simdjson::NUMBER_ERROR);
+      std::int64_t i = 0;
+      auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), i);
+      if (ec == std::errc() && end == raw.data() + raw.size()) return Value(i);
+      if (FitsDouble(*decimal)) return Value(std::strtod(std::string(raw).c_str(), nullptr));
+      return Value(BigNumber{std::string(raw)});
+    }
+    case json_type::string: {
+      std::string_view text;
+      if (auto ec = element.get_string().get(text)) return invalid(ec);
+      return Value(std::string(text));
+    }
+    case json_type::array: {
+      if (depth + 1 > limits.max_depth) return invalid(simdjson::DEPTH_ERROR);
+      simdjson::ondemand::array items;
+      if (auto ec = element.get_array().get(items)) return invalid(ec);
+      Array array;
+      for (auto item : items) {
+        simdjson::ondemand::value v;
+        if (auto ec = item.get(v)) return invalid(ec);
+        Result<Value> converted = ConvertOnDemand(v, limits, depth + 1);
+        if (!converted) return converted.error();
+        array.push_back(std::move(converted).value());
+      }
+      return Value(std::move(array));
+    }
+    case json_type::object: {
+      if (depth + 1 > limits.max_depth) return invalid(simdjson::DEPTH_ERROR);
+      simdjson::ondemand::object fields;
+      if (auto ec = element.get_object().get(fields)) return invalid(ec);
+      MemberSink members(limits);
+      for (auto field_result : fields) {
+        simdjson::ondemand::field field;
+        if (auto ec = std::move(field_result).get(field)) return invalid(ec);
+        std::string_view key;
+        if (auto ec = field.unescaped_key().get(key)) return invalid(ec);
+        Result<Value> converted = ConvertOnDemand(field.value(), limits, depth + 1);
+        if (!converted) return converted.error();
+        if (auto added = members.Add(key, std::move(converted).value()); !added) {
+          return added.error();
+        }
+      }
+      return members.Finish();
+    }
+  }
+  return MakeError(ValueError::kInvalidJson, "unknown element type");
+}
+
+Result<Value> ParseWithBigNumbers(std::string_view text, const JsonLimits& limits) {
+  // Wrapped in an array so that a scalar document is a value like any other.
+  std::string wrapped;
+  wrapped.reserve(text.size() + 2);
+  wrapped += '[';
+  wrapped += text;
+  wrapped += ']';
+  simdjson::padded_string padded(wrapped);
+  simdjson::ondemand::parser parser;
+  if (parser.allocate(padded.size(), limits.max_depth + 1) != simdjson::SUCCESS) {
+    return MakeError(ValueError::kJsonTooLarge, "cannot allocate a parser for this document");
+  }
+  simdjson::ondemand::document doc;
+  auto invalid = [&limits](simdjson::error_code ec) { return ParseError(ec, limits); };
+  if (auto ec = parser.iterate(padded).get(doc)) return invalid(ec);
+  simdjson::ondemand::array outer;
+  if (auto ec = doc.get_array().get(outer)) return invalid(ec);
+  std::optional<Value> only;
+  for (auto item : outer) {
+    simdjson::ondemand::value v;
+    if (auto ec = item.get(v)) return invalid(ec);
+    if (only) return invalid(simdjson::TAPE_ERROR);
+    Result<Value> converted = ConvertOnDemand(v, limits, 0);
+    if (!converted) return converted.error();
+    only = std::move(converted).value();
+  }
+  // Anything after the wrapping array is text the document did not end with.
+  if (!only || doc.current_location().error() == simdjson::SUCCESS) {
+    return invalid(simdjson::TAPE_ERROR);
+  }
+  return std::move(*only);
 }
 
 void AppendNumber(std::string& out, double d) {
@@ -120,6 +261,9 @@ void Write(std::string& out, const Value& v, JsonStyle style, int indent) {
     }
     case Kind::kDouble:
       AppendNumber(out, *v.AsDouble());
+      return;
+    case Kind::kBigNumber:
+      out += v.AsBigNumber()->text;
       return;
     case Kind::kString:
       AppendJsonString(out, *v.AsString());
@@ -171,6 +315,9 @@ Result<Value> ParseJson(std::string_view text, const JsonLimits& limits) {
   if (ec == simdjson::DEPTH_ERROR) {
     return MakeError(ValueError::kJsonTooDeep, "JSON nesting exceeds the limit of " +
                                                    std::to_string(limits.max_depth) + " levels");
+  }
+  if (ec == simdjson::NUMBER_ERROR) {
+    return ParseWithBigNumbers(text, limits);
   }
   if (ec != simdjson::SUCCESS) {
     return MakeError(ValueError::kInvalidJson,

@@ -1,9 +1,22 @@
 #include "value/value.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
+#include "value/decimal.h"
+
 namespace gatehouse::value {
+namespace {
+
+// A number's exact value (an invalid BigNumber text reads as zero; the parsers never make one).
+Decimal ExactValue(const Value& v) {
+  if (const BigNumber* n = v.AsBigNumber()) return ParseDecimal(n->text).value_or(Decimal{});
+  if (v.kind() == Kind::kInt) return DecimalOf(*v.AsInt());
+  return DecimalOf(*v.AsDouble());
+}
+
+}  // namespace
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
@@ -13,6 +26,7 @@ std::string_view KindName(Kind kind) {
       return "boolean";
     case Kind::kInt:
     case Kind::kDouble:
+    case Kind::kBigNumber:
       return "number";
     case Kind::kString:
       return "string";
@@ -44,6 +58,7 @@ std::optional<std::int64_t> Value::AsInt() const {
 std::optional<double> Value::AsDouble() const {
   if (const auto* i = std::get_if<std::int64_t>(&data_)) return static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&data_)) return *d;
+  if (const auto* n = std::get_if<BigNumber>(&data_)) return std::strtod(n->text.c_str(), nullptr);
   return std::nullopt;
 }
 
@@ -95,6 +110,9 @@ Value& Value::Append(Value v) {
 bool operator==(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.kind() == Kind::kInt && b.kind() == Kind::kInt) return *a.AsInt() == *b.AsInt();
+    if (a.kind() == Kind::kBigNumber || b.kind() == Kind::kBigNumber) {
+      return Compare(ExactValue(a), ExactValue(b)) == 0;
+    }
     return *a.AsDouble() == *b.AsDouble();
   }
   if (a.kind() != b.kind()) return false;

@@ -1,6 +1,8 @@
 // Value: the JSON document model shared by the codecs, the policies and (later) Rego.
 //
-// A Value is null, bool, integer (int64), floating number, string, array or object. Objects keep
+// A Value is null, bool, integer (int64), floating number, string, array or object; a number
+// that neither int64 nor double holds exactly (18446744073709551617, 2e308) is a BigNumber that
+// keeps its JSON text, so nothing is lost on the way through. Objects keep
 // insertion order (so a review echoed back reads like the request) and hold unique keys: Set()
 // replaces an existing member. Values are plain, deeply-copied data; a const Value may be read
 // from many threads at once, a mutable one belongs to one thread.
@@ -21,7 +23,13 @@ struct Member;
 using Array = std::vector<Value>;
 using Object = std::vector<Member>;
 
-enum class Kind { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
+// A JSON number kept as its text (valid JSON number syntax).
+struct BigNumber {
+  std::string text;
+  friend bool operator==(const BigNumber&, const BigNumber&) = default;
+};
+
+enum class Kind { kNull, kBool, kInt, kDouble, kString, kArray, kObject, kBigNumber };
 
 // The JSON name of a kind ("null", "boolean", "number", "string", "array", "object").
 std::string_view KindName(Kind kind);
@@ -41,6 +49,7 @@ class Value {
   Value(const char* s);       // NOLINT
   Value(Array a);             // NOLINT
   Value(Object o);            // NOLINT
+  Value(BigNumber n);         // NOLINT
 
   static Value MakeArray();
   static Value MakeObject();
@@ -48,7 +57,9 @@ class Value {
   Kind kind() const { return static_cast<Kind>(data_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }
   bool is_bool() const { return kind() == Kind::kBool; }
-  bool is_number() const { return kind() == Kind::kInt || kind() == Kind::kDouble; }
+  bool is_number() const {
+    return kind() == Kind::kInt || kind() == Kind::kDouble || kind() == Kind::kBigNumber;
+  }
   bool is_string() const { return kind() == Kind::kString; }
   bool is_array() const { return kind() == Kind::kArray; }
   bool is_object() const { return kind() == Kind::kObject; }
@@ -56,7 +67,8 @@ class Value {
   // Typed views: nullopt / nullptr when the value has another kind.
   std::optional<bool> AsBool() const;
   std::optional<std::int64_t> AsInt() const;  // also an integral double within range
-  std::optional<double> AsDouble() const;     // any number
+  std::optional<double> AsDouble() const;     // any number (a BigNumber rounded, maybe to inf)
+  const BigNumber* AsBigNumber() const { return std::get_if<BigNumber>(&data_); }
   const std::string* AsString() const { return std::get_if<std::string>(&data_); }
   const Array* AsArray() const { return std::get_if<Array>(&data_); }
   const Object* AsObject() const { return std::get_if<Object>(&data_); }
@@ -77,7 +89,8 @@ class Value {
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Object> data_;
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Object, BigNumber>
+      data_;
 };
 
 struct Member {
@@ -99,6 +112,7 @@ inline Value::Value(std::string_view s) : data_(std::string(s)) {}
 inline Value::Value(const char* s) : data_(std::string(s)) {}
 inline Value::Value(Array a) : data_(std::move(a)) {}
 inline Value::Value(Object o) : data_(std::move(o)) {}
+inline Value::Value(BigNumber n) : data_(std::move(n)) {}
 inline Value Value::MakeArray() { return Value(Array{}); }
 inline Value Value::MakeObject() { return Value(Object{}); }
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "value/decimal.h"
 #include "value/value_errors.h"
 
 namespace gatehouse::value {
@@ -19,6 +20,26 @@ bool IsOneOf(const std::string& s, std::initializer_list<const char*> options) {
     if (s == o) return true;
   }
   return false;
+}
+
+// A decimal or float scalar that int64 and double cannot hold (an integer beyond 64 bits, a
+// magnitude beyond double), kept exact as a BigNumber in JSON's spelling.
+Value WideNumber(const std::string& s) {
+  std::string json;
+  std::size_t i = 0;
+  if (s[i] == '+' || s[i] == '-') {
+    if (s[i] == '-') json += '-';
+    ++i;
+  }
+  while (i + 1 < s.size() && s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9') ++i;
+  if (s[i] == '.') json += '0';
+  for (; i < s.size(); ++i) {
+    json += s[i];
+    if (s[i] == '.' && (i + 1 == s.size() || s[i + 1] < '0' || s[i + 1] > '9')) json += '0';
+  }
+  auto decimal = ParseDecimal(json);
+  if (!decimal) return Value(std::strtod(s.c_str(), nullptr));
+  return Value(BigNumber{DecimalText(*decimal, 40)});
 }
 
 // YAML 1.2 core schema resolution of a plain (unquoted) scalar.
@@ -35,7 +56,7 @@ Value ResolvePlainScalar(const std::string& s) {
     const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
     auto [end, ec] = std::from_chars(begin, s.data() + s.size(), i);
     if (ec == std::errc() && end == s.data() + s.size()) return Value(i);
-    return Value(std::strtod(s.c_str(), nullptr));
+    return WideNumber(s);
   }
   if (std::regex_match(s, kOctal) || std::regex_match(s, kHex)) {
     std::int64_t i = 0;
@@ -43,7 +64,10 @@ Value ResolvePlainScalar(const std::string& s) {
     if (ec == std::errc() && end == s.data() + s.size()) return Value(i);
     return Value(s);
   }
-  if (std::regex_match(s, kFloat)) return Value(std::strtod(s.c_str(), nullptr));
+  if (std::regex_match(s, kFloat)) {
+    double d = std::strtod(s.c_str(), nullptr);
+    return std::isfinite(d) ? Value(d) : WideNumber(s);
+  }
   if (IsOneOf(s, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) {
     return Value(std::numeric_limits<double>::infinity());
   }

@@ -470,6 +470,8 @@ Result<std::string> ScalarText(const value::Value& v) {
       return std::to_string(*v.AsInt());
     case value::Kind::kDouble:
       return MakeError(ConfigError::kInvalidValue, "a fractional number is not accepted here");
+    case value::Kind::kBigNumber:
+      return MakeError(ConfigError::kInvalidValue, "a number out of range is not accepted here");
     default:
       return MakeError(ConfigError::kInvalidValue, std::string("expected a scalar, got ") +
                                                        std::string(value::KindName(v.kind())));

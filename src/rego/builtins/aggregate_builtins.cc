@@ -5,6 +5,7 @@
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/builtin_helpers.h"
 #include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/wide_number.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -25,34 +26,25 @@ BuiltinResult Count(BuiltinContext&, std::span<const Value> args) {
   }
 }
 
-// Sums or multiplies exactly in int64 while possible, then in double.
+// Sums or multiplies in int64 while that is exact; otherwise as wide_number.h does it.
 BuiltinResult Accumulate(std::string_view name, std::span<const Value> args, bool product) {
   const Value& a = args[0];
   if (!a.is_array() && !a.is_set()) return OperandTypeError(name, 1, "one of {set, array}", a);
   for (const auto& x : a.Items()) {
     if (!x.is_number()) return builtins::ElementTypeError(name, 1, a, "number", x);
   }
-  std::int64_t acc_i = product ? 1 : 0;
-  bool exact = true;
-  double acc_d = product ? 1.0 : 0.0;
+  std::int64_t acc = product ? 1 : 0;
   for (const auto& x : a.Items()) {
-    if (exact && x.is_int()) {
-      std::int64_t next = 0;
-      bool overflow = product ? __builtin_mul_overflow(acc_i, *x.AsInt(), &next)
-                              : __builtin_add_overflow(acc_i, *x.AsInt(), &next);
-      if (!overflow) {
-        acc_i = next;
-        continue;
-      }
+    std::int64_t next = 0;
+    if (!x.is_int() || (product ? __builtin_mul_overflow(acc, *x.AsInt(), &next)
+                                : __builtin_add_overflow(acc, *x.AsInt(), &next))) {
+      auto wide = builtins::WideAggregate(name, product, a.Items());
+      if (!wide) return wide.error();
+      return Return(std::move(wide).value());
     }
-    if (exact) {
-      exact = false;
-      acc_d = static_cast<double>(acc_i);
-    }
-    acc_d = product ? acc_d * *x.AsDouble() : acc_d + *x.AsDouble();
+    acc = next;
   }
-  if (exact) return Return(Value::Int(acc_i));
-  return Return(Value::Number(acc_d));
+  return Return(Value::Int(acc));
 }
 
 BuiltinResult Sum(BuiltinContext&, std::span<const Value> args) {

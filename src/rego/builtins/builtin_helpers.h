@@ -94,6 +94,7 @@ inline std::optional<std::int64_t> IntegralOf(const Value& v) {
 
 inline bool IsIntegral(const Value& v) {
   if (v.is_int()) return true;
+  if (v.is_big_number()) return v.BigNumberValue()->is_integer();
   auto d = v.AsDouble();
   return d && std::isfinite(*d) && *d == std::trunc(*d);
 }

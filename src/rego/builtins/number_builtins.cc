@@ -2,8 +2,8 @@
 // sets, `and`, `or`, the deprecated set_diff), bits.*, numbers.range[_step]. (units.* is in
 // units_builtins.cc.)
 //
-// OPA computes with arbitrary precision; here integers stay exact in int64 and everything else
-// (overflow included) falls back to double.
+// Like OPA, integers are exact at any size; int64 and double are the fast paths, and what they
+// cannot hold goes to wide_number.h.
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -11,6 +11,7 @@
 #include "rego/builtins/builtin.h"
 #include "rego/builtins/builtin_helpers.h"
 #include "rego/builtins/builtin_namespaces.h"
+#include "rego/builtins/wide_number.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -26,9 +27,25 @@ Result<bool> CheckNumbers(std::string_view name, std::span<const Value> args) {
   return true;
 }
 
-BuiltinResult NumberResult(std::string_view name, double d) {
-  if (!std::isfinite(d)) return BuiltinError(name, "number out of range");
-  return Return(Value::Number(d));
+BuiltinResult FromWide(Result<Value> r) {
+  if (!r) return r.error();
+  return Return(std::move(r).value());
+}
+
+// What OPA's math/big does after the int64 fast path: integers of any size exactly; other
+// numbers as doubles while they are doubles and the result is finite, else at 64-bit precision.
+BuiltinResult Arithmetic(std::string_view name, builtins::WideOp op, const Value& a, const Value& b,
+                         double (*fast)(double, double)) {
+  if (builtins::IsIntegral(a) && builtins::IsIntegral(b) && op != builtins::WideOp::kDiv) {
+    auto exact = builtins::IntegerArithmetic(name, op, a, b);
+    if (!exact) return exact.error();
+    return *exact;
+  }
+  if (!a.is_big_number() && !b.is_big_number()) {
+    double r = fast(*a.AsDouble(), *b.AsDouble());
+    if (std::isfinite(r)) return Return(Value::Number(r));
+  }
+  return FromWide(builtins::FloatArithmetic(name, op, a, b));
 }
 
 BuiltinResult Plus(BuiltinContext&, std::span<const Value> a) {
@@ -37,7 +54,8 @@ BuiltinResult Plus(BuiltinContext&, std::span<const Value> a) {
   if (a[0].is_int() && a[1].is_int() && !__builtin_add_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
     return Return(Value::Int(r));
   }
-  return NumberResult("plus", *a[0].AsDouble() + *a[1].AsDouble());
+  return Arithmetic("plus", builtins::WideOp::kPlus, a[0], a[1],
+                    [](double x, double y) { return x + y; });
 }
 
 BuiltinResult Mul(BuiltinContext&, std::span<const Value> a) {
@@ -46,7 +64,8 @@ BuiltinResult Mul(BuiltinContext&, std::span<const Value> a) {
   if (a[0].is_int() && a[1].is_int() && !__builtin_mul_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
     return Return(Value::Int(r));
   }
-  return NumberResult("mul", *a[0].AsDouble() * *a[1].AsDouble());
+  return Arithmetic("mul", builtins::WideOp::kMul, a[0], a[1],
+                    [](double x, double y) { return x * y; });
 }
 
 BuiltinResult Minus(BuiltinContext&, std::span<const Value> a) {
@@ -56,7 +75,8 @@ BuiltinResult Minus(BuiltinContext&, std::span<const Value> a) {
         !__builtin_sub_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
       return Return(Value::Int(r));
     }
-    return NumberResult("minus", *a[0].AsDouble() - *a[1].AsDouble());
+    return Arithmetic("minus", builtins::WideOp::kMinus, a[0], a[1],
+                      [](double x, double y) { return x - y; });
   }
   if (a[0].is_set() && a[1].is_set()) {
     std::vector<Value> out;
@@ -72,14 +92,19 @@ BuiltinResult Minus(BuiltinContext&, std::span<const Value> a) {
   return OperandTypeError("minus", 2, "number", a[1]);
 }
 
+// A zero of any form (0, 0.0; a big number is never zero).
+bool IsZero(const Value& v) { return !v.is_big_number() && *v.AsDouble() == 0; }
+
 BuiltinResult Div(BuiltinContext&, std::span<const Value> a) {
   if (auto ok = CheckNumbers("div", a); !ok) return ok.error();
-  if (*a[1].AsDouble() == 0) return BuiltinError("div", "divide by zero");
+  if (IsZero(a[1])) return BuiltinError("div", "divide by zero");
   if (a[0].is_int() && a[1].is_int()) {
     std::int64_t x = *a[0].AsInt(), y = *a[1].AsInt();
     if (!(y == -1 && x == INT64_MIN) && x % y == 0) return Return(Value::Int(x / y));
   }
-  return NumberResult("div", *a[0].AsDouble() / *a[1].AsDouble());
+  // Like OPA, integers beyond the fast path divide as floats too.
+  return Arithmetic("div", builtins::WideOp::kDiv, a[0], a[1],
+                    [](double x, double y) { return x / y; });
 }
 
 BuiltinResult Rem(BuiltinContext&, std::span<const Value> a) {
@@ -87,38 +112,33 @@ BuiltinResult Rem(BuiltinContext&, std::span<const Value> a) {
   if (!builtins::IsIntegral(a[0]) || !builtins::IsIntegral(a[1])) {
     return BuiltinError("rem", "modulo on floating-point number");
   }
-  if (*a[1].AsDouble() == 0) return BuiltinError("rem", "modulo by zero");
+  if (IsZero(a[1])) return BuiltinError("rem", "modulo by zero");
   if (a[0].is_int() && a[1].is_int()) {
     std::int64_t x = *a[0].AsInt(), y = *a[1].AsInt();
     if (y == -1) return Return(Value::Int(0));
     return Return(Value::Int(x % y));
   }
-  return NumberResult("rem", std::fmod(*a[0].AsDouble(), *a[1].AsDouble()));
+  auto exact = builtins::IntegerArithmetic("rem", builtins::WideOp::kRem, a[0], a[1]);
+  if (!exact) return exact.error();
+  return *exact;
 }
 
-BuiltinResult Unary(std::string_view name, std::span<const Value> a, double (*f)(double)) {
+BuiltinResult Unary(std::string_view name, std::span<const Value> a, builtins::WideUnary op) {
   if (auto ok = CheckNumbers(name, a); !ok) return ok.error();
-  if (a[0].is_int()) {
-    std::int64_t x = *a[0].AsInt();
-    if (name != "abs") return Return(a[0]);
-    if (x != INT64_MIN) return Return(Value::Int(x < 0 ? -x : x));
-  }
-  return NumberResult(name, f(*a[0].AsDouble()));
+  return FromWide(builtins::UnaryArithmetic(name, op, a[0]));
 }
 
-// Go's math.Round: half away from zero.
-double RoundHalfAway(double d) { return std::round(d); }
-double Abs(double d) { return std::fabs(d); }
-double Ceil(double d) { return std::ceil(d); }
-double Floor(double d) { return std::floor(d); }
-
-BuiltinResult AbsFn(BuiltinContext&, std::span<const Value> a) { return Unary("abs", a, Abs); }
+BuiltinResult AbsFn(BuiltinContext&, std::span<const Value> a) {
+  return Unary("abs", a, builtins::WideUnary::kAbs);
+}
 BuiltinResult RoundFn(BuiltinContext&, std::span<const Value> a) {
-  return Unary("round", a, RoundHalfAway);
+  return Unary("round", a, builtins::WideUnary::kRound);
 }
-BuiltinResult CeilFn(BuiltinContext&, std::span<const Value> a) { return Unary("ceil", a, Ceil); }
+BuiltinResult CeilFn(BuiltinContext&, std::span<const Value> a) {
+  return Unary("ceil", a, builtins::WideUnary::kCeil);
+}
 BuiltinResult FloorFn(BuiltinContext&, std::span<const Value> a) {
-  return Unary("floor", a, Floor);
+  return Unary("floor", a, builtins::WideUnary::kFloor);
 }
 
 // Set operators `&` and `|`.
@@ -152,70 +172,74 @@ BuiltinResult SetOr(BuiltinContext&, std::span<const Value> a) {
 }
 
 // An integer operand: "operand N must be integer number but got floating-point number".
-Result<std::int64_t> IntOperand(std::string_view name, std::span<const Value> a, std::size_t i) {
+Result<bool> CheckInteger(std::string_view name, std::span<const Value> a, std::size_t i) {
   int n = static_cast<int>(i + 1);
   if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
-  if (!a[i].is_int()) {
-    if (builtins::IsIntegral(a[i])) return BuiltinError(name, "integer out of range");
+  if (!builtins::IsIntegral(a[i])) {
     return builtins::TypeError(name, "operand " + std::to_string(n) +
                                          " must be integer number but got floating-point number");
   }
-  return *a[i].AsInt();
+  return true;
 }
 
+// bits.*: int64 first, any size after (two's complement, as big.Int).
 template <typename Op>
-BuiltinResult Bits(std::string_view name, std::span<const Value> a, Op op) {
-  auto x = IntOperand(name, a, 0);
-  if (!x) return x.error();
-  auto y = IntOperand(name, a, 1);
-  if (!y) return y.error();
-  return Return(Value::Int(op(*x, *y)));
+BuiltinResult Bits(std::string_view name, std::span<const Value> a, builtins::BitsOp wide, Op op) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (auto ok = CheckInteger(name, a, i); !ok) return ok.error();
+  }
+  if (auto r = op(a); r) return Return(Value::Int(*r));
+  return FromWide(builtins::BitsArithmetic(name, wide, a[0], a.size() > 1 ? a[1] : a[0]));
 }
+
+template <std::int64_t (*F)(std::int64_t, std::int64_t)>
+std::optional<std::int64_t> BothInt(std::span<const Value> a) {
+  if (!a[0].is_int() || !a[1].is_int()) return std::nullopt;
+  return F(*a[0].AsInt(), *a[1].AsInt());
+}
+
+std::int64_t And(std::int64_t x, std::int64_t y) { return x & y; }
+std::int64_t Or(std::int64_t x, std::int64_t y) { return x | y; }
+std::int64_t Xor(std::int64_t x, std::int64_t y) { return x ^ y; }
 
 BuiltinResult BitsAnd(BuiltinContext&, std::span<const Value> a) {
-  return Bits("bits.and", a, [](std::int64_t x, std::int64_t y) { return x & y; });
+  return Bits("bits.and", a, builtins::BitsOp::kAnd, BothInt<And>);
 }
 BuiltinResult BitsOr(BuiltinContext&, std::span<const Value> a) {
-  return Bits("bits.or", a, [](std::int64_t x, std::int64_t y) { return x | y; });
+  return Bits("bits.or", a, builtins::BitsOp::kOr, BothInt<Or>);
 }
 BuiltinResult BitsXor(BuiltinContext&, std::span<const Value> a) {
-  return Bits("bits.xor", a, [](std::int64_t x, std::int64_t y) { return x ^ y; });
+  return Bits("bits.xor", a, builtins::BitsOp::kXor, BothInt<Xor>);
 }
 BuiltinResult BitsNegate(BuiltinContext&, std::span<const Value> a) {
-  auto x = IntOperand("bits.negate", a, 0);
-  if (!x) return x.error();
-  return Return(Value::Int(~*x));
+  return Bits("bits.negate", a, builtins::BitsOp::kNegate,
+              [](std::span<const Value> v) -> std::optional<std::int64_t> {
+                if (!v[0].is_int()) return std::nullopt;
+                return ~*v[0].AsInt();
+              });
 }
 
-BuiltinResult Shift(std::string_view name, std::span<const Value> a, bool left) {
-  auto x = IntOperand(name, a, 0);
-  if (!x) return x.error();
-  auto y = IntOperand(name, a, 1);
-  if (!y) return y.error();
-  if (*y < 0) {
-    return builtins::TypeError(
-        name, "operand 2 must be an unsigned integer number but got a negative integer");
+std::optional<std::int64_t> ShiftLeft(std::span<const Value> a) {
+  if (!a[0].is_int() || !a[1].is_int() || *a[1].AsInt() < 0 || *a[1].AsInt() >= 63) {
+    return std::nullopt;
   }
-  if (!left) {
-    // Arithmetic shift, as big.Int.Rsh: rounds towards negative infinity.
-    if (*y >= 63) return Return(Value::Int(*x < 0 ? -1 : 0));
-    return Return(Value::Int(*x >> *y));
-  }
-  if (*x == 0) return Return(Value::Int(0));
-  if (*y < 63) {
-    __int128 r = static_cast<__int128>(*x) << *y;
-    if (r >= INT64_MIN && r <= INT64_MAX) return Return(Value::Int(static_cast<std::int64_t>(r)));
-  }
-  // Beyond int64: approximate as a double (OPA is exact here).
-  if (*y > 1100) return BuiltinError(name, "shift out of range");
-  return NumberResult(name, std::ldexp(static_cast<double>(*x), static_cast<int>(*y)));
+  __int128 r = static_cast<__int128>(*a[0].AsInt()) << *a[1].AsInt();
+  if (r < INT64_MIN || r > INT64_MAX) return std::nullopt;
+  return static_cast<std::int64_t>(r);
+}
+
+std::optional<std::int64_t> ShiftRight(std::span<const Value> a) {
+  if (!a[0].is_int() || !a[1].is_int() || *a[1].AsInt() < 0) return std::nullopt;
+  // Arithmetic shift, as big.Int.Rsh: rounds towards negative infinity.
+  if (*a[1].AsInt() >= 63) return *a[0].AsInt() < 0 ? -1 : 0;
+  return *a[0].AsInt() >> *a[1].AsInt();
 }
 
 BuiltinResult BitsLsh(BuiltinContext&, std::span<const Value> a) {
-  return Shift("bits.lsh", a, true);
+  return Bits("bits.lsh", a, builtins::BitsOp::kLsh, ShiftLeft);
 }
 BuiltinResult BitsRsh(BuiltinContext&, std::span<const Value> a) {
-  return Shift("bits.rsh", a, false);
+  return Bits("bits.rsh", a, builtins::BitsOp::kRsh, ShiftRight);
 }
 
 BuiltinResult Range(BuiltinContext& ctx, std::string_view name, std::int64_t x, std::int64_t y,
@@ -237,23 +261,27 @@ BuiltinResult Range(BuiltinContext& ctx, std::string_view name, std::int64_t x, 
 }
 
 BuiltinResult NumbersRange(BuiltinContext& ctx, std::span<const Value> a) {
-  auto x = IntOperand("numbers.range", a, 0);
-  if (!x) return x.error();
-  auto y = IntOperand("numbers.range", a, 1);
-  if (!y) return y.error();
-  return Range(ctx, "numbers.range", *x, *y, 1);
+  constexpr std::string_view kName = "numbers.range";
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (auto ok = CheckInteger(kName, a, i); !ok) return ok.error();
+  }
+  if (a[0].is_int() && a[1].is_int()) return Range(ctx, kName, *a[0].AsInt(), *a[1].AsInt(), 1);
+  return FromWide(
+      builtins::IntegerRange(kName, a[0], a[1], Value::Int(1), ctx.limits.max_range_items));
 }
 
 BuiltinResult NumbersRangeStep(BuiltinContext& ctx, std::span<const Value> a) {
   constexpr std::string_view kName = "numbers.range_step";
-  auto x = IntOperand(kName, a, 0);
-  if (!x) return x.error();
-  auto y = IntOperand(kName, a, 1);
-  if (!y) return y.error();
-  auto step = IntOperand(kName, a, 2);
-  if (!step) return step.error();
-  if (*step <= 0) return BuiltinError(kName, "step must be a positive integer");
-  return Range(ctx, kName, *x, *y, *step);
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (auto ok = CheckInteger(kName, a, i); !ok) return ok.error();
+  }
+  if (Compare(a[2], Value::Int(0)) <= 0) {
+    return BuiltinError(kName, "step must be a positive integer");
+  }
+  if (a[0].is_int() && a[1].is_int() && a[2].is_int()) {
+    return Range(ctx, kName, *a[0].AsInt(), *a[1].AsInt(), *a[2].AsInt());
+  }
+  return FromWide(builtins::IntegerRange(kName, a[0], a[1], a[2], ctx.limits.max_range_items));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rego/builtins/builtin_helpers.h"
+#include "rego/builtins/wide_number.h"
 #include "rego/rego_errors.h"
 
 namespace gatehouse::rego {
@@ -17,19 +18,44 @@ namespace {
 struct Arg {
   enum Kind { kInt, kBigInt, kFloat, kString } kind = kString;
   std::int64_t i = 0;
-  double f = 0;  // kFloat; kBigInt: an integral double beyond int64
-  std::string s;
+  double f = 0;   // kFloat
+  std::string s;  // kString; kBigInt: the digits, '-' first when negative
 };
+
+// Go's big.Int.SetString(s, 10): an optional sign, then decimal digits.
+bool PlainDigits(std::string_view t) {
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+  return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 Arg ToArg(const Value& v) {
   Arg a;
   if (v.is_int()) {
     a.kind = Arg::kInt;
     a.i = *v.AsInt();
+  } else if (v.is_big_number()) {
+    // OPA's order: a *big.Int when the text is plain digits, else a float64 while one holds
+    // it, else the number's text.
+    std::string_view text = v.BigNumberText();
+    double d = *v.AsDouble();
+    if (PlainDigits(text)) {
+      a.kind = Arg::kBigInt;
+      a.s = std::string(text[0] == '+' ? text.substr(1) : text);
+    } else if (std::isfinite(d)) {
+      a.kind = Arg::kFloat;
+      a.f = d;
+    } else {
+      a.s = std::string(text);
+    }
   } else if (v.is_number()) {
     double d = *v.AsDouble();
-    a.kind = std::isfinite(d) && d == std::trunc(d) ? Arg::kBigInt : Arg::kFloat;
-    a.f = d;
+    if (std::isfinite(d) && d == std::trunc(d)) {  // integral beyond int64
+      a.kind = Arg::kBigInt;
+      a.s = builtins::IntegerDigits(v);
+    } else {
+      a.kind = Arg::kFloat;
+      a.f = d;
+    }
   } else if (v.is_string()) {
     a.s = std::string(v.AsString());
   } else {
@@ -58,12 +84,6 @@ struct Flags {
   int width = -1;        // -1: none
   int prec = -1;         // -1: none
 };
-
-std::string BigIntDigits(double d) {
-  char buf[400];
-  std::snprintf(buf, sizeof(buf), "%.0f", std::fabs(d));
-  return buf;
-}
 
 // Pads `s` to the width (in runes) with spaces, or zeros when `zero_ok`.
 void Pad(std::string& out, std::string_view s, const Flags& f, bool zero_ok) {
@@ -296,7 +316,7 @@ std::string DefaultText(const Arg& a) {
     case Arg::kInt:
       return std::to_string(a.i);
     case Arg::kBigInt:
-      return (a.f < 0 ? "-" : "") + BigIntDigits(a.f);
+      return a.s;
     case Arg::kFloat:
       return ShortestG(a.f, 'e');
     case Arg::kString:
@@ -364,12 +384,14 @@ void PrintInt(std::string& out, std::int64_t i, char32_t verb, const Flags& f, c
 }
 
 // An integral number beyond int64 (Go's *big.Int) under verbs d v s.
-void PrintBigInt(std::string& out, double d, char32_t verb, const Flags& f, const Arg& a) {
+void PrintBigInt(std::string& out, std::string_view digits, char32_t verb, const Flags& f,
+                 const Arg& a) {
+  const bool negative = !digits.empty() && digits[0] == '-';
   switch (verb) {
     case 'v':
     case 'd':
     case 's':
-      return FormatInteger(out, d < 0, BigIntDigits(d), f, 'd');
+      return FormatInteger(out, negative, std::string(digits.substr(negative ? 1 : 0)), f, 'd');
     default:
       return BadVerb(out, verb, a, f);
   }
@@ -444,7 +466,7 @@ void PrintArg(std::string& out, const Arg& a, char32_t verb, const Flags& f) {
     case Arg::kInt:
       return PrintInt(out, a.i, verb, f, a);
     case Arg::kBigInt:
-      return PrintBigInt(out, a.f, verb, f, a);
+      return PrintBigInt(out, a.s, verb, f, a);
     case Arg::kFloat:
       return PrintFloat(out, a.f, verb, f, a);
     case Arg::kString:

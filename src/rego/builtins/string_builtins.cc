@@ -11,6 +11,7 @@
 #include "rego/builtins/builtin_namespaces.h"
 #include "rego/builtins/go_template.h"
 #include "rego/builtins/sprintf.h"
+#include "rego/builtins/wide_number.h"
 
 namespace gatehouse::rego {
 namespace {
@@ -95,26 +96,14 @@ BuiltinResult FormatInt(BuiltinContext&, std::span<const Value> a) {
   if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
     return builtins::TypeError("format_int", "operand 2 must be one of {2, 8, 10, 16}");
   }
-  double d = std::trunc(*a[0].AsDouble());
-  bool negative = d < 0;
-  std::string digits;
-  if (a[0].is_int() || std::fabs(d) < 9.2e18) {
-    std::int64_t i = a[0].is_int() ? *a[0].AsInt() : static_cast<std::int64_t>(d);
-    negative = i < 0;
-    std::uint64_t u = negative ? ~static_cast<std::uint64_t>(i) + 1 : static_cast<std::uint64_t>(i);
-    if (u == 0) digits = "0";
-    while (u > 0) {
-      digits.insert(digits.begin(), "0123456789abcdef"[u % static_cast<std::uint64_t>(*base)]);
-      u /= static_cast<std::uint64_t>(*base);
-    }
-  } else if (*base == 10) {
-    char buf[400];
-    std::snprintf(buf, sizeof(buf), "%.0f", std::fabs(d));
-    digits = buf;
-  } else {
-    return BuiltinError("format_int", "number out of range");
-  }
-  return Return(Value::String((negative ? "-" : "") + digits));
+  // Truncated towards zero, then written in the base (big.Float.Int, big.Int.Text in OPA).
+  const bool negative = Compare(a[0], Value::Int(0)) < 0;
+  auto truncated = builtins::UnaryArithmetic(
+      "format_int", negative ? builtins::WideUnary::kCeil : builtins::WideUnary::kFloor, a[0]);
+  if (!truncated) return truncated.error();
+  std::string text = builtins::IntegerText(*truncated, static_cast<int>(*base));
+  if (text.empty()) return BuiltinError("format_int", "number too large");
+  return Return(Value::String(text == "-0" ? "0" : text));
 }
 
 // Rune index of the first (or every) occurrence of `t` in `s`.

@@ -26,8 +26,9 @@ struct Instant {
 Result<std::int64_t> NanosOf(std::string_view name, const Value& v) {
   if (auto i = v.AsInt()) return *i;
   const double d = *v.AsDouble();
-  // Beyond int64 (OPA's numbers are unbounded; ours overflow into doubles).
-  if (!std::isfinite(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) {
+  // Beyond int64 (a big number always is; big.Float.Int64 is not exact there in OPA).
+  if (v.is_big_number() || !std::isfinite(d) || d >= 9223372036854775808.0 ||
+      d < -9223372036854775808.0) {
     return BuiltinError(name, "timestamp too big");
   }
   return static_cast<std::int64_t>(d);

@@ -76,7 +76,10 @@ BuiltinResult ToNumber(BuiltinContext&, std::span<const Value> a) {
         return BuiltinError("to_number",
                             "strconv.ParseFloat: parsing " + ToRegoText(v) + ": invalid syntax");
       }
-      // Integers stay exact when they fit.
+      // OPA keeps the string as the number's text: exact at any size and precision.
+      if (auto exact = Value::NumberFromText(s); exact && std::isfinite(*exact->AsDouble())) {
+        return Return(*exact);
+      }
       bool integral = s.find_first_of(".eE") == std::string::npos;
       if (integral) {
         errno = 0;

@@ -41,12 +41,57 @@ TEST(JsonRoundTripTest, Doubles) {
   }
 }
 
-TEST(JsonRoundTripTest, ReadsAboveInt64AsDouble) {
+TEST(JsonRoundTripTest, ReadsAboveInt64Exactly) {
   Result<Value> v = ParseJson("9223372036854775808");
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->kind(), Kind::kDouble);
+  ASSERT_EQ(v->kind(), Kind::kBigNumber);
+  EXPECT_EQ(v->AsBigNumber()->text, "9223372036854775808");
   EXPECT_EQ(*v->AsDouble(), 9223372036854775808.0);
   ExpectRoundTrip(*v);
+}
+
+TEST(JsonRoundTripTest, KeepsNumbersNoDoubleHolds) {
+  // Beyond 64 bits, beyond double's range, and more digits than a double has: all kept as
+  // written, inside arrays and objects too; in-range numbers beside them stay int64/double.
+  const std::string text =
+      R"({"big":28857836529306024611913,"huge":1.5e400,"tiny":-2e-400,)"
+      R"("precise":0.1000000000000000000000001,"list":[1,2.5,-18446744073709551617]})";
+  Result<Value> v = ParseJson(text);
+  ASSERT_TRUE(v) << v.error().message;
+  for (const char* key : {"big", "huge", "tiny", "precise"}) {
+    ASSERT_EQ(v->Find(key)->kind(), Kind::kBigNumber) << key;
+  }
+  EXPECT_EQ(v->Find("huge")->AsBigNumber()->text, "1.5e400");
+  EXPECT_EQ(v->Find("precise")->AsBigNumber()->text, "0.1000000000000000000000001");
+  const Array& list = *v->Find("list")->AsArray();
+  EXPECT_EQ(list[0].kind(), Kind::kInt);
+  EXPECT_EQ(list[1].kind(), Kind::kDouble);
+  EXPECT_EQ(list[2].AsBigNumber()->text, "-18446744073709551617");
+  EXPECT_EQ(ToJson(*v), text);
+  ExpectRoundTrip(*v);
+}
+
+// The error code of a text that must not parse ("parsed" when it does).
+std::string FailureOf(std::string_view text, JsonLimits limits = {}) {
+  Result<Value> v = ParseJson(text, limits);
+  if (v) return "parsed";
+  return std::string(v.error().code.wire());
+}
+
+TEST(JsonRoundTripTest, BigNumbersAreStillValidatedAndLimited) {
+  // The second reading (for big numbers) refuses what the first would have.
+  EXPECT_EQ(FailureOf("[1e400,]"), "invalid_json");
+  EXPECT_EQ(FailureOf("[1e400] [2]"), "invalid_json");
+  EXPECT_EQ(FailureOf("{\"a\": 1e400, \"b\": 01}"), "invalid_json");
+  EXPECT_EQ(FailureOf("1e400]"), "invalid_json");
+  EXPECT_EQ(FailureOf("[1e400, \"\\x\"]"), "invalid_json");
+  EXPECT_EQ(FailureOf("{\"a\":1e400,\"a\":2}", {.reject_duplicate_keys = true}), "duplicate_key");
+  std::string deep = "[1e400," + std::string(80, '[') + std::string(80, ']') + "]";
+  EXPECT_EQ(FailureOf(deep), "json_too_deep");
+  // A bare big number is a document too.
+  Result<Value> v = ParseJson(" 1e400 ");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->AsBigNumber()->text, "1e400");
 }
 
 // Known issue found by fuzz/json_fuzzer: doubles of magnitude >= 2^64 are written as 20-digit
@@ -62,7 +107,8 @@ TEST(JsonRoundTripTest, NonFiniteDoublesBecomeNull) {
   EXPECT_EQ(ToJson(Value(std::numeric_limits<double>::infinity())), "null");
   EXPECT_EQ(ToJson(Value(std::nan(""))), "null");
   Result<Value> v = ParseJson("1e400");
-  EXPECT_FALSE(v);  // not representable; never an infinity in a Value
+  ASSERT_TRUE(v);  // exact, as a big number; never an infinity in a Value
+  EXPECT_EQ(v->kind(), Kind::kBigNumber);
 }
 
 TEST(JsonRoundTripTest, EveryControlCharacterAndUnicode) {

@@ -19,6 +19,17 @@ TEST(YamlTest, ResolvesPlainScalarsByCoreSchema) {
   EXPECT_EQ(parsed->Find("g")->AsInt(), 16);
 }
 
+TEST(YamlTest, KeepsNumbersBeyondInt64AndDoubleExactly) {
+  Result<Value> parsed = ParseYaml("a: 28857836529306024611913\nb: -1.5e400\nc: +.5e999\nd: 2.5\n");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  const Value& v = *parsed;
+  ASSERT_EQ(v.Find("a")->kind(), Kind::kBigNumber);
+  EXPECT_EQ(v.Find("a")->AsBigNumber()->text, "28857836529306024611913");
+  EXPECT_EQ(v.Find("b")->AsBigNumber()->text, "-1.5e+400");
+  EXPECT_EQ(v.Find("c")->AsBigNumber()->text, "5e+998");
+  EXPECT_EQ(v.Find("d")->kind(), Kind::kDouble);  // in range: a double, as Go's YAML reads it
+}
+
 TEST(YamlTest, ReportsPositionOfSyntaxErrors) {
   Result<Value> parsed = ParseYaml("a: [1, 2\nb: 3\n");
   ASSERT_FALSE(parsed);

@@ -58,6 +58,8 @@ inline Error Err(std::string_view name, std::vector<Value> args) {
 
 inline Value I(std::int64_t i) { return Value::Int(i); }
 inline Value D(double d) { return Value::Number(d); }
+// A number from its JSON text, in whichever form holds it (int, double or big).
+inline Value N(std::string_view text) { return *Value::NumberFromText(text); }
 inline Value S(std::string_view s) { return Value::String(s); }
 inline Value B(bool b) { return Value::Bool(b); }
 

@@ -24,8 +24,81 @@ TEST(NumberBuiltins, ArithmeticKeepsIntegersExact) {
   EXPECT_EQ(Ok("div", {I(1), I(2)}), D(0.5));
   EXPECT_EQ(Ok("rem", {I(7), I(3)}), I(1));
   EXPECT_EQ(Ok("rem", {I(-7), I(3)}), I(-1));  // truncated, as Go
-  // int64 overflow falls back to a double rather than wrapping.
-  EXPECT_GT(*Ok("mul", {I(INT64_MAX), I(2)}).AsDouble(), 1.8e19);
+  // int64 overflow goes on exactly rather than wrapping or rounding.
+  EXPECT_EQ(Ok("mul", {I(INT64_MAX), I(2)}), N("18446744073709551614"));
+}
+
+// OPA computes integers with math/big: exact at any size, through every operator.
+TEST(NumberBuiltins, IntegersBeyond64BitsAreExact) {
+  EXPECT_EQ(Ok("plus", {N("18446744073709551617"), I(1)}), N("18446744073709551618"));
+  EXPECT_EQ(Ok("minus", {N("-18446744073709551617"), I(1)}), N("-18446744073709551618"));
+  EXPECT_EQ(Ok("mul", {N("123456789012345678901234567890"), I(10)}),
+            N("1234567890123456789012345678900"));
+  EXPECT_EQ(Ok("plus", {I(INT64_MAX), I(1)}), N("9223372036854775808"));
+  EXPECT_EQ(Ok("minus", {I(INT64_MIN), I(1)}), N("-9223372036854775809"));
+  // Back in range is an int again.
+  Value back = Ok("minus", {N("9223372036854775808"), I(1)});
+  EXPECT_TRUE(back.is_int());
+  EXPECT_EQ(back, I(INT64_MAX));
+  // An integral double stands for its digits: 1e30 is ten to the thirtieth.
+  EXPECT_EQ(Ok("plus", {D(1e30), I(1)}), N("1000000000000000000000000000001"));
+  // Remainder has the dividend's sign, and a divisor that is a multiple of 2^64 is not zero.
+  EXPECT_EQ(Ok("rem", {N("18446744073709551617"), N("18446744073709551616")}), I(1));
+  EXPECT_EQ(Ok("rem", {I(10), N("18446744073709551616")}), I(10));
+  EXPECT_EQ(Ok("rem", {N("-18446744073709551617"), I(10)}), I(-7));
+  EXPECT_EQ(Err("rem", {N("18446744073709551617"), I(0)}).message, "rem: modulo by zero");
+  EXPECT_EQ(Err("rem", {N("1.000000000000000000001"), I(2)}).message,
+            "rem: modulo on floating-point number");
+}
+
+TEST(NumberBuiltins, BigNumbersOtherwiseAtBigFloatPrecision) {
+  // Division of big integers goes through floats, as in OPA: 2^64 / 2 is exact there too.
+  EXPECT_EQ(Ok("div", {N("18446744073709551616"), I(2)}), N("9223372036854775808"));
+  // Beyond double's range the numbers still compute.
+  EXPECT_EQ(Ok("mul", {N("2e308"), I(2)}), N("4e308"));
+  EXPECT_EQ(Ok("div", {N("1e400"), N("1e399")}), I(10));
+  EXPECT_EQ(Err("div", {N("1e400"), I(0)}).message, "div: divide by zero");
+  // A tiny big number is not zero.
+  EXPECT_EQ(Ok("div", {I(1), N("1e-400")}), N("1e400"));
+}
+
+TEST(NumberBuiltins, AbsRoundCeilFloorOnEveryForm) {
+  EXPECT_EQ(Ok("abs", {I(INT64_MIN)}), N("9223372036854775808"));
+  EXPECT_EQ(Ok("abs", {N("-18446744073709551617")}), N("18446744073709551617"));
+  EXPECT_EQ(Ok("round", {D(-2.5)}), I(-3));  // half away from zero
+  EXPECT_EQ(Ok("round", {D(2.5)}), I(3));
+  EXPECT_EQ(Ok("round", {N("18446744073709551616.5")}), N("18446744073709551617"));
+  EXPECT_EQ(Ok("round", {N("-18446744073709551616.4")}), N("-18446744073709551616"));
+  EXPECT_EQ(Ok("floor", {N("-18446744073709551616.1")}), N("-18446744073709551617"));
+  EXPECT_EQ(Ok("ceil", {N("18446744073709551616.1")}), N("18446744073709551617"));
+  EXPECT_EQ(Ok("ceil", {N("-0.1000000000000000000000001")}), I(0));
+  EXPECT_EQ(Ok("floor", {N("0.1000000000000000000000001")}), I(0));
+  EXPECT_EQ(Ok("round", {N("0.5000000000000000000000001")}), I(1));
+  EXPECT_EQ(Ok("floor", {N("2e308")}), N("2e308"));  // integral already
+}
+
+TEST(NumberBuiltins, AggregatesAndRangesOnBigIntegers) {
+  Value big = N("18446744073709551616");
+  EXPECT_EQ(Ok("sum", {Value::Array({big, I(1), I(1)})}), N("18446744073709551618"));
+  EXPECT_EQ(Ok("sum", {Value::Array({I(INT64_MAX), I(1)})}), N("9223372036854775808"));
+  EXPECT_EQ(Ok("product", {Value::Set({big, I(2)})}), N("36893488147419103232"));
+  EXPECT_EQ(Ok("sum", {Value::Array({D(1.5), D(2.5)})}), I(4));
+  EXPECT_EQ(Ok("max", {Value::Array({big, I(1), N("1e400")})}), N("1e400"));
+  EXPECT_EQ(Ok("numbers.range", {big, N("18446744073709551618")}),
+            Value::Array({big, N("18446744073709551617"), N("18446744073709551618")}));
+  EXPECT_EQ(Ok("numbers.range_step", {I(0), I(10), N("99999999999999999999")}),
+            Value::Array({I(0)}));
+  EXPECT_EQ(Err("numbers.range", {I(0), N("18446744073709551616")}).message,
+            "numbers.range: range too large");
+}
+
+TEST(NumberBuiltins, IntegersAreBounded) {
+  // Exact, but not without limit: 10^4000 squared is refused rather than computed.
+  std::string digits = "1" + std::string(4000, '0');
+  Error e = Err("mul", {N(digits), N(digits)});
+  EXPECT_EQ(e.code, RegoError::kEvalBuiltin);
+  EXPECT_EQ(e.message, "mul: number too large");
+  EXPECT_EQ(Err("bits.lsh", {I(1), I(1 << 20)}).message, "bits.lsh: number too large");
 }
 
 TEST(NumberBuiltins, DivisionAndModuloErrors) {
@@ -76,7 +149,11 @@ TEST(NumberBuiltins, Bits) {
   EXPECT_EQ(Ok("bits.negate", {I(42)}), I(-43));
   EXPECT_EQ(Ok("bits.lsh", {I(1), I(3)}), I(8));
   EXPECT_EQ(Ok("bits.lsh", {I(2147483647), I(1)}), I(4294967294));
-  EXPECT_EQ(Ok("bits.lsh", {I(INT64_MAX), I(1)}), D(18446744073709551614.0));
+  // Beyond int64, exact as big.Int (OPA: "shift of max int64 doesn't overflow and is not lossy").
+  EXPECT_EQ(Ok("bits.lsh", {I(INT64_MAX), I(1)}), N("18446744073709551614"));
+  EXPECT_EQ(Ok("bits.rsh", {N("18446744073709551614"), I(1)}), I(INT64_MAX));
+  EXPECT_EQ(Ok("bits.and", {N("18446744073709551615"), I(255)}), I(255));
+  EXPECT_EQ(Ok("bits.negate", {N("18446744073709551616")}), N("-18446744073709551617"));
   EXPECT_EQ(Ok("bits.rsh", {I(8), I(3)}), I(1));
   EXPECT_EQ(Ok("bits.rsh", {I(-8), I(1)}), I(-4));
   Error e = Err("bits.negate", {D(7.2)});

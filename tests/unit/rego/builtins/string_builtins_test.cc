@@ -146,6 +146,11 @@ TEST(StringBuiltins, FormatInt) {
   EXPECT_EQ(Ok("format_int", {D(3.1), I(10)}), S("3"));
   EXPECT_EQ(Ok("format_int", {I(-5), I(2)}), S("-101"));
   EXPECT_EQ(Ok("format_int", {I(8), I(8)}), S("10"));
+  EXPECT_EQ(Ok("format_int", {D(-0.5), I(10)}), S("0"));
+  EXPECT_EQ(Ok("format_int", {I(INT64_MIN), I(16)}), S("-8000000000000000"));
+  EXPECT_EQ(Ok("format_int", {N("18446744073709551616"), I(16)}), S("10000000000000000"));
+  EXPECT_EQ(Ok("format_int", {N("-18446744073709551616.9"), I(10)}), S("-18446744073709551616"));
+  EXPECT_EQ(Ok("format_int", {D(1e30), I(10)}), S("1000000000000000000000000000000"));
   Error e = Err("format_int", {D(4.1), I(199)});
   EXPECT_EQ(e.code, RegoError::kEvalType);
   EXPECT_EQ(e.message, "format_int: operand 2 must be one of {2, 8, 10, 16}");

@@ -84,6 +84,13 @@ TEST(TimeBuiltins, DateClockWeekday) {
   EXPECT_EQ(Text(Call("time.weekday", {I(1518350400000000000)})), "\"Sunday\"");
   EXPECT_EQ(ErrorOf(Call("time.clock", {Value::Number(1582977600.0 * 1e12)})),
             "eval_builtin_error: time.clock: timestamp too big");
+  // The int64 edges: the last nanoseconds that are times, and one beyond on either side.
+  EXPECT_EQ(Text(Call("time.date", {I(INT64_MAX)})), "[2262,4,11]");
+  EXPECT_EQ(Text(Call("time.date", {I(INT64_MIN)})), "[1677,9,21]");
+  EXPECT_EQ(ErrorOf(Call("time.date", {*Value::NumberFromText("9223372036854775808")})),
+            "eval_builtin_error: time.date: timestamp too big");
+  EXPECT_EQ(ErrorOf(Call("time.date", {*Value::NumberFromText("-9223372036854775809")})),
+            "eval_builtin_error: time.date: timestamp too big");
   EXPECT_NE(ErrorOf(Call("time.date", {J("[0, \"No/Such_Zone\"]")})).find("unknown time zone"),
             std::string::npos);
   EXPECT_FALSE(Call("time.date", {J("[0, \"../../etc/passwd\"]")}));

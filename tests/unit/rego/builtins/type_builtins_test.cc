@@ -42,6 +42,11 @@ TEST(TypeBuiltins, TypeName) {
 
 TEST(TypeBuiltins, ToNumber) {
   EXPECT_EQ(Ok("to_number", {S("-42.0")}), I(-42));
+  // The string is the number's text: exact beyond int64 and double precision.
+  EXPECT_EQ(Ok("to_number", {S("18446744073709551617")}), N("18446744073709551617"));
+  EXPECT_EQ(Ok("to_number", {S("0.1000000000000000000000001")}), N("0.1000000000000000000000001"));
+  EXPECT_EQ(Err("to_number", {S("1e400")}).message,
+            "to_number: strconv.ParseFloat: parsing \"1e400\": value out of range");
   EXPECT_EQ(Ok("to_number", {B(false)}), I(0));
   EXPECT_EQ(Ok("to_number", {B(true)}), I(1));
   EXPECT_EQ(Ok("to_number", {D(100.1)}), D(100.1));
