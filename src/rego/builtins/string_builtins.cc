@@ -204,42 +204,34 @@ BuiltinResult Upper(BuiltinContext&, std::span<const Value> a) {
   return MapRunes("upper", a, ToUpperRune);
 }
 
-// Go's strings.NewReplacer(old1, new1, ...): leftmost match, earlier pairs win at a position;
-// an empty `old` matches at every rune boundary.
+// Go's strings.NewReplacer(old1, new1, ...): leftmost match, earlier pairs win at a position.
+// An empty `old` matches at every rune boundary; right after it matched, the other pairs get
+// their chance at the same position (so {"": "X", "a": "Y"} makes "ab" into "XYXbX").
 Result<std::string> ReplaceAll(
     std::string_view s, const std::vector<std::pair<std::string_view, std::string_view>>& pairs,
     std::size_t limit, std::string_view name) {
   std::string out;
   std::size_t i = 0;
-  while (true) {
-    bool matched = false;
-    for (const auto& [old_s, new_s] : pairs) {
-      if (old_s.empty()) {
-        out += new_s;
-        matched = true;
-        if (i < s.size()) {
-          std::size_t start = i;
-          codec::DecodeUtf8(s, i);
-          out.append(s.substr(start, i - start));
-        } else {
-          i = s.size() + 1;
-        }
+  bool previous_empty = false;
+  while (i <= s.size()) {
+    const std::pair<std::string_view, std::string_view>* match = nullptr;
+    for (const auto& pair : pairs) {
+      if (pair.first.empty() ? !previous_empty : s.substr(i).starts_with(pair.first)) {
+        match = &pair;
         break;
       }
-      if (i < s.size() && s.substr(i).starts_with(old_s)) {
-        out += new_s;
-        i += old_s.size();
-        matched = true;
-        break;
-      }
+    }
+    previous_empty = match != nullptr && match->first.empty();
+    if (match != nullptr) {
+      out += match->second;
+      i += match->first.size();
+    } else {
+      if (i == s.size()) break;
+      std::size_t start = i;
+      codec::DecodeUtf8(s, i);
+      out.append(s.substr(start, i - start));
     }
     if (out.size() > limit) return TooLarge(name);
-    if (i > s.size()) break;
-    if (!matched) {
-      if (i >= s.size()) break;
-      out += s[i];
-      ++i;
-    }
   }
   return out;
 }

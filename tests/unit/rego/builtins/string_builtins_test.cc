@@ -92,6 +92,10 @@ TEST(StringBuiltins, ReplaceAndReplaceN) {
       S("This is &lt;b&gt;HTML&lt;/b&gt;!"));
   // Keys are tried in sorted order: "f" wins over "foo".
   EXPECT_EQ(Ok("strings.replace_n", {J(R"({"f": "x", "foo": "xxx"})"), S("foobar")}), S("xoobar"));
+  // Go's Replacer: after the empty key matches, the others still get the same position.
+  EXPECT_EQ(Ok("strings.replace_n", {J(R"({"": "X", "a": "Y"})"), S("ab")}), S("XYXbX"));
+  EXPECT_EQ(Ok("strings.replace_n", {J(R"({"": "-", "é": "e"})"), S("aéb")}), S("-a-e-b-"));
+  EXPECT_EQ(Ok("replace", {S("é"), S(""), S("|")}), S("|é|"));
   Value bad_key = Value::Object({{I(2), S("x")}});
   Error e = Err("strings.replace_n", {bad_key, S("foo")});
   EXPECT_EQ(e.code, RegoError::kEvalType);
