@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -192,7 +193,32 @@ Result<Value> ConvertOnDemand(simdjson::ondemand::value element, const JsonLimit
   return MakeError(ValueError::kInvalidJson, "unknown element type");
 }
 
+// The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not
+// count). simdjson's on-demand parser must never meet more than it was allocated for.
+std::size_t NestingDepth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<Value> ParseWithBigNumbers(std::string_view text, const JsonLimits& limits) {
+  if (NestingDepth(text) > limits.max_depth) return ParseError(simdjson::DEPTH_ERROR, limits);
   // Wrapped in an array so that a scalar document is a value like any other.
   std::string wrapped;
   wrapped.reserve(text.size() + 2);
@@ -201,7 +227,7 @@ Result<Value> ParseWithBigNumbers(std::string_view text, const JsonLimits& limit
   wrapped += ']';
   simdjson::padded_string padded(wrapped);
   simdjson::ondemand::parser parser;
-  if (parser.allocate(padded.size(), limits.max_depth + 1) != simdjson::SUCCESS) {
+  if (parser.allocate(padded.size(), limits.max_depth + 2) != simdjson::SUCCESS) {
     return MakeError(ValueError::kJsonTooLarge, "cannot allocate a parser for this document");
   }
   simdjson::ondemand::document doc;

@@ -6,6 +6,7 @@
 
 #include "rego/builtins/builtin_failure.h"
 #include "rego/builtins/json_patch.h"
+#include "rego/builtins/json_schema_format.h"
 
 namespace gatehouse::rego::builtins {
 namespace {
@@ -312,6 +313,10 @@ class Validator {
       if (re.ok() && !RE2::PartialMatch(s, re)) {
         Add(field, "pattern", "Does not match pattern '" + std::string(p->AsString()) + "'");
       }
+    }
+    if (const Value* f = schema.Find("format");
+        f != nullptr && f->is_string() && !MatchesFormat(f->AsString(), s)) {
+      Add(field, "format", "Does not match format '" + std::string(f->AsString()) + "'");
     }
   }
 

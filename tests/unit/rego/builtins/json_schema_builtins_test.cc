@@ -12,6 +12,16 @@ using builtin_test::J;
 using builtin_test::S;
 using builtin_test::Text;
 
+TEST(JsonSchemaBuiltins, FormatIsCheckedOnStrings) {
+  const Value schema = J(R"({"properties": {"mail": {"type": "string", "format": "email"},
+      "n": {"format": "email"}}})");
+  EXPECT_EQ(Text(Call("json.match_schema", {J(R"({"mail": "a@b.example", "n": 1})"), schema})),
+            "[true,[]]");
+  EXPECT_EQ(Text(Call("json.match_schema", {J(R"({"mail": "nope"})"), schema})),
+            R"([false,[{"desc":"Does not match format 'email'",)"
+            R"("error":"mail: Does not match format 'email'","field":"mail","type":"format"}]])");
+}
+
 TEST(JsonSchemaBuiltins, MatchAndVerify) {
   const Value schema = J(R"({"properties": {"id": {"type": "integer"}}, "required": ["id"]})");
   EXPECT_EQ(Text(Call("json.match_schema", {J(R"({"id": 5})"), schema})), "[true,[]]");
