@@ -32,18 +32,14 @@ BuiltinResult FromWide(Result<Value> r) {
   return Return(std::move(r).value());
 }
 
-// What OPA's math/big does after the int64 fast path: integers of any size exactly; other
-// numbers as doubles while they are doubles and the result is finite, else at 64-bit precision.
-BuiltinResult Arithmetic(std::string_view name, builtins::WideOp op, const Value& a, const Value& b,
-                         double (*fast)(double, double)) {
-  if (builtins::IsIntegral(a) && builtins::IsIntegral(b) && op != builtins::WideOp::kDiv) {
+// What OPA's math/big does after the int64 fast path: integers of any size exactly, other
+// numbers at big.Float's 64-bit precision.
+BuiltinResult Arithmetic(std::string_view name, builtins::WideOp op, const Value& a,
+                         const Value& b) {
+  if (builtins::IsIntegral(a) && builtins::IsIntegral(b)) {
     auto exact = builtins::IntegerArithmetic(name, op, a, b);
     if (!exact) return exact.error();
-    return *exact;
-  }
-  if (!a.is_big_number() && !b.is_big_number()) {
-    double r = fast(*a.AsDouble(), *b.AsDouble());
-    if (std::isfinite(r)) return Return(Value::Number(r));
+    if (exact->has_value()) return *exact;  // a quotient that is not an integer is a float
   }
   return FromWide(builtins::FloatArithmetic(name, op, a, b));
 }
@@ -54,8 +50,7 @@ BuiltinResult Plus(BuiltinContext&, std::span<const Value> a) {
   if (a[0].is_int() && a[1].is_int() && !__builtin_add_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
     return Return(Value::Int(r));
   }
-  return Arithmetic("plus", builtins::WideOp::kPlus, a[0], a[1],
-                    [](double x, double y) { return x + y; });
+  return Arithmetic("plus", builtins::WideOp::kPlus, a[0], a[1]);
 }
 
 BuiltinResult Mul(BuiltinContext&, std::span<const Value> a) {
@@ -64,8 +59,7 @@ BuiltinResult Mul(BuiltinContext&, std::span<const Value> a) {
   if (a[0].is_int() && a[1].is_int() && !__builtin_mul_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
     return Return(Value::Int(r));
   }
-  return Arithmetic("mul", builtins::WideOp::kMul, a[0], a[1],
-                    [](double x, double y) { return x * y; });
+  return Arithmetic("mul", builtins::WideOp::kMul, a[0], a[1]);
 }
 
 BuiltinResult Minus(BuiltinContext&, std::span<const Value> a) {
@@ -75,8 +69,7 @@ BuiltinResult Minus(BuiltinContext&, std::span<const Value> a) {
         !__builtin_sub_overflow(*a[0].AsInt(), *a[1].AsInt(), &r)) {
       return Return(Value::Int(r));
     }
-    return Arithmetic("minus", builtins::WideOp::kMinus, a[0], a[1],
-                      [](double x, double y) { return x - y; });
+    return Arithmetic("minus", builtins::WideOp::kMinus, a[0], a[1]);
   }
   if (a[0].is_set() && a[1].is_set()) {
     std::vector<Value> out;
@@ -102,9 +95,8 @@ BuiltinResult Div(BuiltinContext&, std::span<const Value> a) {
     std::int64_t x = *a[0].AsInt(), y = *a[1].AsInt();
     if (!(y == -1 && x == INT64_MIN) && x % y == 0) return Return(Value::Int(x / y));
   }
-  // Like OPA, integers beyond the fast path divide as floats too.
-  return Arithmetic("div", builtins::WideOp::kDiv, a[0], a[1],
-                    [](double x, double y) { return x / y; });
+  // Integers that divide exactly give the integer (1e109 / 1e100 is 1000000000), others a float.
+  return Arithmetic("div", builtins::WideOp::kDiv, a[0], a[1]);
 }
 
 BuiltinResult Rem(BuiltinContext&, std::span<const Value> a) {

@@ -2,6 +2,7 @@
 
 #include <gmpxx.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +51,14 @@ long double ToLongDouble(const Value& v) {
 // The shortest digits that read back as `x` at 64-bit precision (big.Float's Text('g', -1)).
 Result<Value> FromLongDouble(std::string_view name, long double x) {
   if (!std::isfinite(x)) return BuiltinError(name, "number out of range");
+  // Mostly the nearest double's shortest digits already read back as `x`.
+  const double nearest = static_cast<double>(x);
+  if (std::isfinite(nearest)) {
+    char digits[32];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof(digits) - 1, nearest);
+    *end = '\0';
+    if (std::strtold(digits, nullptr) == x) return Value::Number(nearest);
+  }
   char buf[64];
   for (int precision = 0; precision <= 20; ++precision) {
     std::snprintf(buf, sizeof(buf), "%.*Le", precision, x);
@@ -283,11 +292,8 @@ Result<Value> IntegerRange(std::string_view name, const Value& from, const Value
 }
 
 Result<Value> WideAggregate(std::string_view name, bool product, std::span<const Value> items) {
-  bool integral = true, big = false;
-  for (const auto& x : items) {
-    integral = integral && IsIntegral(x);
-    big = big || x.is_big_number();
-  }
+  bool integral = true;
+  for (const auto& x : items) integral = integral && IsIntegral(x);
   if (integral) {
     mpz_class acc = product ? 1 : 0;
     for (const auto& x : items) {
@@ -304,11 +310,6 @@ Result<Value> WideAggregate(std::string_view name, bool product, std::span<const
       }
     }
     return FromInteger(name, acc);
-  }
-  if (!big) {
-    double acc = product ? 1.0 : 0.0;
-    for (const auto& x : items) acc = product ? acc * *x.AsDouble() : acc + *x.AsDouble();
-    if (std::isfinite(acc)) return Value::Number(acc);
   }
   long double acc = product ? 1.0L : 0.0L;
   for (const auto& x : items) acc = product ? acc * ToLongDouble(x) : acc + ToLongDouble(x);

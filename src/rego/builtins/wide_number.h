@@ -1,7 +1,6 @@
-// Arithmetic beyond int64 and double, as OPA's math/big does it: integers of any size exactly
-// (with GMP), and other numbers that a double cannot hold at the 64-bit precision of Go's
-// big.Float (long double on x86-64 has that mantissa). The builtins try int64 and double first
-// and come here for the rest, so ordinary policies never pay for it.
+// Arithmetic as OPA's math/big does it: integers of any size exactly (with GMP), and every other
+// number at the 64-bit precision of Go's big.Float (long double on x86-64 has that mantissa).
+// The builtins try int64 first and come here for the rest, so integer policies never pay for it.
 //
 // Integers are bounded (kMaxIntegerDigits): a result past that is an error, not an allocation
 // that grows with a hostile input. Pure functions.
@@ -27,8 +26,9 @@ enum class WideOp { kPlus, kMinus, kMul, kDiv, kRem };
 // Errors: the integer limit, "modulo by zero".
 Result<std::optional<Value>> IntegerArithmetic(std::string_view name, WideOp op, const Value& a,
                                                const Value& b);
-// a op b (not kRem) at 64-bit precision, for numbers a double cannot carry. Errors: "divide by
-// zero", a result beyond long double.
+// a op b (not kRem) at the 64-bit precision of OPA's big.Float, for other numbers: the result is
+// the shortest decimal that reads back at that precision (0.1 + 0.2 is 0.3, 1 / 3 is
+// 0.33333333333333333334). Errors: "divide by zero", a result beyond long double.
 Result<Value> FloatArithmetic(std::string_view name, WideOp op, const Value& a, const Value& b);
 
 enum class WideUnary { kAbs, kRound, kCeil, kFloor };

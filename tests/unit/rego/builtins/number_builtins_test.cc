@@ -51,9 +51,23 @@ TEST(NumberBuiltins, IntegersBeyond64BitsAreExact) {
             "rem: modulo on floating-point number");
 }
 
+// OPA computes other numbers with big.Float at 64 bits of mantissa, and a result is the
+// shortest decimal that reads back at that precision.
+TEST(NumberBuiltins, FractionsAtBigFloatPrecision) {
+  EXPECT_EQ(Ok("plus", {D(0.1), D(0.2)}), D(0.3));  // not 0.30000000000000004
+  EXPECT_EQ(Ok("mul", {D(0.1), I(3)}), D(0.3));
+  EXPECT_EQ(Ok("div", {I(1), I(3)}), N("0.33333333333333333334"));
+  EXPECT_EQ(Ok("plus", {D(1.1), D(2.2)}), N("3.3000000000000000002"));
+  EXPECT_EQ(Ok("sum", {Value::Array({D(0.1), D(0.2)})}), D(0.3));
+  EXPECT_EQ(Ok("mul", {D(2.5), I(4)}), I(10));
+  EXPECT_EQ(Ok("div", {I(10), I(4)}), D(2.5));
+}
+
 TEST(NumberBuiltins, BigNumbersOtherwiseAtBigFloatPrecision) {
-  // Division of big integers goes through floats, as in OPA: 2^64 / 2 is exact there too.
+  // Integers that divide exactly give the integer, at any size.
   EXPECT_EQ(Ok("div", {N("18446744073709551616"), I(2)}), N("9223372036854775808"));
+  EXPECT_EQ(Ok("div", {D(1e109), D(1e100)}), I(1000000000));
+  EXPECT_EQ(Ok("div", {N("18446744073709551617"), I(2)}), N("9223372036854775808"));
   // Beyond double's range the numbers still compute.
   EXPECT_EQ(Ok("mul", {N("2e308"), I(2)}), N("4e308"));
   EXPECT_EQ(Ok("div", {N("1e400"), N("1e399")}), I(10));
