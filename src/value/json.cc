@@ -129,9 +129,12 @@ Result<Value> ConvertOnDemand(simdjson::ondemand::value element, const JsonLimit
   json_type type;
   if (auto ec = element.type().get(type)) return invalid(ec);
   switch (type) {
-    case json_type::null:
-      if (!element.is_null()) return invalid(simdjson::N_ATOM_ERROR);
+    case json_type::null: {
+      bool is_null = false;
+      if (auto ec = element.is_null().get(is_null)) return invalid(ec);
+      if (!is_null) return invalid(simdjson::N_ATOM_ERROR);
       return Value();
+    }
     case json_type::boolean: {
       bool b = false;
       if (auto ec = element.get_bool().get(b)) return invalid(ec);
@@ -343,7 +346,13 @@ Result<Value> ParseJson(std::string_view text, const JsonLimits& limits) {
                                                    std::to_string(limits.max_depth) + " levels");
   }
   if (ec == simdjson::NUMBER_ERROR) {
-    return ParseWithBigNumbers(text, limits);
+    // Every result is checked; should an unchecked conversion throw all the same, the document
+    // is still only invalid.
+    try {
+      return ParseWithBigNumbers(text, limits);
+    } catch (const simdjson::simdjson_error& e) {
+      return ParseError(e.error(), limits);
+    }
   }
   if (ec != simdjson::SUCCESS) {
     return MakeError(ValueError::kInvalidJson,

@@ -85,6 +85,10 @@ TEST(JsonRoundTripTest, BigNumbersAreStillValidatedAndLimited) {
   EXPECT_EQ(FailureOf("{\"a\": 1e400, \"b\": 01}"), "invalid_json");
   EXPECT_EQ(FailureOf("1e400]"), "invalid_json");
   EXPECT_EQ(FailureOf("[1e400, \"\\x\"]"), "invalid_json");
+  // Found by fuzz/json_fuzzer: a bad atom after a big number (once an uncaught exception).
+  EXPECT_EQ(FailureOf("[1e400,null5]"), "invalid_json");
+  EXPECT_EQ(FailureOf("[1e400,nul]"), "invalid_json");
+  EXPECT_EQ(FailureOf("[1e400,tru]"), "invalid_json");
   EXPECT_EQ(FailureOf("{\"a\":1e400,\"a\":2}", {.reject_duplicate_keys = true}), "duplicate_key");
   std::string deep = "[1e400," + std::string(80, '[') + std::string(80, ']') + "]";
   EXPECT_EQ(FailureOf(deep), "json_too_deep");
