@@ -162,7 +162,7 @@ class Lexer {
         col_base_ = pos_;
         continue;
       }
-      if (c == '\\' && Peek(1) == '{') {
+      if (c == '\\' && (Peek(1) == '{' || Peek(1) == '}')) {  // escaped braces are text
         pos_ += 2;
         continue;
       }
@@ -537,7 +537,10 @@ std::string DecodeTemplateText(std::string_view token_text, bool raw) {
   std::string out;
   out.reserve(token_text.size());
   for (std::size_t i = 0; i < token_text.size(); ++i) {
-    if (token_text[i] == '\\' && i + 1 < token_text.size() && token_text[i + 1] == '{') continue;
+    if (token_text[i] == '\\' && i + 1 < token_text.size() &&
+        (token_text[i + 1] == '{' || token_text[i + 1] == '}')) {
+      continue;
+    }
     out += token_text[i];
   }
   return out;

@@ -231,6 +231,11 @@ TEST(EvalTest, TemplateStrings) {
   auto rs = EvalQuery({"package t\np := $\"{input.a} and {input.missing}\""}, "x = data.t.p",
                       testing::WithInput(testing::Json(R"({"a": [1]})")));
   EXPECT_EQ(One(rs), R"("[1] and <undefined>")");
+  // Escaped braces are text, the closing one too.
+  auto escaped = EvalQuery({R"(package t
+p := $"foo \{42\} {1 + 1} \}")"},
+                           "x = data.t.p");
+  EXPECT_EQ(One(escaped), R"("foo {42} 2 }")");
 }
 
 }  // namespace
