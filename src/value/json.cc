@@ -141,18 +141,22 @@ Result<Value> ConvertOnDemand(simdjson::ondemand::value element, const JsonLimit
       return Value(b);
     }
     case json_type::number: {
-      // From the raw text, read once: int64, a double that holds it exactly, or a BigNumber.
+      // From the raw text, read once, as the DOM reader would have where it can: an int64; a
+      // double for any fraction or exponent in double's range (rounded, tiny ones to zero);
+      // else, for an integer beyond int64 or a magnitude beyond double, a BigNumber.
       std::string_view raw = element.raw_json_token();
       while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
                               raw.back() == '\t')) {
         raw.remove_suffix(1);
       }
-      auto decimal = ParseDecimal(raw);
-      if (!decimal) return invalid(simdjson::NUMBER_ERROR);
+      if (!ParseDecimal(raw)) return invalid(simdjson::NUMBER_ERROR);
       std::int64_t i = 0;
       auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), i);
       if (ec == std::errc() && end == raw.data() + raw.size()) return Value(i);
-      if (FitsDouble(*decimal)) return Value(std::strtod(std::string(raw).c_str(), nullptr));
+      if (raw.find_first_of(".eE") != std::string_view::npos) {
+        const double d = std::strtod(std::string(raw).c_str(), nullptr);
+        if (std::isfinite(d)) return Value(d);
+      }
       return Value(BigNumber{std::string(raw)});
     }
     case json_type::string: {

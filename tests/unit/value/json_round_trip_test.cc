@@ -51,24 +51,30 @@ TEST(JsonRoundTripTest, ReadsAboveInt64Exactly) {
 }
 
 TEST(JsonRoundTripTest, KeepsNumbersNoDoubleHolds) {
-  // Beyond 64 bits, beyond double's range, and more digits than a double has: all kept as
-  // written, inside arrays and objects too; in-range numbers beside them stay int64/double.
+  // Beyond 64 bits and beyond double's range: kept as written, inside arrays and objects too.
+  // Numbers in double's range stay int64/double beside them, rounded as the DOM reader rounds
+  // them in a document without big numbers (so a document reads the same whichever reader).
   const std::string text =
       R"({"big":28857836529306024611913,"huge":1.5e400,"tiny":-2e-400,)"
       R"("precise":0.1000000000000000000000001,"list":[1,2.5,-18446744073709551617]})";
   Result<Value> v = ParseJson(text);
   ASSERT_TRUE(v) << v.error().message;
-  for (const char* key : {"big", "huge", "tiny", "precise"}) {
+  for (const char* key : {"big", "huge"}) {
     ASSERT_EQ(v->Find(key)->kind(), Kind::kBigNumber) << key;
   }
   EXPECT_EQ(v->Find("huge")->AsBigNumber()->text, "1.5e400");
-  EXPECT_EQ(v->Find("precise")->AsBigNumber()->text, "0.1000000000000000000000001");
+  EXPECT_EQ(v->Find("precise")->kind(), Kind::kDouble);
+  EXPECT_EQ(*v->Find("precise")->AsDouble(), 0.1);
+  EXPECT_EQ(*v->Find("tiny")->AsDouble(), 0.0);
   const Array& list = *v->Find("list")->AsArray();
   EXPECT_EQ(list[0].kind(), Kind::kInt);
   EXPECT_EQ(list[1].kind(), Kind::kDouble);
   EXPECT_EQ(list[2].AsBigNumber()->text, "-18446744073709551617");
-  EXPECT_EQ(ToJson(*v), text);
   ExpectRoundTrip(*v);
+  // Found by fuzz/json_fuzzer: a tiny number beside a big one reads as the DOM reader reads it.
+  Result<Value> tiny = ParseJson("[1e400,5e-309551615]");
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ((*tiny->AsArray())[1], *ParseJson("5e-309551615"));
 }
 
 // The error code of a text that must not parse ("parsed" when it does).
