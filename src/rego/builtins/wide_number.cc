@@ -42,9 +42,14 @@ Result<Value> FromInteger(std::string_view name, const mpz_class& z) {
 long double ToLongDouble(const Value& v) {
   if (auto i = v.AsInt()) return static_cast<long double>(*i);
   if (v.is_big_number()) return std::strtold(std::string(v.BigNumberText()).c_str(), nullptr);
-  double d = *v.AsDouble();
-  // A dyadic fraction with few bits (0.5, 2.25) is its own shortest decimal.
-  if (std::ldexp(d, 16) == std::trunc(std::ldexp(d, 16))) return static_cast<long double>(d);
+  const double d = *v.AsDouble();
+  // Where a double's exact value is its shortest decimal, it converts as is: integers below 2^53,
+  // and short dyadic fractions (0.5, 2.25: at most 13 digits, which no other double shares).
+  const double magnitude = std::fabs(d);
+  if ((magnitude < 9007199254740992.0 && d == std::trunc(d)) ||
+      (magnitude < 65536.0 && d * 256 == std::trunc(d * 256))) {
+    return static_cast<long double>(d);
+  }
   return std::strtold(NumberText(v).c_str(), nullptr);
 }
 

@@ -61,6 +61,9 @@ TEST(NumberBuiltins, FractionsAtBigFloatPrecision) {
   EXPECT_EQ(Ok("sum", {Value::Array({D(0.1), D(0.2)})}), D(0.3));
   EXPECT_EQ(Ok("mul", {D(2.5), I(4)}), I(10));
   EXPECT_EQ(Ok("div", {I(10), I(4)}), D(2.5));
+  // A double stands for its shortest digits here too: 1e30 is ten to the thirtieth.
+  EXPECT_EQ(Ok("mul", {D(1e30), D(0.5)}), D(5e29));
+  EXPECT_EQ(Ok("plus", {D(1e30), D(0.5)}), D(1e30));  // 64 bits cannot hold the half
 }
 
 TEST(NumberBuiltins, BigNumbersOtherwiseAtBigFloatPrecision) {
