@@ -46,6 +46,40 @@ other_keys if {"a": 1} = {"b": 1}
   EXPECT_NE(unsafe.error().message.find("is unsafe"), std::string::npos);
 }
 
+// OPA's reordering: an expression waits until the variables it reads are bound by another one,
+// whatever the order they are written in; every rule below is true in OPA.
+TEST(CompilerTest, ReordersWhateverTheWrittenOrder) {
+  const std::string module = R"(package t
+later_elements if { [x, y] = [a, b]; a = 1; b = 2; x == 1; y == 2 }
+later_object if { {"k": v} = o; o = {"k": 1}; v == 1 }
+var_to_var if { x = y; y = 1; x == 1 }
+chain if { a = b; b = c; c = 5; a == 5 }
+self_feeding if { [a, b] = [b, 1]; a == 1 }
+later_ref_key if { x = input.z[i]; i = 0; x == 1 }
+later_collection if { obj[k] == v; obj := {"a": 1}; k := "a"; v := 1 }
+call_before_arg if { f(x) == 2; x = 1 }
+negation_before_binding if { not g(x); x = 1 }
+comprehension_closure if { c := [y | y := x]; x = 1; c == [1] }
+comprehension_of_later if { z = [x | x := w[_]]; w = [1]; z == [1] }
+nested_pattern if { {"a": [x, {"b": y}]} = {"a": [1, {"b": 2}]}; x + y == 3 }
+every_domain_later if { every v in xs { v > 0 }; xs = [1, 2] }
+f(a) := a + 1
+g(v) if v == 2
+)";
+  for (const char* rule :
+       {"later_elements", "later_object", "var_to_var", "chain", "self_feeding", "later_ref_key",
+        "later_collection", "call_before_arg", "negation_before_binding", "comprehension_closure",
+        "comprehension_of_later", "nested_pattern", "every_domain_later"}) {
+    auto rs = EvalQuery({module}, std::string("x = data.t.") + rule,
+                        testing::WithInput(testing::Json(R"({"z": [1]})")));
+    EXPECT_EQ(One(rs), "true") << rule;
+  }
+  // A cycle binds nothing: still unsafe.
+  auto cycle = Compile({"package t\np if { x = y + 1; y = x - 1 }"});
+  ASSERT_FALSE(cycle);
+  EXPECT_EQ(cycle.error().code, RegoError::kUnsafeVar);
+}
+
 TEST(CompilerTest, ReordersComprehensionBodies) {
   auto rs =
       EvalQuery({"package t\np := [v | v > 1; v = xs[_]] if xs := [1, 2, 3]"}, "x = data.t.p");
