@@ -123,6 +123,20 @@ void ValueNeeds(const Term* t, Need& n) {
   }
 }
 
+// What a call (or any term) needs, where a variable that a ref in it binds counts as bound: OPA
+// takes the vars of refs as the expression's outputs, so `foo == input.foos[foo]` is safe (the
+// ref enumerates foo; the evaluator reads an unbound argument after the arguments that follow).
+void CallNeeds(const Term* t, Need& n) {
+  Need own;
+  ValueNeeds(t, own);
+  for (std::int32_t s : own.slots) {
+    bool from_ref = false;
+    for (const Term* o : own.outs) from_ref = from_ref || o->slot == s;
+    if (!from_ref) n.slots.push_back(s);
+  }
+  n.outs.insert(n.outs.end(), own.outs.begin(), own.outs.end());
+}
+
 bool Bound(const std::vector<bool>& bound, std::int32_t s) {
   return s >= 0 && static_cast<std::size_t>(s) < bound.size() && bound[s];
 }
@@ -193,10 +207,10 @@ bool ExprReady(const Expr* e, std::vector<bool>& bound, Vars& outs) {
     case ExprKind::kSome:
       break;
     case ExprKind::kTerm:
-      ValueNeeds(e->a, n);
+      CallNeeds(e->a, n);
       break;
     case ExprKind::kCallOut:
-      ValueNeeds(e->a, n);
+      CallNeeds(e->a, n);
       PatternVars(e->b, n);
       break;
     case ExprKind::kSomeIn:

@@ -63,6 +63,8 @@ comprehension_closure if { c := [y | y := x]; x = 1; c == [1] }
 comprehension_of_later if { z = [x | x := w[_]]; w = [1]; z == [1] }
 nested_pattern if { {"a": [x, {"b": y}]} = {"a": [1, {"b": 2}]}; x + y == 3 }
 every_domain_later if { every v in xs { v > 0 }; xs = [1, 2] }
+fixpoint_key_value if { some foo; foo == input.foos[foo] }
+fixpoint_key_value_right if { input.foos[foo] == foo; foo == "a" }
 f(a) := a + 1
 g(v) if v == 2
 )";
@@ -74,6 +76,11 @@ g(v) if v == 2
                         testing::WithInput(testing::Json(R"({"z": [1]})")));
     EXPECT_EQ(One(rs), "true") << rule;
   }
+  // The key binds the var the comparison reads, so the rule is undefined rather than unsafe when
+  // no key equals its value.
+  EXPECT_EQ(One(EvalQuery({module}, "x = data.t.fixpoint_key_value",
+                          testing::WithInput(testing::Json(R"({"foos": {"a": "b"}})")))),
+            "<0 solutions>");
   // A cycle binds nothing: still unsafe.
   auto cycle = Compile({"package t\np if { x = y + 1; y = x - 1 }"});
   ASSERT_FALSE(cycle);
