@@ -149,6 +149,8 @@ class Evaluator {
 
   bool EvalCall(const Term* t, KV k);
   bool EvalArgs(const Term* t, std::size_t i, Value* args, K k);
+  // Argument i is a var that a later argument binds: evaluates the rest first, then reads it.
+  bool EvalArgsDeferred(const Term* t, std::size_t i, Value* args, K k);
   bool Invoke(const Term* t, const Value* args, KV k);
   bool CallBuiltin(const Term* t, const Builtin* b, std::span<const Value> args, KV k);
   bool CallFunction(const Term* site, const Node* n, std::span<const Value> args,

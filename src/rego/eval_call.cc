@@ -70,18 +70,22 @@ bool Evaluator::EvalArgs(const Term* t, std::size_t i, Value* args, K k) {
       return EvalArgs(t, i + 1, args, k);
     }
     // Bound by a ref in a later argument (`foo == input.foos[foo]`): read it after them.
-    if (i + 1 < t->items.size()) {
-      return EvalArgs(t, i + 1, args, [&] {
-        const Slot& later = slots_[fp_ + static_cast<std::size_t>(a->slot)];
-        if (!later.bound) return false;
-        args[i] = later.v;
-        return k();
-      });
-    }
+    if (i + 1 < t->items.size()) return EvalArgsDeferred(t, i, args, k);
   }
   return EvalTerm(a, [&](const Value& v) {
     args[i] = v;
     return EvalArgs(t, i + 1, args, k);
+  });
+}
+
+__attribute__((noinline)) bool Evaluator::EvalArgsDeferred(const Term* t, std::size_t i,
+                                                           Value* args, K k) {
+  const Term* a = t->items[i];
+  return EvalArgs(t, i + 1, args, [&] {
+    const Slot& later = slots_[fp_ + static_cast<std::size_t>(a->slot)];
+    if (!later.bound) return false;
+    args[i] = later.v;
+    return k();
   });
 }
 

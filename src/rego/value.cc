@@ -71,6 +71,7 @@ struct ValueAccess {
   static Value Make(ValueKind kind, const detail::Node* node) {
     Value v;
     v.kind_ = kind;
+    v.heap_ = true;
     v.bits_.node = node;
     return v;
   }
@@ -84,6 +85,7 @@ struct ValueAccess {
     Value v;
     v.kind_ = ValueKind::kNumber;
     v.rep_ = Value::kBig;
+    v.heap_ = true;
     v.bits_.node = new BigNumberNode(std::move(text), std::move(d));
     return v;
   }

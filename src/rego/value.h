@@ -53,10 +53,15 @@ struct Node {
 class Value {
  public:
   Value() = default;  // null
-  Value(const Value& other) : kind_(other.kind_), rep_(other.rep_), bits_(other.bits_) { Retain(); }
-  Value(Value&& other) noexcept : kind_(other.kind_), rep_(other.rep_), bits_(other.bits_) {
+  Value(const Value& other)
+      : kind_(other.kind_), rep_(other.rep_), heap_(other.heap_), bits_(other.bits_) {
+    Retain();
+  }
+  Value(Value&& other) noexcept
+      : kind_(other.kind_), rep_(other.rep_), heap_(other.heap_), bits_(other.bits_) {
     other.kind_ = ValueKind::kNull;
     other.rep_ = kDouble;
+    other.heap_ = false;
   }
   Value& operator=(const Value& other) {
     Value copy(other);
@@ -139,6 +144,7 @@ class Value {
   void Swap(Value& other) noexcept {
     std::swap(kind_, other.kind_);
     std::swap(rep_, other.rep_);
+    std::swap(heap_, other.heap_);
     std::swap(bits_, other.bits_);
   }
 
@@ -146,7 +152,7 @@ class Value {
   friend struct ValueAccess;
   // How a number is held; kDouble for every other kind.
   enum NumberRep : std::uint8_t { kDouble, kInt, kBig };
-  bool has_node() const { return kind_ >= ValueKind::kString || rep_ == kBig; }
+  bool has_node() const { return heap_; }
   const detail::Node* node() const { return bits_.node; }
   void Retain() const {
     if (has_node()) bits_.node->refs.fetch_add(1, std::memory_order_relaxed);
@@ -159,6 +165,7 @@ class Value {
 
   ValueKind kind_ = ValueKind::kNull;
   NumberRep rep_ = kDouble;
+  bool heap_ = false;  // bits_.node is a node: strings, collections, big numbers
   union Bits {
     bool b;
     std::int64_t i;
