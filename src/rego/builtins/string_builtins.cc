@@ -1,6 +1,7 @@
 // String builtins: concat, contains, startswith, endswith, format_int, indexof, indexof_n,
-// lower, upper, replace, strings.replace_n, split, sprintf, substring, trim*, strings.reverse,
-// strings.count, strings.any_prefix_match, strings.any_suffix_match, strings.render_template.
+// lower, upper, replace, strings.replace_n, split, strings.split_n, sprintf, substring, trim*,
+// strings.reverse, strings.count, strings.any_prefix_match, strings.any_suffix_match,
+// strings.render_template.
 //
 // Positions and lengths count Unicode code points, as OPA does (Go runes).
 #include <algorithm>
@@ -267,32 +268,60 @@ BuiltinResult ReplaceN(BuiltinContext& ctx, std::span<const Value> a) {
   return Return(Value::String(std::move(*out)));
 }
 
+// Go's strings.Split: an empty separator splits after each UTF-8 sequence.
+std::vector<Value> SplitParts(std::string_view s, std::string_view d) {
+  std::vector<Value> out;
+  if (d.empty()) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      std::size_t start = i;
+      codec::DecodeUtf8(s, i);
+      out.push_back(Value::String(s.substr(start, i - start)));
+    }
+    return out;
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t pos = s.find(d, start);
+    if (pos == std::string_view::npos) {
+      out.push_back(Value::String(s.substr(start)));
+      return out;
+    }
+    out.push_back(Value::String(s.substr(start, pos - start)));
+    start = pos + d.size();
+  }
+}
+
 BuiltinResult Split(BuiltinContext&, std::span<const Value> a) {
   auto s = Str("split", a, 0);
   if (!s) return s.error();
   auto d = Str("split", a, 1);
   if (!d) return d.error();
-  std::vector<Value> out;
-  if (d->empty()) {
-    std::size_t i = 0;
-    while (i < s->size()) {
-      std::size_t start = i;
-      codec::DecodeUtf8(*s, i);
-      out.push_back(Value::String(s->substr(start, i - start)));
-    }
-  } else {
-    std::size_t start = 0;
-    while (true) {
-      std::size_t pos = s->find(*d, start);
-      if (pos == std::string_view::npos) {
-        out.push_back(Value::String(s->substr(start)));
-        break;
-      }
-      out.push_back(Value::String(s->substr(start, pos - start)));
-      start = pos + d->size();
-    }
+  return Return(Value::Array(SplitParts(*s, *d)));
+}
+
+// strings.split_n(s, sep, n): the first n parts of split(s, sep), or the last -n; none for 0.
+BuiltinResult SplitN(BuiltinContext&, std::span<const Value> a) {
+  constexpr std::string_view kName = "strings.split_n";
+  auto s = Str(kName, a, 0);
+  if (!s) return s.error();
+  auto d = Str(kName, a, 1);
+  if (!d) return d.error();
+  if (!a[2].is_number()) return OperandTypeError(kName, 3, "number", a[2]);
+  if (!builtins::IsIntegral(a[2])) {
+    return builtins::TypeError(kName,
+                               "operand 3 must be integer number but got floating-point number");
   }
-  return Return(Value::Array(std::move(out)));
+  std::vector<Value> parts = SplitParts(*s, *d);
+  const double n = *a[2].AsDouble();
+  const double count = std::min(std::fabs(n), static_cast<double>(parts.size()));
+  const auto keep = static_cast<std::size_t>(count);
+  if (n >= 0) {
+    parts.resize(keep);
+  } else {
+    parts.erase(parts.begin(), parts.end() - static_cast<std::ptrdiff_t>(keep));
+  }
+  return Return(Value::Array(std::move(parts)));
 }
 
 BuiltinResult Sprintf(BuiltinContext& ctx, std::span<const Value> a) {
@@ -517,6 +546,7 @@ void RegisterStringBuiltins(BuiltinRegistry& r) {
   builtins::Add(r, "replace", {kS, kS, kS}, kS, Replace);
   builtins::Add(r, "strings.replace_n", {kTObject, kS}, kS, ReplaceN);
   builtins::Add(r, "split", {kS, kS}, kTArray, Split);
+  builtins::Add(r, "strings.split_n", {kS, kS, kN}, kTArray, SplitN);
   builtins::Add(r, "sprintf", {kS, kTArray}, kS, Sprintf);
   builtins::Add(r, "substring", {kS, kN, kN}, kS, Substring);
   builtins::Add(r, "trim", {kS, kS}, kS, Trim);

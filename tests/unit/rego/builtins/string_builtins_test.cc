@@ -78,6 +78,14 @@ TEST(StringBuiltins, CaseMappingIsUnicodeAware) {
 TEST(StringBuiltins, SplitFollowsGo) {
   EXPECT_EQ(Ok("split", {S("foo.bar.baz"), S(".")}), J(R"(["foo", "bar", "baz"])"));
   EXPECT_EQ(Ok("split", {S(""), S(".")}), J(R"([""])"));
+  // strings.split_n: the first n parts, or the last -n, never more than there are.
+  EXPECT_EQ(Ok("strings.split_n", {S("a.b.c.d"), S("."), I(2)}), J(R"(["a", "b"])"));
+  EXPECT_EQ(Ok("strings.split_n", {S("a.b.c.d"), S("."), I(-2)}), J(R"(["c", "d"])"));
+  EXPECT_EQ(Ok("strings.split_n", {S("a.b.c.d"), S("."), I(10)}), J(R"(["a", "b", "c", "d"])"));
+  EXPECT_EQ(Ok("strings.split_n", {S("a.b"), S("."), I(0)}), J("[]"));
+  EXPECT_EQ(Ok("strings.split_n", {S("abc"), S(""), I(-2)}), J(R"(["b", "c"])"));
+  EXPECT_EQ(Err("strings.split_n", {S("a.b"), S("."), D(1.5)}).message,
+            "strings.split_n: operand 3 must be integer number but got floating-point number");
   EXPECT_EQ(Ok("split", {S("test"), S("")}), J(R"(["t", "e", "s", "t"])"));
   EXPECT_EQ(Ok("split", {S(""), S("")}), J("[]"));
   EXPECT_EQ(Ok("split", {S("a,"), S(",")}), J(R"(["a", ""])"));
