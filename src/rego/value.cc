@@ -154,19 +154,12 @@ Value Value::Number(double d) {
 
 Value Value::FromDecimal(const value::Decimal& d) {
   // An integer in int64 range is an int; a double's shortest digits are a double.
-  if (d.is_zero()) return Int(0);
-  if (d.is_integer() && d.exponent <= 19) {
-    std::string digits = d.digits;
-    digits.append(static_cast<std::size_t>(d.exponent) - d.digits.size(), '0');
-    if (d.negative) digits.insert(digits.begin(), '-');
+  if (std::string digits = value::IntegerDigits(d, 19); !digits.empty()) {
     std::int64_t i = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
     if (ec == std::errc() && end == digits.data() + digits.size()) return Int(i);
   }
-  if (value::FitsDouble(d)) {
-    std::string text = (d.negative ? "-0." : "0.") + d.digits + "e" + std::to_string(d.exponent);
-    return Number(std::strtod(text.c_str(), nullptr));
-  }
+  if (value::FitsDouble(d)) return Number(value::ToDouble(d));
   return ValueAccess::MakeBig(value::DecimalText(d), d);
 }
 

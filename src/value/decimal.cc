@@ -93,12 +93,28 @@ int Compare(const Decimal& a, const Decimal& b) {
   return sa * magnitude;
 }
 
+double ToDouble(const Decimal& d) {
+  if (d.is_zero()) return 0;
+  if (d.exponent > 400) return d.negative ? -HUGE_VAL : HUGE_VAL;
+  if (d.exponent < -400) return d.negative ? -0.0 : 0.0;
+  std::string text = (d.negative ? "-0." : "0.") + d.digits + "e" + std::to_string(d.exponent);
+  return std::strtod(text.c_str(), nullptr);
+}
+
 bool FitsDouble(const Decimal& d) {
   if (d.is_zero()) return true;
   if (d.exponent > 310 || d.exponent < -330 || d.digits.size() > 17) return false;
-  std::string text = (d.negative ? "-0." : "0.") + d.digits + "e" + std::to_string(d.exponent);
-  double x = std::strtod(text.c_str(), nullptr);
+  const double x = ToDouble(d);
   return std::isfinite(x) && DecimalOf(x) == d;
+}
+
+std::string IntegerDigits(const Decimal& d, std::size_t max_digits) {
+  if (d.is_zero()) return "0";
+  if (!d.is_integer() || d.exponent > static_cast<std::int64_t>(max_digits)) return "";
+  std::string out = d.negative ? "-" : "";
+  out += d.digits;
+  out.append(static_cast<std::size_t>(d.exponent) - d.digits.size(), '0');
+  return out;
 }
 
 std::string DecimalText(const Decimal& d, std::size_t max_plain_digits) {

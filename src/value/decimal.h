@@ -45,6 +45,11 @@ int Compare(const Decimal& a, const Decimal& b);
 
 // True when a double holds this number: its shortest digits are exactly these.
 bool FitsDouble(const Decimal& d);
+// The nearest double (+-inf beyond its range).
+double ToDouble(const Decimal& d);
+// An integer's decimal digits, '-' first when negative; "" when `d` is not an integer or has
+// more than `max_digits` digits.
+std::string IntegerDigits(const Decimal& d, std::size_t max_digits);
 
 // JSON text: integers in plain digits while they have at most `max_plain_digits` digits,
 // other numbers in plain form when the exponent is small, else d.ddde±N.

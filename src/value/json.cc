@@ -345,10 +345,6 @@ Result<Value> ParseJson(std::string_view text, const JsonLimits& limits) {
   simdjson::padded_string padded(text);
   simdjson::dom::element root;
   simdjson::error_code ec = parser.parse(padded).get(root);
-  if (ec == simdjson::DEPTH_ERROR) {
-    return MakeError(ValueError::kJsonTooDeep, "JSON nesting exceeds the limit of " +
-                                                   std::to_string(limits.max_depth) + " levels");
-  }
   if (ec == simdjson::NUMBER_ERROR) {
     // Every result is checked; should an unchecked conversion throw all the same, the document
     // is still only invalid.
@@ -358,10 +354,7 @@ Result<Value> ParseJson(std::string_view text, const JsonLimits& limits) {
       return ParseError(e.error(), limits);
     }
   }
-  if (ec != simdjson::SUCCESS) {
-    return MakeError(ValueError::kInvalidJson,
-                     std::string("invalid JSON: ") + simdjson::error_message(ec));
-  }
+  if (ec != simdjson::SUCCESS) return ParseError(ec, limits);
   return Convert(root, limits);
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/codec/hex.h"
 #include "rego/builtins/go_time.h"
 #include "rego/builtins/ip_cidr.h"
 
@@ -75,8 +76,10 @@ bool IsUriReference(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x21 || c == 0x7f || c == '\\') return false;
     if (c == '%') {
-      auto hex = [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; };
-      if (i + 2 >= s.size() || !hex(s[i + 1]) || !hex(s[i + 2])) return false;
+      if (i + 2 >= s.size() || codec::HexDigitValue(s[i + 1]) < 0 ||
+          codec::HexDigitValue(s[i + 2]) < 0) {
+        return false;
+      }
     }
   }
   // A colon before any '/', '?' or '#' ends a scheme, which must be letter (letter|digit|+-.)*.

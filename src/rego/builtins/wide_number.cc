@@ -14,19 +14,9 @@ namespace {
 
 Error TooLarge(std::string_view name) { return BuiltinError(name, "number too large"); }
 
-// The decimal digits of an integral Decimal, or "" when that would pass the limit.
-std::string ExpandInteger(const value::Decimal& d) {
-  if (d.is_zero()) return "0";
-  if (d.exponent > static_cast<std::int64_t>(kMaxIntegerDigits)) return "";
-  std::string out = d.negative ? "-" : "";
-  out += d.digits;
-  out.append(static_cast<std::size_t>(d.exponent) - d.digits.size(), '0');
-  return out;
-}
-
 Result<mpz_class> ToInteger(std::string_view name, const Value& v) {
   if (auto i = v.AsInt()) return mpz_class(static_cast<long>(*i));
-  std::string digits = ExpandInteger(v.ExactValue());
+  std::string digits = value::IntegerDigits(v.ExactValue(), kMaxIntegerDigits);
   if (digits.empty()) return TooLarge(name);
   return mpz_class(digits, 10);
 }
@@ -108,7 +98,7 @@ Truncated Truncate(const value::Decimal& d) {
 std::string IntegerDigits(const Value& a) {
   if (auto i = a.AsInt()) return std::to_string(*i);
   if (!IsIntegral(a)) return "";
-  return ExpandInteger(a.ExactValue());
+  return value::IntegerDigits(a.ExactValue(), kMaxIntegerDigits);
 }
 
 std::string IntegerText(const Value& integral, int base) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -60,6 +61,16 @@ TEST(DecimalTest, DoublesStandForTheirShortestDigits) {
   EXPECT_FALSE(FitsDouble(D("2e308")));
   EXPECT_FALSE(FitsDouble(D("1e-400")));
   EXPECT_FALSE(FitsDouble(D("0.1000000000000000000000001")));
+}
+
+TEST(DecimalTest, IntegerDigitsAndNearestDouble) {
+  EXPECT_EQ(IntegerDigits(D("-1.5e3"), 10), "-1500");
+  EXPECT_EQ(IntegerDigits(D("0"), 1), "0");
+  EXPECT_EQ(IntegerDigits(D("1.5"), 10), "");   // not an integer
+  EXPECT_EQ(IntegerDigits(D("1e20"), 20), "");  // 21 digits
+  EXPECT_EQ(ToDouble(D("0.1")), 0.1);
+  EXPECT_EQ(ToDouble(D("-2e308")), -HUGE_VAL);
+  EXPECT_EQ(ToDouble(D("1e-400")), 0.0);
 }
 
 TEST(DecimalTest, TextIsJson) {
