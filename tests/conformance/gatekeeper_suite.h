@@ -1,6 +1,6 @@
 // Test/bench-only loader of Gatekeeper library suites (`suite.yaml` as `gator verify` reads
-// them): each test's ConstraintTemplate (Rego source and libs, in the `rego:` field or the
-// `code: [{engine: Rego}]` form), its constraint's parameters, and each case's object, inventory
+// them): each test's ConstraintTemplate (read by admission/constraint_template.h), its
+// constraint's parameters, and each case's object, inventory
 // and assertions. Builds the input Gatekeeper gives templates: `input.review` (an admission
 // request for the object: kind, name, namespace, operation CREATE, object) and
 // `input.parameters`; and `data.inventory` (cluster / namespace trees) from inventory objects.
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/constraint_template.h"
 #include "common/common_errors.h"
 #include "common/result.h"
 #include "rego/engine.h"
@@ -73,21 +74,6 @@ inline std::string StringAt(const value::Value& v, std::initializer_list<const c
   return at->AsString() ? *at->AsString() : std::string();
 }
 
-// The package name of a Rego module (the first `package` line).
-inline std::string PackageOf(const std::string& rego) {
-  std::istringstream lines(rego);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto at = line.find("package ");
-    if (at != std::string::npos && line.find_first_not_of(" \t") == at) {
-      std::string name = line.substr(at + 8);
-      while (!name.empty() && (name.back() == ' ' || name.back() == '\r')) name.pop_back();
-      return name;
-    }
-  }
-  return {};
-}
-
 // The admission request Gatekeeper builds for an object under test.
 inline value::Value ReviewOf(const value::Value& object) {
   value::Value review = value::Value::MakeObject();
@@ -134,33 +120,10 @@ inline Result<Test> LoadTest(const std::filesystem::path& dir, const value::Valu
   test.name = StringAt(spec, {"name"});
   Result<value::Value> tmpl = ReadYaml(dir / StringAt(spec, {"template"}));
   if (!tmpl) return tmpl.error();
-  const value::Value* targets = tmpl->Find("spec") ? tmpl->Find("spec")->Find("targets") : nullptr;
-  if (targets == nullptr || !targets->AsArray() || targets->AsArray()->empty()) {
-    return MakeError(CommonError::kInvalidArgument, test.suite + ": no targets");
-  }
-  const value::Value& target = targets->AsArray()->front();
-  const value::Value* source = &target;
-  if (const value::Value* code = target.Find("code"); code && code->AsArray()) {
-    for (const value::Value& engine : *code->AsArray()) {
-      if (StringAt(engine, {"engine"}) == "Rego" && engine.Find("source")) {
-        source = engine.Find("source");
-      }
-    }
-  }
-  const std::string rego = StringAt(*source, {"rego"});
-  if (rego.empty())
-    return MakeError(CommonError::kInvalidArgument, test.suite + ": no Rego source");
-  test.package = PackageOf(rego);
-  test.modules.push_back({test.suite + "/template.yaml", rego});
-  if (const value::Value* libs = source->Find("libs"); libs && libs->AsArray()) {
-    int n = 0;
-    for (const value::Value& lib : *libs->AsArray()) {
-      if (lib.AsString()) {
-        test.modules.push_back(
-            {test.suite + "/lib" + std::to_string(n++) + ".rego", *lib.AsString()});
-      }
-    }
-  }
+  auto parsed = admission::ParseConstraintTemplate(*tmpl, test.suite + "/template.yaml");
+  if (!parsed) return MakeError(parsed.error().code, test.suite + ": " + parsed.error().message);
+  test.package = parsed->package;
+  test.modules = std::move(parsed->modules);
   value::Value parameters = value::Value::MakeObject();
   if (std::string constraint = StringAt(spec, {"constraint"}); !constraint.empty()) {
     Result<value::Value> c = ReadYaml(dir / constraint);

@@ -22,6 +22,7 @@
 #include "adapters/reload/reload_errors.h"
 #include "adapters/tls/tls_errors.h"
 #include "adapters/webhook/webhook_errors.h"
+#include "admission/admission_errors.h"
 #include "authn/jwt/jwt_errors.h"
 #include "authn/keystone/keystone_errors.h"
 #include "authn/oidc/oauth_errors.h"
@@ -65,6 +66,7 @@ std::vector<Domain> AllDomains() {
       Domain{"OAuthError", Wires(authn::oidc::kAllOAuthErrors)},
       Domain{"PolicyError", Wires(authz::keystone::kAllPolicyErrors)},
       Domain{"RegoError", Wires(rego::kAllRegoErrors)},
+      Domain{"AdmissionError", Wires(admission::kAllAdmissionErrors)},
       Domain{"BuiltinFailure", Wires(rego::kAllBuiltinFailures)},
       Domain{"GraphqlError", Wires(rego::graphql::kAllGraphqlErrors)},
       Domain{"RegistryError", Wires(registry::kAllRegistryErrors)},
