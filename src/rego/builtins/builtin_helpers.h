@@ -99,4 +99,30 @@ inline bool IsIntegral(const Value& v) {
   return d && std::isfinite(*d) && *d == std::trunc(*d);
 }
 
+// Integer operand i: a number with no fraction, of any size; else OPA's "operand N must be
+// integer number but got floating-point number".
+inline Result<bool> CheckIntegerArg(std::string_view name, std::span<const Value> a,
+                                    std::size_t i) {
+  const int n = static_cast<int>(i + 1);
+  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
+  if (!IsIntegral(a[i])) {
+    return TypeError(name, "operand " + std::to_string(n) +
+                               " must be integer number but got floating-point number");
+  }
+  return true;
+}
+
+// Integer operand i as an int64, for builtins that index or count (the same error for any other
+// number).
+inline Result<std::int64_t> Int64Arg(std::string_view name, std::span<const Value> a,
+                                     std::size_t i) {
+  const int n = static_cast<int>(i + 1);
+  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
+  if (!a[i].is_int()) {
+    return TypeError(name, "operand " + std::to_string(n) +
+                               " must be integer number but got floating-point number");
+  }
+  return *a[i].AsInt();
+}
+
 }  // namespace gatehouse::rego::builtins

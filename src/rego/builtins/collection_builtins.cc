@@ -21,21 +21,11 @@ BuiltinResult ArrayConcat(BuiltinContext&, std::span<const Value> a) {
   return Return(Value::Array(std::move(out)));
 }
 
-Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std::size_t i) {
-  int n = static_cast<int>(i + 1);
-  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
-  if (!a[i].is_int()) {
-    return builtins::TypeError(name, "operand " + std::to_string(n) +
-                                         " must be integer number but got floating-point number");
-  }
-  return *a[i].AsInt();
-}
-
 BuiltinResult ArraySlice(BuiltinContext&, std::span<const Value> a) {
   if (!a[0].is_array()) return OperandTypeError("array.slice", 1, "array", a[0]);
-  auto start = IntArg("array.slice", a, 1);
+  auto start = builtins::Int64Arg("array.slice", a, 1);
   if (!start) return start.error();
-  auto stop = IntArg("array.slice", a, 2);
+  auto stop = builtins::Int64Arg("array.slice", a, 2);
   if (!stop) return stop.error();
   auto items = a[0].Items();
   auto n = static_cast<std::int64_t>(items.size());

@@ -163,22 +163,11 @@ BuiltinResult SetOr(BuiltinContext&, std::span<const Value> a) {
   return Return(Value::Set(std::move(out)));
 }
 
-// An integer operand: "operand N must be integer number but got floating-point number".
-Result<bool> CheckInteger(std::string_view name, std::span<const Value> a, std::size_t i) {
-  int n = static_cast<int>(i + 1);
-  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
-  if (!builtins::IsIntegral(a[i])) {
-    return builtins::TypeError(name, "operand " + std::to_string(n) +
-                                         " must be integer number but got floating-point number");
-  }
-  return true;
-}
-
 // bits.*: int64 first, any size after (two's complement, as big.Int).
 template <typename Op>
 BuiltinResult Bits(std::string_view name, std::span<const Value> a, builtins::BitsOp wide, Op op) {
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (auto ok = CheckInteger(name, a, i); !ok) return ok.error();
+    if (auto ok = builtins::CheckIntegerArg(name, a, i); !ok) return ok.error();
   }
   if (auto r = op(a); r) return Return(Value::Int(*r));
   return FromWide(builtins::BitsArithmetic(name, wide, a[0], a.size() > 1 ? a[1] : a[0]));
@@ -255,7 +244,7 @@ BuiltinResult Range(BuiltinContext& ctx, std::string_view name, std::int64_t x, 
 BuiltinResult NumbersRange(BuiltinContext& ctx, std::span<const Value> a) {
   constexpr std::string_view kName = "numbers.range";
   for (std::size_t i = 0; i < 2; ++i) {
-    if (auto ok = CheckInteger(kName, a, i); !ok) return ok.error();
+    if (auto ok = builtins::CheckIntegerArg(kName, a, i); !ok) return ok.error();
   }
   if (a[0].is_int() && a[1].is_int()) return Range(ctx, kName, *a[0].AsInt(), *a[1].AsInt(), 1);
   return FromWide(
@@ -265,7 +254,7 @@ BuiltinResult NumbersRange(BuiltinContext& ctx, std::span<const Value> a) {
 BuiltinResult NumbersRangeStep(BuiltinContext& ctx, std::span<const Value> a) {
   constexpr std::string_view kName = "numbers.range_step";
   for (std::size_t i = 0; i < 3; ++i) {
-    if (auto ok = CheckInteger(kName, a, i); !ok) return ok.error();
+    if (auto ok = builtins::CheckIntegerArg(kName, a, i); !ok) return ok.error();
   }
   if (Compare(a[2], Value::Int(0)) <= 0) {
     return BuiltinError(kName, "step must be a positive integer");

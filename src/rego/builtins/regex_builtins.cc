@@ -127,23 +127,13 @@ BuiltinResult RegexSplit(BuiltinContext& ctx, std::span<const Value> a) {
   return Return(Value::Array(std::move(out)));
 }
 
-Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std::size_t i) {
-  int n = static_cast<int>(i + 1);
-  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
-  if (!a[i].is_int()) {
-    return builtins::TypeError(name, "operand " + std::to_string(n) +
-                                         " must be integer number but got floating-point number");
-  }
-  return *a[i].AsInt();
-}
-
 BuiltinResult RegexFindN(BuiltinContext& ctx, std::span<const Value> a) {
   constexpr std::string_view kName = "regex.find_n";
   auto pattern = Str(kName, a, 0);
   if (!pattern) return pattern.error();
   auto text = Str(kName, a, 1);
   if (!text) return text.error();
-  auto n = IntArg(kName, a, 2);
+  auto n = builtins::Int64Arg(kName, a, 2);
   if (!n) return n.error();
   auto re = Compile(kName, ctx, *pattern);
   if (!re) return re.error();
@@ -159,7 +149,7 @@ BuiltinResult RegexFindAllSubmatch(BuiltinContext& ctx, std::span<const Value> a
   if (!pattern) return pattern.error();
   auto text = Str(kName, a, 1);
   if (!text) return text.error();
-  auto n = IntArg(kName, a, 2);
+  auto n = builtins::Int64Arg(kName, a, 2);
   if (!n) return n.error();
   auto re = Compile(kName, ctx, *pattern);
   if (!re) return re.error();

@@ -307,11 +307,7 @@ BuiltinResult SplitN(BuiltinContext&, std::span<const Value> a) {
   if (!s) return s.error();
   auto d = Str(kName, a, 1);
   if (!d) return d.error();
-  if (!a[2].is_number()) return OperandTypeError(kName, 3, "number", a[2]);
-  if (!builtins::IsIntegral(a[2])) {
-    return builtins::TypeError(kName,
-                               "operand 3 must be integer number but got floating-point number");
-  }
+  if (auto ok = builtins::CheckIntegerArg(kName, a, 2); !ok) return ok.error();
   std::vector<Value> parts = SplitParts(*s, *d);
   const double n = *a[2].AsDouble();
   const double count = std::min(std::fabs(n), static_cast<double>(parts.size()));
@@ -333,22 +329,12 @@ BuiltinResult Sprintf(BuiltinContext& ctx, std::span<const Value> a) {
   return Return(Value::String(std::move(*out)));
 }
 
-Result<std::int64_t> IntArg(std::string_view name, std::span<const Value> a, std::size_t i) {
-  int n = static_cast<int>(i + 1);
-  if (!a[i].is_number()) return OperandTypeError(name, n, "number", a[i]);
-  if (!a[i].is_int()) {
-    return builtins::TypeError(name, "operand " + std::to_string(n) +
-                                         " must be integer number but got floating-point number");
-  }
-  return *a[i].AsInt();
-}
-
 BuiltinResult Substring(BuiltinContext&, std::span<const Value> a) {
   auto s = Str("substring", a, 0);
   if (!s) return s.error();
-  auto start = IntArg("substring", a, 1);
+  auto start = builtins::Int64Arg("substring", a, 1);
   if (!start) return start.error();
-  auto length = IntArg("substring", a, 2);
+  auto length = builtins::Int64Arg("substring", a, 2);
   if (!length) return length.error();
   if (*start < 0) return BuiltinError("substring", "negative offset");
   auto offsets = builtins::RuneOffsets(*s);

@@ -3,24 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "admission/constraint_template.h"
 #include "conformance/conformance_dir.h"
-#include "value/yaml.h"
+#include "conformance/gatekeeper_suite.h"
 
 namespace gatehouse::admission {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(GatekeeperLibraryTest, EveryTemplateReadsAndCompiles) {
   GATEHOUSE_REQUIRE_GATEKEEPER_LIBRARY();
@@ -30,7 +21,7 @@ TEST(GatekeeperLibraryTest, EveryTemplateReadsAndCompiles) {
   std::size_t modules = 0;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
     if (e.path().filename() != "template.yaml") continue;
-    auto doc = value::ParseYaml(ReadAll(e.path()));
+    auto doc = testing::gatekeeper::ReadYaml(e.path());
     ASSERT_TRUE(doc) << e.path() << ": " << doc.error().message;
     auto t = ParseConstraintTemplate(*doc, e.path().string());
     ASSERT_TRUE(t) << e.path() << ": " << t.error().ToString();
