@@ -19,6 +19,23 @@ enum class AdmissionError {
   kInvalidTemplate,
   // template_compile_error: a ConstraintTemplate whose Rego does not compile.
   kTemplateCompile,
+  // invalid_constraint: a constraint document Gatekeeper would refuse (bad match, action, ...).
+  kInvalidConstraint,
+  // invalid_constraint_parameters: parameters that fail the template's openAPIV3Schema.
+  kInvalidParameters,
+  // constraint_without_template: a constraint whose kind no template declares.
+  kNoTemplate,
+  // invalid_gatekeeper_config: a Config resource (config.gatekeeper.sh) that cannot be read.
+  kInvalidConfig,
+  // constraint_evaluation_error: a template's Rego failed on a review (limit, deadline, error).
+  kEvaluation,
+  // namespace_not_cached: a namespaceSelector needs a Namespace gatehouse has not synced.
+  kNamespaceUnknown,
+  // invalid_admission_review: an AdmissionReview request that cannot be judged (no kind, a
+  // DELETE without oldObject, ...).
+  kInvalidReview,
+  // invalid_suite: a gator Suite (test.gatekeeper.sh) file that cannot be run.
+  kInvalidSuite,
 };
 
 constexpr std::string_view WireName(AdmissionError e) {
@@ -27,13 +44,33 @@ constexpr std::string_view WireName(AdmissionError e) {
       return "invalid_constraint_template";
     case AdmissionError::kTemplateCompile:
       return "template_compile_error";
+    case AdmissionError::kInvalidConstraint:
+      return "invalid_constraint";
+    case AdmissionError::kInvalidParameters:
+      return "invalid_constraint_parameters";
+    case AdmissionError::kNoTemplate:
+      return "constraint_without_template";
+    case AdmissionError::kInvalidConfig:
+      return "invalid_gatekeeper_config";
+    case AdmissionError::kEvaluation:
+      return "constraint_evaluation_error";
+    case AdmissionError::kNamespaceUnknown:
+      return "namespace_not_cached";
+    case AdmissionError::kInvalidReview:
+      return "invalid_admission_review";
+    case AdmissionError::kInvalidSuite:
+      return "invalid_suite";
   }
   return {};
 }
 
 // Every value, in declaration order.
-inline constexpr AdmissionError kAllAdmissionErrors[] = {AdmissionError::kInvalidTemplate,
-                                                         AdmissionError::kTemplateCompile};
+inline constexpr AdmissionError kAllAdmissionErrors[] = {
+    AdmissionError::kInvalidTemplate,   AdmissionError::kTemplateCompile,
+    AdmissionError::kInvalidConstraint, AdmissionError::kInvalidParameters,
+    AdmissionError::kNoTemplate,        AdmissionError::kInvalidConfig,
+    AdmissionError::kEvaluation,        AdmissionError::kNamespaceUnknown,
+    AdmissionError::kInvalidReview,     AdmissionError::kInvalidSuite};
 static_assert(ValidErrorEnum(kAllAdmissionErrors));
 
 }  // namespace gatehouse::admission

@@ -81,6 +81,12 @@ Result<ResultSet> PreparedQuery::Eval(const EvalOptions& options) const {
   limits.deadline = options.deadline;
   ir::Evaluator ev(policy_->program(), ctx, limits);
   ev.SetInput(options.input);
+  for (const DataOverlay& overlay : options.data) {
+    std::vector<Value> path;
+    path.reserve(overlay.path.size());
+    for (const std::string& segment : overlay.path) path.push_back(Value::String(segment));
+    ev.OverlayData(std::move(path), overlay.value);
+  }
   ResultSet rs;
   const ir::CompiledQuery& q = *query_;
   Status st = ev.Run(q, [&] {

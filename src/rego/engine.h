@@ -82,10 +82,18 @@ std::vector<AnnotationRef> ListAnnotations(const CompiledPolicy& policy);
 Result<std::shared_ptr<const CompiledPolicy>> ParseAndCompilePolicy(
     const std::vector<SourceFile>& files, Value data, const CompileOptions& options = {});
 
+// A base document replaced for one evaluation, as `with data.<path> as <value>` would: the
+// policy stays compiled once while, say, Gatekeeper's data.inventory changes.
+struct DataOverlay {
+  std::vector<std::string> path;  // below data, e.g. {"inventory"}
+  Value value;
+};
+
 struct EvalOptions {
   std::optional<Value> input;
-  std::int64_t now_ns = 0;       // time.now_ns; 0: read `clock` (or the system clock)
-  const Clock* clock = nullptr;  // null: SystemClock
+  std::vector<DataOverlay> data;  // later entries win
+  std::int64_t now_ns = 0;        // time.now_ns; 0: read `clock` (or the system clock)
+  const Clock* clock = nullptr;   // null: SystemClock
   bool strict_builtin_errors = false;
   std::function<void(std::string_view)> print;
   std::uint64_t max_steps = 10'000'000;

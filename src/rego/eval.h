@@ -57,6 +57,10 @@ class Evaluator {
   Evaluator(const Program& program, BuiltinContext& ctx, const EvalLimits& limits);
 
   void SetInput(std::optional<Value> input) { cur_.input = std::move(input); }
+  // Replaces the base document at `path` (below data) for this evaluation, as `with` does.
+  void OverlayData(std::vector<Value> path, Value value) {
+    cur_.data.push_back(DataOverride{std::move(path), std::move(value)});
+  }
 
   // Evaluates `query`; `on_solution` runs once per solution (read the bindings with
   // SlotValue / ExprValue meanwhile) and returns false to stop.

@@ -1,0 +1,49 @@
+#include "admission/inventory.h"
+
+namespace gatehouse::admission {
+namespace {
+
+std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
+  const value::Value* at = &v;
+  for (std::string_view key : path) {
+    at = at->Find(key);
+    if (at == nullptr) return {};
+  }
+  return at->is_string() ? *at->AsString() : std::string();
+}
+
+value::Value& Child(value::Value& parent, const std::string& key) {
+  if (value::Value* v = parent.FindMutable(key)) return *v;
+  return parent.Set(key, value::Value::MakeObject());
+}
+
+}  // namespace
+
+Inventory::Inventory() : tree_(rego::Value::EmptyObject()) {}
+
+std::shared_ptr<const Inventory> Inventory::Build(const std::vector<value::Value>& objects) {
+  auto inv = std::make_shared<Inventory>();
+  value::Value tree = value::Value::MakeObject();
+  for (const value::Value& object : objects) {
+    const std::string api_version = StringAt(object, {"apiVersion"});
+    const std::string kind = StringAt(object, {"kind"});
+    const std::string name = StringAt(object, {"metadata", "name"});
+    const std::string ns = StringAt(object, {"metadata", "namespace"});
+    if (api_version.empty() || kind.empty() || name.empty()) continue;
+    value::Value* at = ns.empty() ? &Child(tree, "cluster") : &Child(Child(tree, "namespace"), ns);
+    Child(Child(*at, api_version), kind).Set(name, object);
+    ++inv->size_;
+    if (ns.empty() && kind == "Namespace" && api_version == "v1") {
+      inv->namespaces_.insert_or_assign(name, object);
+    }
+  }
+  inv->tree_ = rego::FromJson(tree);
+  return inv;
+}
+
+const value::Value* Inventory::FindNamespace(std::string_view name) const {
+  auto it = namespaces_.find(name);
+  return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+}  // namespace gatehouse::admission

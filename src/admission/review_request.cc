@@ -1,0 +1,87 @@
+#include "admission/review_request.h"
+
+#include "admission/admission_errors.h"
+
+namespace gatehouse::admission {
+namespace {
+
+std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
+  const value::Value* at = &v;
+  for (std::string_view key : path) {
+    at = at->Find(key);
+    if (at == nullptr) return {};
+  }
+  return at->is_string() ? *at->AsString() : std::string();
+}
+
+value::Value LabelsOf(const value::Value* object) {
+  if (object == nullptr) return {};
+  const value::Value* metadata = object->Find("metadata");
+  const value::Value* labels = metadata != nullptr ? metadata->Find("labels") : nullptr;
+  return labels != nullptr ? *labels : value::Value();
+}
+
+Error Invalid(const std::string& what) { return MakeError(AdmissionError::kInvalidReview, what); }
+
+}  // namespace
+
+Result<ReviewRequest> ReviewFromAdmissionRequest(const value::Value& request) {
+  if (!request.is_object()) return Invalid("request: must be an object");
+  const value::Value* kind = request.Find("kind");
+  if (kind == nullptr || !kind->is_object()) return Invalid("request.kind: Required value");
+  ReviewRequest r;
+  r.group = StringAt(*kind, {"group"});
+  r.version = StringAt(*kind, {"version"});
+  r.kind = StringAt(*kind, {"kind"});
+  if (r.kind.empty()) return Invalid("request.kind.kind: Required value");
+  r.name = StringAt(request, {"name"});
+  r.namespace_name = StringAt(request, {"namespace"});
+  r.operation = StringAt(request, {"operation"});
+  const value::Value* object = request.Find("object");
+  const value::Value* old_object = request.Find("oldObject");
+  if (r.operation == "DELETE" && (object == nullptr || object->is_null())) {
+    if (old_object == nullptr || old_object->is_null()) {
+      return Invalid("request.oldObject: Required value for a DELETE review");
+    }
+    value::Value copy = request;
+    copy.Set("object", *old_object);
+    r.labels = LabelsOf(old_object);
+    r.review = rego::FromJson(copy);
+    return r;
+  }
+  r.labels = LabelsOf(object);
+  r.review = rego::FromJson(request);
+  return r;
+}
+
+Result<ReviewRequest> ReviewFromObject(const value::Value& object) {
+  if (!object.is_object()) return Invalid("the object under review is not an object");
+  if (StringAt(object, {"kind"}) == "AdmissionReview" &&
+      StringAt(object, {"apiVersion"}).starts_with("admission.k8s.io/")) {
+    const value::Value* request = object.Find("request");
+    if (request == nullptr) return Invalid("AdmissionReview: request: Required value");
+    return ReviewFromAdmissionRequest(*request);
+  }
+  ReviewRequest r;
+  const std::string api_version = StringAt(object, {"apiVersion"});
+  const auto slash = api_version.find('/');
+  r.group = slash == std::string::npos ? "" : api_version.substr(0, slash);
+  r.version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
+  r.kind = StringAt(object, {"kind"});
+  r.name = StringAt(object, {"metadata", "name"});
+  r.namespace_name = StringAt(object, {"metadata", "namespace"});
+  r.labels = LabelsOf(&object);
+  value::Value review = value::Value::MakeObject();
+  value::Value kind = value::Value::MakeObject();
+  kind.Set("group", r.group);
+  kind.Set("version", r.version);
+  kind.Set("kind", r.kind);
+  review.Set("kind", std::move(kind));
+  review.Set("name", r.name);
+  if (!r.namespace_name.empty()) review.Set("namespace", r.namespace_name);
+  review.Set("object", object);
+  r.review = rego::FromJson(review);
+  return r;
+}
+
+}  // namespace gatehouse::admission
