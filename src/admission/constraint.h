@@ -36,8 +36,9 @@ struct Constraint {
 // True when `doc` belongs to the constraints group (its apiVersion is constraints.gatekeeper.sh/*).
 bool IsConstraintDocument(const value::Value& doc);
 
-// Reads one constraint document; `source` (file or API path) prefixes errors.
-Result<Constraint> ParseConstraint(const value::Value& doc, std::string_view source);
+// Reads one constraint document, with the constraint framework's checks and words ("invalid
+// Constraint: missing metadata.name", "unrecognized enforcementAction: ...").
+Result<Constraint> ParseConstraint(const value::Value& doc);
 
 // Checks the constraint's parameters against the template's openAPIV3Schema, as the API server
 // checks a constraint against the CRD Gatekeeper made from the template. Errors list each field:

@@ -84,6 +84,11 @@ Result<ConstraintTemplate> ParseConstraintTemplate(const value::Value& doc,
     return InvalidTargets(t.name, "target \"" + name + "\" not recognized, known targets [" +
                                       std::string(kAdmissionTarget) + "]");
   }
+  if (const value::Value* ops = target.Find("operations"); ops != nullptr && ops->is_array()) {
+    for (const value::Value& op : *ops->AsArray()) {
+      if (op.is_string()) t.operations.push_back(*op.AsString());
+    }
+  }
   // The `code` list's Rego engine wins over the older `rego` + `libs` fields.
   const value::Value* code_source = &target;
   if (const value::Value* code = target.Find("code"); code != nullptr && code->is_array()) {
@@ -110,6 +115,16 @@ Result<ConstraintTemplate> ParseConstraintTemplate(const value::Value& doc,
       rego::ParseModule(t.modules.front().filename, t.modules.front().text, rego::RegoVersion::kV0);
   if (!parsed) {
     return MakeError(AdmissionError::kTemplateCompile, parsed.error().ToString());
+  }
+  const bool has_violation =
+      std::any_of(parsed->rules.begin(), parsed->rules.end(), [&](const rego::Rule& r) {
+        const rego::Term& ref = parsed->ast.term(r.ref);
+        const auto parts = parsed->ast.Children(ref);
+        return !parts.empty() && parsed->ast.term(parts[0]).kind == rego::TermKind::kVar &&
+               parsed->ast.VarName(parsed->ast.term(parts[0])) == "violation";
+      });
+  if (!has_violation) {
+    return Invalid("invalid rego: invalid module: missing required rules: [violation]");
   }
   for (const std::string& segment : parsed->package.segments) {
     if (!t.package.empty()) t.package += '.';

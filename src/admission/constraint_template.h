@@ -25,6 +25,8 @@ struct ConstraintTemplate {
   std::string api_version;  // as written, e.g. "templates.gatekeeper.sh/v1"
   std::string package;      // the Rego package: violations are data.<package>.violation
   std::vector<rego::SourceFile> modules;  // the template's Rego first, then its libs
+  // spec.targets[0].operations: the admission operations it judges (empty or "*": all).
+  std::vector<std::string> operations;
   // spec.crd.spec.validation.openAPIV3Schema (null when absent): the parameters' schema.
   value::Value parameters_schema;
 };

@@ -36,9 +36,9 @@ bool GatekeeperConfig::IsConfigDocument(const value::Value& doc) {
          api_version->starts_with("config.gatekeeper.sh/");
 }
 
-Result<GatekeeperConfig> GatekeeperConfig::Parse(const value::Value& doc, std::string_view source) {
+Result<GatekeeperConfig> GatekeeperConfig::Parse(const value::Value& doc) {
   auto invalid = [&](const std::string& what) {
-    return MakeError(AdmissionError::kInvalidConfig, std::string(source) + ": Config: " + what);
+    return MakeError(AdmissionError::kInvalidConfig, "Config: " + what);
   };
   if (!IsConfigDocument(doc)) return invalid("not a config.gatekeeper.sh Config");
   GatekeeperConfig c;

@@ -32,7 +32,7 @@ class GatekeeperConfig {
 
   // True when `doc` is a Config resource (config.gatekeeper.sh/*, kind Config).
   static bool IsConfigDocument(const value::Value& doc);
-  static Result<GatekeeperConfig> Parse(const value::Value& doc, std::string_view source);
+  static Result<GatekeeperConfig> Parse(const value::Value& doc);
 
   // Whether `process` leaves namespace `ns` alone.
   bool Excluded(Process process, std::string_view ns) const;

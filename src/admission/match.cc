@@ -103,6 +103,13 @@ Result<Match> Match::Parse(const value::Value* doc, std::string_view field) {
     if (!selector) return selector.error();
     m.namespace_selector_ = std::move(*selector);
   }
+  if (const value::Value* source = doc->Find("source"); source && !source->is_null()) {
+    const std::string* v = source->AsString();
+    if (v == nullptr || (*v != "All" && *v != "Original" && *v != "Generated" && !v->empty())) {
+      return Invalid(at + ".source", "invalid source field \"" + (v ? *v : std::string()) + "\"");
+    }
+    m.source_ = *v;
+  }
   if (const value::Value* name = doc->Find("name"); name && !name->is_null()) {
     if (!name->is_string()) return Invalid(at + ".name", "must be a string");
     m.name_ = *name->AsString();
@@ -117,16 +124,30 @@ bool Match::KindMatches(const MatchTarget& t) const {
   });
 }
 
+// A Namespace is cluster-scoped whatever namespace the request names.
 bool Match::ScopeMatches(const MatchTarget& t) const {
+  const bool namespaced = !t.IsNamespace() && !t.namespace_name.empty();
   switch (scope_) {
     case Scope::kAny:
       return true;
     case Scope::kCluster:
-      return t.namespace_name.empty();
+      return !namespaced;
     case Scope::kNamespaced:
-      return !t.namespace_name.empty();
+      return namespaced;
   }
   return false;
+}
+
+// The name wildcard also accepts an object that has only a generateName, when the pattern is a
+// prefix ("x*") or a substring ("*x*") the generated name is sure to keep.
+bool Match::NameMatches(const MatchTarget& t) const {
+  if (name_.empty() || WildcardMatches(name_, t.name)) return true;
+  if (t.generate_name.empty() || name_.size() < 2 || name_.back() != '*') return false;
+  if (name_.front() == '*') {
+    return t.generate_name.find(std::string_view(name_).substr(1, name_.size() - 2)) !=
+           std::string_view::npos;
+  }
+  return t.generate_name.starts_with(std::string_view(name_).substr(0, name_.size() - 1));
 }
 
 // A Namespace is matched by its own name; other cluster-scoped objects are not namespace-bound,
@@ -161,13 +182,18 @@ MatchOutcome Match::NamespaceSelectorMatches(const MatchTarget& t) const {
 }
 
 MatchOutcome Match::Evaluate(const MatchTarget& t) const {
-  const bool basic = KindMatches(t) && ScopeMatches(t) && NamespacesMatch(t) &&
-                     ExcludedNamespacesMatch(t) &&
-                     (name_.empty() || WildcardMatches(name_, t.name)) &&
-                     (!label_selector_ ||
-                      label_selector_->Matches(t.labels != nullptr ? *t.labels : value::Value()));
-  if (!basic) return MatchOutcome::kNoMatch;
-  return NamespaceSelectorMatches(t);
+  // Gatekeeper's order: the first criterion that fails decides, and a namespaceSelector that
+  // cannot be evaluated is an outcome of its own.
+  const bool before = KindMatches(t) && ScopeMatches(t) && NamespacesMatch(t) &&
+                      ExcludedNamespacesMatch(t) &&
+                      (!label_selector_ ||
+                       label_selector_->Matches(t.labels != nullptr ? *t.labels : value::Value()));
+  if (!before) return MatchOutcome::kNoMatch;
+  const MatchOutcome ns = NamespaceSelectorMatches(t);
+  if (ns != MatchOutcome::kMatches) return ns;
+  const bool source_ok =
+      NameMatches(t) && (source_.empty() || source_ == "All" || source_ == t.source);
+  return source_ok ? MatchOutcome::kMatches : MatchOutcome::kNoMatch;
 }
 
 }  // namespace gatehouse::admission

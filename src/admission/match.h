@@ -5,7 +5,8 @@
 // "Cluster", "Namespaced"), `namespaces` and `excludedNamespaces` (Gatekeeper wildcards: a
 // leading or trailing "*" for a suffix or prefix), `labelSelector` (the object's labels),
 // `namespaceSelector` (the labels of the object's namespace, or of the object itself when it is a
-// Namespace) and `name` (a wildcard). Absent criteria match everything. Pure; thread-safe.
+// Namespace), `name` (a wildcard over the name, or a prefix of `generateName`) and `source`
+// ("All", "Original", "Generated"). Absent criteria match everything. Pure; thread-safe.
 #pragma once
 
 #include <optional>
@@ -28,6 +29,8 @@ struct MatchTarget {
   std::string_view kind;   // kind.kind
   std::string_view name;
   std::string_view namespace_name;                 // "" for a cluster-scoped object
+  std::string_view generate_name;                  // metadata.generateName
+  std::string_view source = "Original";            // "Generated" for objects an expansion made
   const value::Value* labels = nullptr;            // metadata.labels (may be null)
   const value::Value* namespace_object = nullptr;  // the object's Namespace, when known
   bool IsNamespace() const { return group.empty() && kind == "Namespace"; }
@@ -41,6 +44,10 @@ enum class MatchOutcome {
   // review rather than guess (autoreject)
   kNamespaceUnknown,
 };
+
+// Gatekeeper's words for kNamespaceUnknown.
+inline constexpr std::string_view kMissingNamespaceText =
+    "namespace selector for namespace-scoped object but missing Namespace";
 
 class Match {
  public:
@@ -62,6 +69,7 @@ class Match {
   bool ScopeMatches(const MatchTarget& t) const;
   bool NamespacesMatch(const MatchTarget& t) const;
   bool ExcludedNamespacesMatch(const MatchTarget& t) const;
+  bool NameMatches(const MatchTarget& t) const;
   MatchOutcome NamespaceSelectorMatches(const MatchTarget& t) const;
 
   std::vector<Kinds> kinds_;
@@ -71,6 +79,7 @@ class Match {
   std::optional<LabelSelector> label_selector_;
   std::optional<LabelSelector> namespace_selector_;
   std::string name_;
+  std::string source_;  // "" or "All": any
 };
 
 }  // namespace gatehouse::admission

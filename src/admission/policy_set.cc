@@ -1,6 +1,7 @@
 #include "admission/policy_set.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "admission/admission_errors.h"
 
@@ -14,6 +15,11 @@ std::string StringAt(const value::Value& v, std::initializer_list<std::string_vi
     if (at == nullptr) return {};
   }
   return at->is_string() ? *at->AsString() : std::string();
+}
+
+std::string Lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
 }
 
 bool IsTemplateDocument(const value::Value& doc) {
@@ -67,13 +73,13 @@ std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocum
   bool have_config = false;
   for (const SourcedDocument& d : docs) {
     if (GatekeeperConfig::IsConfigDocument(d.doc)) {
-      auto c = GatekeeperConfig::Parse(d.doc, d.source);
+      auto c = GatekeeperConfig::Parse(d.doc);
       if (!c) {
         problem(d, ResourceKind::kConfig, "Config", c.error());
       } else if (have_config) {
-        problem(d, ResourceKind::kConfig, "Config",
-                MakeError(AdmissionError::kInvalidConfig,
-                          d.source + ": a second Config; the first one is used"));
+        problem(
+            d, ResourceKind::kConfig, "Config",
+            MakeError(AdmissionError::kInvalidConfig, "a second Config; the first one is used"));
       } else {
         set->config_ = std::move(*c);
         have_config = true;
@@ -82,22 +88,20 @@ std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocum
     }
     if (!IsConstraintDocument(d.doc)) continue;
     const std::string kind = StringAt(d.doc, {"kind"});
-    auto c = ParseConstraint(d.doc, d.source);
+    auto c = ParseConstraint(d.doc);
     if (!c) {
       problem(d, ResourceKind::kConstraint, kind, c.error());
       continue;
     }
     const LoadedTemplate* t = set->FindTemplate(c->kind);
     if (t == nullptr) {
-      problem(
-          d, ResourceKind::kConstraint, kind,
-          MakeError(AdmissionError::kNoTemplate, d.source + ": no matches for kind \"" + c->kind +
-                                                     "\" in version \"" + c->api_version + "\""));
+      problem(d, ResourceKind::kConstraint, kind,
+              MakeError(AdmissionError::kNoTemplate, "missing ConstraintTemplate: template \"" +
+                                                         Lower(c->kind) + "\" not found"));
       continue;
     }
     if (Status ok = ValidateParameters(*c, t->tmpl); !ok) {
-      problem(d, ResourceKind::kConstraint, kind,
-              MakeError(ok.error().code, d.source + ": " + ok.error().message));
+      problem(d, ResourceKind::kConstraint, kind, ok.error());
       continue;
     }
     const bool duplicate =
@@ -106,7 +110,7 @@ std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocum
     if (duplicate) {
       problem(d, ResourceKind::kConstraint, kind,
               MakeError(AdmissionError::kInvalidConstraint,
-                        d.source + ": " + c->kind + " " + c->name + " is defined twice"));
+                        c->kind + " " + c->name + " is defined twice"));
       continue;
     }
     set->constraints_.push_back(std::move(*c));

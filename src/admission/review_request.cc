@@ -21,11 +21,13 @@ value::Value LabelsOf(const value::Value* object) {
   return labels != nullptr ? *labels : value::Value();
 }
 
+bool Present(const value::Value* v) { return v != nullptr && !v->is_null(); }
+
 Error Invalid(const std::string& what) { return MakeError(AdmissionError::kInvalidReview, what); }
 
 }  // namespace
 
-Result<ReviewRequest> ReviewFromAdmissionRequest(const value::Value& request) {
+Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request) {
   if (!request.is_object()) return Invalid("request: must be an object");
   const value::Value* kind = request.Find("kind");
   if (kind == nullptr || !kind->is_object()) return Invalid("request.kind: Required value");
@@ -35,21 +37,33 @@ Result<ReviewRequest> ReviewFromAdmissionRequest(const value::Value& request) {
   r.kind = StringAt(*kind, {"kind"});
   if (r.kind.empty()) return Invalid("request.kind.kind: Required value");
   r.name = StringAt(request, {"name"});
-  r.namespace_name = StringAt(request, {"namespace"});
   r.operation = StringAt(request, {"operation"});
+  if (r.IsNamespace()) {
+    request.Erase("namespace");
+  } else {
+    r.namespace_name = StringAt(request, {"namespace"});
+  }
   const value::Value* object = request.Find("object");
   const value::Value* old_object = request.Find("oldObject");
-  if (r.operation == "DELETE" && (object == nullptr || object->is_null())) {
-    if (old_object == nullptr || old_object->is_null()) {
-      return Invalid("request.oldObject: Required value for a DELETE review");
-    }
-    value::Value copy = request;
-    copy.Set("object", *old_object);
-    r.labels = LabelsOf(old_object);
-    r.review = rego::FromJson(copy);
-    return r;
+  if (!Present(object) && !Present(old_object)) {
+    return Invalid(
+        "request: AdmissionRequest does not contain an \"object\" or \"oldObject\" to "
+        "review");
   }
-  r.labels = LabelsOf(object);
+  if (r.operation == "DELETE" && !Present(object)) {
+    if (!Present(old_object)) return Invalid("oldObject cannot be nil for DELETE operations");
+    value::Value old = *old_object;
+    request.Set("object", std::move(old));
+    object = request.Find("object");
+    old_object = request.Find("oldObject");
+  }
+  const value::Value* judged = Present(object) ? object : old_object;
+  r.labels = LabelsOf(judged);
+  r.generate_name = StringAt(*judged, {"metadata", "generateName"});
+  if (Present(object) && Present(old_object) && r.operation != "DELETE") {
+    r.has_old_object = true;
+    r.old_labels = LabelsOf(old_object);
+  }
   r.review = rego::FromJson(request);
   return r;
 }
@@ -59,7 +73,11 @@ Result<ReviewRequest> ReviewFromObject(const value::Value& object) {
   if (StringAt(object, {"kind"}) == "AdmissionReview" &&
       StringAt(object, {"apiVersion"}).starts_with("admission.k8s.io/")) {
     const value::Value* request = object.Find("request");
-    if (request == nullptr) return Invalid("AdmissionReview: request: Required value");
+    if (request == nullptr || !request->is_object()) {
+      return Invalid(
+          "missing an AdmissionRequest object: request did not actually pass in an "
+          "AdmissionRequest");
+    }
     return ReviewFromAdmissionRequest(*request);
   }
   ReviewRequest r;
@@ -69,17 +87,32 @@ Result<ReviewRequest> ReviewFromObject(const value::Value& object) {
   r.version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
   r.kind = StringAt(object, {"kind"});
   r.name = StringAt(object, {"metadata", "name"});
+  r.generate_name = StringAt(object, {"metadata", "generateName"});
   r.namespace_name = StringAt(object, {"metadata", "namespace"});
+  if (r.version.empty()) {
+    return Invalid("invalid request object: resource " + r.name + " has no version");
+  }
+  if (r.kind.empty()) return Invalid("invalid request object: resource " + r.name + " has no kind");
   r.labels = LabelsOf(&object);
   value::Value review = value::Value::MakeObject();
+  review.Set("uid", "");
   value::Value kind = value::Value::MakeObject();
   kind.Set("group", r.group);
   kind.Set("version", r.version);
   kind.Set("kind", r.kind);
   review.Set("kind", std::move(kind));
-  review.Set("name", r.name);
+  value::Value resource = value::Value::MakeObject();
+  resource.Set("group", "");
+  resource.Set("version", "");
+  resource.Set("resource", "");
+  review.Set("resource", std::move(resource));
+  if (!r.name.empty()) review.Set("name", r.name);
   if (!r.namespace_name.empty()) review.Set("namespace", r.namespace_name);
+  review.Set("operation", "");
+  review.Set("userInfo", value::Value::MakeObject());
   review.Set("object", object);
+  review.Set("oldObject", nullptr);
+  review.Set("options", nullptr);
   r.review = rego::FromJson(review);
   return r;
 }

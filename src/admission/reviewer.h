@@ -3,9 +3,11 @@
 // `input.review` and `input.parameters`, with `data.inventory` from the Inventory.
 //
 // The caller chooses the process (webhook or audit): namespaces the Config excludes for it are
-// not judged. An evaluation that fails (a limit, the deadline, a Rego error) is reported per
-// constraint in `errors`, never dropped silently. Violations come in constraint order (kind,
-// name), then in the order of the template's violation set. Pure; thread-safe.
+// not judged, and at the webhook a template limited to some `operations` judges only those. As in
+// Gatekeeper, a constraint that cannot be evaluated (a limit, the deadline, a Rego error) or
+// matched (a namespaceSelector without its Namespace) yields a violation whose message says why,
+// under the constraint's enforcement action: nothing fails open silently. Violations are sorted
+// by enforcement action, then message, as Gatekeeper sorts its results. Pure; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -27,8 +29,10 @@ struct ReviewOptions {
   Process process = Process::kWebhook;
   const Inventory* inventory = nullptr;            // null: empty
   const value::Value* namespace_object = nullptr;  // overrides the inventory's Namespace
-  std::uint64_t max_steps = 1'000'000;             // per constraint
-  const Clock* clock = nullptr;                    // for the deadline; null: system
+  // input.review.namespaceObject carries the Namespace (webhook, audit); gator leaves it {}.
+  bool review_namespace_object = true;
+  std::uint64_t max_steps = 1'000'000;  // per constraint
+  const Clock* clock = nullptr;         // for the deadline; null: system
   std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
@@ -36,17 +40,13 @@ struct Violation {
   const Constraint* constraint = nullptr;  // points into the PolicySet
   std::string message;
   rego::Value details;  // the violation's `details`, or {}
-};
-
-struct ConstraintFailure {
-  const Constraint* constraint = nullptr;
-  Error error;
+  // Not a verdict of the Rego but a failure: the evaluation or the match could not finish.
+  std::optional<ErrorCode> failure;
 };
 
 struct ReviewOutcome {
   bool excluded = false;  // the Config leaves this namespace alone for the process
   std::vector<Violation> violations;
-  std::vector<ConstraintFailure> errors;
   std::size_t constraints_evaluated = 0;
 };
 

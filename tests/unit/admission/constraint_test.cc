@@ -33,7 +33,7 @@ spec:
 )";
 
 TEST(ConstraintTest, ReadsKindNameActionMatchAndParameters) {
-  auto c = ParseConstraint(Yaml(kConstraint), "c.yaml");
+  auto c = ParseConstraint(Yaml(kConstraint));
   ASSERT_TRUE(c) << c.error().ToString();
   EXPECT_EQ(c->kind, "K8sRequiredLabels");
   EXPECT_EQ(c->name, "must-have-owner");
@@ -50,24 +50,28 @@ TEST(ConstraintTest, ReadsKindNameActionMatchAndParameters) {
 
 TEST(ConstraintTest, DefaultsAndRefusals) {
   auto bare = ParseConstraint(
-      Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata: {name: x}\n"),
-      "c.yaml");
+      Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata: {name: x}\n"));
   ASSERT_TRUE(bare) << bare.error().ToString();
   EXPECT_EQ(bare->action, EnforcementAction::kDeny);
   EXPECT_EQ(rego::ToJsonText(bare->parameters_value), "{}");
   auto bad_action = ParseConstraint(
       Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata: {name: x}\n"
-           "spec: {enforcementAction: block}\n"),
-      "c.yaml");
+           "spec: {enforcementAction: block}\n"));
   ASSERT_FALSE(bad_action);
   EXPECT_EQ(bad_action.error().code, AdmissionError::kInvalidConstraint);
   EXPECT_EQ(bad_action.error().message,
-            "c.yaml: K8sX x: could not find the provided enforcementAction value within the "
-            "supported list [deny dryrun warn]: \"block\"");
+            "unrecognized enforcementAction: \"block\" is not within the supported list [deny "
+            "dryrun warn]");
   auto no_name = ParseConstraint(
-      Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata: {}\n"), "c.yaml");
+      Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata: {}\n"));
   ASSERT_FALSE(no_name);
-  EXPECT_EQ(no_name.error().message, "c.yaml: K8sX: metadata.name: Required value");
+  EXPECT_EQ(no_name.error().message, "invalid Constraint: missing metadata.name");
+  auto v1 = ParseConstraint(
+      Yaml("apiVersion: constraints.gatekeeper.sh/v1\nkind: K8sX\nmetadata: {name: x}\n"));
+  ASSERT_FALSE(v1);
+  EXPECT_EQ(v1.error().message,
+            "invalid Constraint: unsupported version \"v1\" for Constraint \"x\"; supported "
+            "versions: map[v1alpha1:true v1beta1:true]");
 }
 
 TEST(ConstraintTest, ParametersAreCheckedAgainstTheTemplateSchema) {
@@ -82,21 +86,21 @@ properties:
     items: {type: string}
   message: {type: string}
 )");
-  auto good = ParseConstraint(Yaml(kConstraint), "c.yaml");
+  auto good = ParseConstraint(Yaml(kConstraint));
   ASSERT_TRUE(good);
   EXPECT_TRUE(ValidateParameters(*good, t));
   auto bad = ParseConstraint(
       Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\n"
-           "metadata: {name: x}\nspec: {parameters: {labels: owner, message: 3}}\n"),
-      "c.yaml");
+           "metadata: {name: x}\nspec: {parameters: {labels: owner, message: 3}}\n"));
   ASSERT_TRUE(bad);
   Status st = ValidateParameters(*bad, t);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, AdmissionError::kInvalidParameters);
   EXPECT_EQ(st.error().message,
-            "K8sRequiredLabels x is invalid: spec.parameters.labels: Invalid type. Expected: "
-            "array, given: string; spec.parameters.message: Invalid type. Expected: string, "
-            "given: integer");
+            "schema validation failed: [spec.parameters.labels: Invalid value: \"string\": "
+            "spec.parameters.labels in body must be of type array: \"string\", "
+            "spec.parameters.message: Invalid value: \"integer\": spec.parameters.message in body "
+            "must be of type string: \"integer\"]");
 }
 
 TEST(GatekeeperConfigTest, SyncOnlyAndExclusionsByProcess) {
@@ -114,8 +118,7 @@ spec:
       processes: ["*"]
     - excludedNamespaces: ["audit-free"]
       processes: ["audit"]
-)"),
-                                   "config.yaml");
+)"));
   ASSERT_TRUE(c) << c.error().ToString();
   EXPECT_TRUE(c->Synced("", "v1", "Namespace"));
   EXPECT_TRUE(c->Synced("networking.k8s.io", "v1", "Ingress"));
@@ -127,11 +130,10 @@ spec:
   EXPECT_FALSE(c->Excluded(Process::kWebhook, "default"));
   auto bad = GatekeeperConfig::Parse(
       Yaml("apiVersion: config.gatekeeper.sh/v1alpha1\nkind: Config\nspec: {sync: {syncOnly: "
-           "[{group: apps}]}}\n"),
-      "config.yaml");
+           "[{group: apps}]}}\n"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, AdmissionError::kInvalidConfig);
-  EXPECT_EQ(bad.error().message, "config.yaml: Config: spec.sync.syncOnly[0].kind: Required value");
+  EXPECT_EQ(bad.error().message, "Config: spec.sync.syncOnly[0].kind: Required value");
 }
 
 }  // namespace

@@ -145,11 +145,12 @@ TEST(PolicySetTest, LeavesOutWhatFailsAndKeepsTheRest) {
   EXPECT_EQ(Problem(*set, "k8sbroken").substr(0, 46),
             "template_compile_error: rego_unsafe_var_error:");
   EXPECT_EQ(Problem(*set, "bad-parameters"),
-            "invalid_constraint_parameters: set.yaml#6: K8sRequiredLabels bad-parameters is "
-            "invalid: spec.parameters.labels: Invalid type. Expected: array, given: string");
+            "invalid_constraint_parameters: schema validation failed: spec.parameters.labels: "
+            "Invalid value: \"string\": spec.parameters.labels in body must be of type array: "
+            "\"string\"");
   EXPECT_EQ(Problem(*set, "orphan"),
-            "constraint_without_template: set.yaml#7: no matches for kind \"K8sNoSuchKind\" in "
-            "version \"constraints.gatekeeper.sh/v1beta1\"");
+            "constraint_without_template: missing ConstraintTemplate: template \"k8snosuchkind\" "
+            "not found");
 }
 
 ReviewRequest Request(const std::string& yaml) {
@@ -170,7 +171,6 @@ object: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: demo}}
 )");
   ReviewOutcome out = Review(*set, req, {});
   EXPECT_FALSE(out.excluded);
-  EXPECT_TRUE(out.errors.empty());
   EXPECT_EQ(out.constraints_evaluated, 2u);
   ASSERT_EQ(out.violations.size(), 2u);
   EXPECT_EQ(out.violations[0].constraint->name, "owner");
@@ -214,7 +214,8 @@ oldObject: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: dem
       Yaml("kind: {group: '', version: v1, kind: ConfigMap}\noperation: DELETE\nobject: null\n"));
   ASSERT_FALSE(no_old);
   EXPECT_EQ(no_old.error().code, AdmissionError::kInvalidReview);
-  EXPECT_EQ(no_old.error().message, "request.oldObject: Required value for a DELETE review");
+  EXPECT_EQ(no_old.error().message,
+            "request: AdmissionRequest does not contain an \"object\" or \"oldObject\" to review");
 }
 
 TEST(ReviewerTest, InventoryGivesDataInventory) {
@@ -260,10 +261,48 @@ object: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: demo}}
   ReviewOptions options;
   options.max_steps = 3;
   ReviewOutcome out = Review(*set, req, options);
-  ASSERT_EQ(out.errors.size(), 2u);
-  EXPECT_EQ(out.errors[0].error.code, AdmissionError::kEvaluation);
-  EXPECT_EQ(out.errors[0].error.message.rfind("K8sRequiredLabels owner: ", 0), 0u)
-      << out.errors[0].error.message;
+  ASSERT_EQ(out.violations.size(), 2u);
+  EXPECT_EQ(out.violations[0].failure, ErrorCode(AdmissionError::kEvaluation));
+  EXPECT_EQ(out.violations[0].constraint->name, "owner") << "deny sorts before warn";
+  EXPECT_EQ(out.violations[0].message, "evaluation exceeded the step budget of 3")
+      << out.violations[0].message;
+}
+
+TEST(ReviewerTest, NamespaceSelectorNeedsTheNamespace) {
+  std::string docs = kSet;
+  docs += R"(---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata: {name: prod-only}
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: ["Secret"]}]
+    namespaceSelector: {matchLabels: {env: prod}}
+  parameters: {labels: ["owner"]}
+)";
+  auto set = PolicySet::Build(Docs(docs));
+  const ReviewRequest req = Request(R"(
+kind: {group: "", version: v1, kind: Secret}
+name: s
+namespace: shop
+operation: CREATE
+object: {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: shop}}
+)");
+  ReviewOutcome unknown = Review(*set, req, {});
+  ASSERT_EQ(unknown.violations.size(), 1u);
+  EXPECT_EQ(unknown.violations[0].failure, ErrorCode(AdmissionError::kNamespaceUnknown));
+  EXPECT_EQ(unknown.violations[0].message,
+            "unable to match constraints: error matching the requested object: s :failed to run "
+            "Match criteria: namespace selector for namespace-scoped object but missing Namespace");
+  const value::Value prod = Yaml(
+      "{apiVersion: v1, kind: Namespace, metadata: {name: shop, "
+      "labels: {env: prod}}}");
+  ReviewOptions options;
+  options.namespace_object = &prod;
+  ReviewOutcome known = Review(*set, req, options);
+  ASSERT_EQ(known.violations.size(), 1u);
+  EXPECT_FALSE(known.violations[0].failure.has_value());
+  EXPECT_EQ(known.violations[0].message, "you must provide labels: {\"owner\"}");
 }
 
 TEST(ReviewRequestTest, OfflineObjectsAndAdmissionReviewDocuments) {
@@ -274,9 +313,12 @@ TEST(ReviewRequestTest, OfflineObjectsAndAdmissionReviewDocuments) {
   EXPECT_EQ(r->group, "apps");
   EXPECT_EQ(r->version, "v1");
   EXPECT_EQ(r->kind, "Deployment");
-  EXPECT_EQ(rego::ToJsonText(*r->review.Find(rego::Value::String("kind"))),
-            R"({"group":"apps","kind":"Deployment","version":"v1"})");
-  EXPECT_EQ(r->review.Find(rego::Value::String("operation")), nullptr);
+  EXPECT_EQ(rego::ToJsonText(r->review),
+            R"({"kind":{"group":"apps","kind":"Deployment","version":"v1"},"name":"d",)"
+            R"("namespace":"n","object":{"apiVersion":"apps/v1","kind":"Deployment",)"
+            R"("metadata":{"labels":{"a":"b"},"name":"d","namespace":"n"}},"oldObject":null,)"
+            R"("operation":"","options":null,"resource":{"group":"","resource":"","version":""},)"
+            R"("uid":"","userInfo":{}})");
   auto ar = ReviewFromObject(Yaml(R"(
 apiVersion: admission.k8s.io/v1
 kind: AdmissionReview
