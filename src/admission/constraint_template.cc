@@ -114,7 +114,8 @@ Result<ConstraintTemplate> ParseConstraintTemplate(const value::Value& doc,
   auto parsed =
       rego::ParseModule(t.modules.front().filename, t.modules.front().text, rego::RegoVersion::kV0);
   if (!parsed) {
-    return MakeError(AdmissionError::kTemplateCompile, parsed.error().ToString());
+    return MakeError(AdmissionError::kTemplateCompile,
+                     std::string(kInvalid) + parsed.error().ToString());
   }
   const bool has_violation =
       std::any_of(parsed->rules.begin(), parsed->rules.end(), [&](const rego::Rule& r) {
@@ -142,7 +143,10 @@ Result<std::shared_ptr<const rego::CompiledPolicy>> CompileTemplate(const Constr
   rego::CompileOptions options;
   options.version = rego::RegoVersion::kV0;
   auto policy = rego::ParseAndCompilePolicy(t.modules, data, options);
-  if (!policy) return MakeError(AdmissionError::kTemplateCompile, policy.error().ToString());
+  if (!policy) {
+    return MakeError(AdmissionError::kTemplateCompile,
+                     "unable to compile modules: " + policy.error().ToString());
+  }
   return policy;
 }
 

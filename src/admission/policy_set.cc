@@ -34,7 +34,9 @@ Result<LoadedTemplate> LoadTemplate(const SourcedDocument& d) {
   auto policy = CompileTemplate(*t, rego::Value::EmptyObject());
   if (!policy) return policy.error();
   auto query = rego::PreparedQuery::Prepare(*policy, "data." + t->package + ".violation");
-  if (!query) return MakeError(AdmissionError::kTemplateCompile, query.error().ToString());
+  if (!query)
+    return MakeError(AdmissionError::kTemplateCompile,
+                     "unable to compile modules: " + query.error().ToString());
   out.policy = std::move(*policy);
   out.violation = std::move(*query);
   out.reads_inventory = std::any_of(t->modules.begin(), t->modules.end(), [](const auto& m) {

@@ -29,20 +29,8 @@ Error Invalid(const std::string& what) { return MakeError(AdmissionError::kInval
 
 Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request) {
   if (!request.is_object()) return Invalid("request: must be an object");
-  const value::Value* kind = request.Find("kind");
-  if (kind == nullptr || !kind->is_object()) return Invalid("request.kind: Required value");
   ReviewRequest r;
-  r.group = StringAt(*kind, {"group"});
-  r.version = StringAt(*kind, {"version"});
-  r.kind = StringAt(*kind, {"kind"});
-  if (r.kind.empty()) return Invalid("request.kind.kind: Required value");
-  r.name = StringAt(request, {"name"});
   r.operation = StringAt(request, {"operation"});
-  if (r.IsNamespace()) {
-    request.Erase("namespace");
-  } else {
-    r.namespace_name = StringAt(request, {"namespace"});
-  }
   const value::Value* object = request.Find("object");
   const value::Value* old_object = request.Find("oldObject");
   if (!Present(object) && !Present(old_object)) {
@@ -51,15 +39,36 @@ Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request) {
         "review");
   }
   if (r.operation == "DELETE" && !Present(object)) {
-    if (!Present(old_object)) return Invalid("oldObject cannot be nil for DELETE operations");
     value::Value old = *old_object;
     request.Set("object", std::move(old));
     object = request.Find("object");
     old_object = request.Find("oldObject");
   }
-  const value::Value* judged = Present(object) ? object : old_object;
-  r.labels = LabelsOf(judged);
-  r.generate_name = StringAt(*judged, {"metadata", "generateName"});
+  // Gatekeeper matches the object itself: its apiVersion, kind and name; the request's `kind`
+  // and `name` stand in when the object lacks them.
+  const value::Value& judged = Present(object) ? *object : *old_object;
+  const std::string api_version = StringAt(judged, {"apiVersion"});
+  r.kind = StringAt(judged, {"kind"});
+  if (!api_version.empty() && !r.kind.empty()) {
+    const auto slash = api_version.find('/');
+    r.group = slash == std::string::npos ? "" : api_version.substr(0, slash);
+    r.version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
+  } else if (const value::Value* kind = request.Find("kind"); kind && kind->is_object()) {
+    r.group = StringAt(*kind, {"group"});
+    r.version = StringAt(*kind, {"version"});
+    r.kind = StringAt(*kind, {"kind"});
+  }
+  if (r.kind.empty()) return Invalid("request.kind.kind: Required value");
+  r.name = StringAt(judged, {"metadata", "name"});
+  if (r.name.empty()) r.name = StringAt(request, {"name"});
+  if (r.IsNamespace()) {
+    request.Erase("namespace");
+  } else {
+    r.namespace_name = StringAt(request, {"namespace"});
+    if (r.namespace_name.empty()) r.namespace_name = StringAt(judged, {"metadata", "namespace"});
+  }
+  r.labels = LabelsOf(&judged);
+  r.generate_name = StringAt(judged, {"metadata", "generateName"});
   if (Present(object) && Present(old_object) && r.operation != "DELETE") {
     r.has_old_object = true;
     r.old_labels = LabelsOf(old_object);

@@ -34,8 +34,9 @@ struct ReviewRequest {
   bool IsNamespace() const { return group.empty() && kind == "Namespace"; }
 };
 
-// From an AdmissionReview's `request` object. Errors (invalid_admission_review) name the field:
-// the request must be an object with a `kind` {group, version, kind}; DELETE needs oldObject.
+// From an AdmissionReview's `request` object. Matching reads the object judged (apiVersion, kind,
+// name, labels), falling back to the request's `kind` and `name`. Errors
+// (invalid_admission_review): not an object, neither object nor oldObject, no kind at all.
 Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request);
 
 // An object reviewed offline; an AdmissionReview document (kind AdmissionReview with a request)

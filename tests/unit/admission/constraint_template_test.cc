@@ -127,7 +127,8 @@ TEST(ConstraintTemplateTest, RegoThatDoesNotCompileSaysWhere) {
       Yaml(Template("templates.gatekeeper.sh/v1", "k8sx", "K8sX", bad_parse)), "t.yaml");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, AdmissionError::kTemplateCompile);
-  EXPECT_EQ(t.error().message, "rego_parse_error: t.yaml:3:1: unexpected eof token");
+  EXPECT_EQ(t.error().message,
+            "invalid ConstraintTemplate: rego_parse_error: t.yaml:3:1: unexpected eof token");
 
   const std::string unsafe =
       "\n    - target: admission.k8s.gatekeeper.sh\n"
@@ -139,7 +140,9 @@ TEST(ConstraintTemplateTest, RegoThatDoesNotCompileSaysWhere) {
   auto policy = CompileTemplate(*u, rego::Value::EmptyObject());
   ASSERT_FALSE(policy);
   EXPECT_EQ(policy.error().code, AdmissionError::kTemplateCompile);
-  EXPECT_NE(policy.error().message.find("rego_unsafe_var_error: t.yaml:2:"), std::string::npos)
+  EXPECT_NE(
+      policy.error().message.find("unable to compile modules: rego_unsafe_var_error: t.yaml:2:"),
+      std::string::npos)
       << policy.error().message;
 }
 

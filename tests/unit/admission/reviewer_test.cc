@@ -142,8 +142,8 @@ TEST(PolicySetTest, LeavesOutWhatFailsAndKeepsTheRest) {
   EXPECT_TRUE(set->FindTemplate("K8sUniqueHost")->reads_inventory);
   EXPECT_FALSE(set->FindTemplate("K8sRequiredLabels")->reads_inventory);
   ASSERT_EQ(set->problems().size(), 3u);
-  EXPECT_EQ(Problem(*set, "k8sbroken").substr(0, 46),
-            "template_compile_error: rego_unsafe_var_error:");
+  EXPECT_EQ(Problem(*set, "k8sbroken").substr(0, 73),
+            "template_compile_error: unable to compile modules: rego_unsafe_var_error:");
   EXPECT_EQ(Problem(*set, "bad-parameters"),
             "invalid_constraint_parameters: schema validation failed: spec.parameters.labels: "
             "Invalid value: \"string\": spec.parameters.labels in body must be of type array: "
