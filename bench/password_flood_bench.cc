@@ -174,7 +174,7 @@ Outcome Run(const Scenario& scenario, const std::string& data_dir, int reviews, 
     std::exit(1);
   }
   std::shared_ptr<adapters::registry_service::RegistryService> registry = std::move(*opened);
-  service->SetExtraRoutes(
+  service->AddExtraRoutes(
       &adapters::registry_service::RegistryService::Handles,
       [registry](const adapters::ServerRequest& r) { return registry->Handle(r); });
   adapters::ServerOptions options;

@@ -12,5 +12,7 @@ void RegisterCredentialCommand(CLI::App& app, int* exit_code);
 void RegisterEvalCommands(CLI::App& app, int* exit_code);
 // `registry`: projects, members, robots, pull secrets and signing certificates (registry_cmd.cc).
 void RegisterRegistryCommand(CLI::App& app, int* exit_code);
+// `verify`: Gatekeeper Suite files as `gator verify` runs them, Rego unit tests as `opa test`.
+void RegisterVerifyCommand(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app

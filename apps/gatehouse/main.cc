@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   gatehouse::app::RegisterCredentialCommand(app, &exit_code);
   gatehouse::app::RegisterEvalCommands(app, &exit_code);
   gatehouse::app::RegisterRegistryCommand(app, &exit_code);
+  gatehouse::app::RegisterVerifyCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

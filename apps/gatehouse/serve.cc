@@ -14,6 +14,8 @@
 #include <optional>
 #include <thread>
 
+#include "adapters/admission/admission_service.h"
+#include "adapters/admission/gatekeeper_directory.h"
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/http_server.h"
@@ -314,7 +316,7 @@ int RunServe(const ServeFlags& flags) {
       return 1;
     }
     registry_svc = std::move(opened).value();
-    service->SetExtraRoutes(
+    service->AddExtraRoutes(
         &adapters::registry_service::RegistryService::Handles,
         [registry_svc](const adapters::ServerRequest& r) { return registry_svc->Handle(r); });
     LogInfo("registry token service on",
@@ -322,6 +324,50 @@ int RunServe(const ServeFlags& flags) {
              {"service", config.registry_service},
              {"issuer", config.registry_issuer},
              {"database", adapters::RedactDatabaseUrl(config.registry_database)}});
+  }
+  // Admission: Gatekeeper's webhook on /v1/admit, its resources from a directory.
+  std::shared_ptr<adapters::AdmissionService> admission_svc;
+  if (!config.gatekeeper_source.empty()) {
+    auto policies = std::make_shared<Snapshot<admission::PolicySet>>();
+    adapters::AdmissionServiceOptions admission_options;
+    admission_options.limits = webhook_options.limits;
+    admission_options.own_namespace = config.admission_namespace;
+    admission_options.max_steps = static_cast<std::uint64_t>(config.admission_max_steps);
+    admission_svc = std::make_shared<adapters::AdmissionService>(
+        admission_options, policies, std::make_shared<Snapshot<admission::Inventory>>(), metrics);
+    auto load = [policies, admission_svc](const std::string& text) -> Status {
+      std::shared_ptr<const admission::PolicySet> previous = policies->Load();
+      auto set = adapters::LoadGatekeeperDirectory(text, previous.get());
+      if (!set) return set.error();
+      for (const admission::PolicyProblem& p : (*set)->problems()) {
+        LogError("Gatekeeper resource refused", {{"source", p.source},
+                                                 {"kind", p.kind},
+                                                 {"name", p.name},
+                                                 {"error", p.error.ToString()}});
+      }
+      policies->Publish(*set);
+      admission_svc->ObservePolicySet(**set);
+      LogInfo("Gatekeeper resources in force",
+              {{"templates", std::to_string((*set)->templates().size())},
+               {"constraints", std::to_string((*set)->constraints().size())},
+               {"refused", std::to_string((*set)->problems().size())}});
+      return Ok();
+    };
+    auto source = std::make_unique<adapters::WatchedSource>(
+        "directory " + config.gatekeeper_source,
+        adapters::GatekeeperDirectoryFetcher(config.gatekeeper_source), load,
+        ReloadObserver(metrics, "gatekeeper:directory"));
+    if (Status first = source->Poll(); !first) {
+      std::cerr << "gatehouse serve: gatekeeper source: " << first.error().ToString() << "\n";
+      return 1;
+    }
+    source->Start(config.reload_interval);
+    sources.watched.push_back(std::move(source));
+    sources.what.push_back("gatekeeper");
+    service->AddExtraRoutes(
+        &adapters::AdmissionService::Handles,
+        [admission_svc](const adapters::ServerRequest& r) { return admission_svc->Handle(r); });
+    LogInfo("admission webhook on", {{"path", "/v1/admit"}, {"source", config.gatekeeper_source}});
   }
   std::vector<std::pair<std::string, const adapters::WatchedSource*>> watched;
   for (std::size_t i = 0; i < sources.watched.size(); ++i) {

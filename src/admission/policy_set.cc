@@ -48,7 +48,8 @@ Result<LoadedTemplate> LoadTemplate(const SourcedDocument& d) {
 
 }  // namespace
 
-std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocument>& docs) {
+std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocument>& docs,
+                                                  const PolicySet* previous) {
   auto set = std::make_shared<PolicySet>();
   auto problem = [&](const SourcedDocument& d, ResourceKind r, std::string kind, Error e) {
     set->problems_.push_back(
@@ -60,6 +61,13 @@ std::shared_ptr<const PolicySet> PolicySet::Build(const std::vector<SourcedDocum
     auto t = LoadTemplate(d);
     if (!t) {
       problem(d, ResourceKind::kTemplate, "ConstraintTemplate", t.error());
+      if (previous == nullptr) continue;
+      const std::string name = StringAt(d.doc, {"metadata", "name"});
+      for (const auto& [kind, old] : previous->templates_) {
+        if (old.tmpl.name == name && set->templates_.count(kind) == 0) {
+          set->templates_.emplace(kind, old);  // the last good version keeps serving
+        }
+      }
       continue;
     }
     const std::string kind = t->tmpl.kind;

@@ -48,8 +48,12 @@ struct PolicyProblem {
 
 class PolicySet {
  public:
-  // Documents of other kinds are ignored (a directory may hold other manifests).
-  static std::shared_ptr<const PolicySet> Build(const std::vector<SourcedDocument>& docs);
+  // Documents of other kinds are ignored (a directory may hold other manifests). With `previous`
+  // (the set in force), a template whose new version fails keeps its last good version, as
+  // Gatekeeper keeps serving a template whose update it could not compile; the failure is still
+  // listed in problems().
+  static std::shared_ptr<const PolicySet> Build(const std::vector<SourcedDocument>& docs,
+                                                const PolicySet* previous = nullptr);
 
   const std::map<std::string, LoadedTemplate, std::less<>>& templates() const {
     return templates_;

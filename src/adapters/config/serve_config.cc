@@ -419,6 +419,19 @@ std::vector<ServeOption> BuildOptions() {
                          "does: unknown keys are ignored with a warning instead of refusing "
                          "the whole version (a misspelt \"users\" then matches every user)",
                          &ServeConfig::keystone_policy_lenient));
+  // Admission
+  o.push_back(StringOption(
+      "admission.gatekeeperSource", "gatekeeper-source", "GATEHOUSE_GATEKEEPER_SOURCE",
+      "Gatekeeper ConstraintTemplates, constraints and Config for the admission webhook "
+      "(/v1/admit): a directory of YAML files, reloaded when it changes; empty: off",
+      &ServeConfig::gatekeeper_source));
+  o.push_back(StringOption("admission.namespace", "admission-namespace", "POD_NAMESPACE",
+                           "the server's own namespace, which admission never judges",
+                           &ServeConfig::admission_namespace));
+  o.push_back(IntOption("admission.maxSteps", "admission-max-steps",
+                        "evaluation steps one constraint may take on one review; beyond, the "
+                        "constraint reports the limit as its violation",
+                        &ServeConfig::admission_max_steps, 1000, 1'000'000'000));
   // Registry token service and API
   o.push_back(BoolOption("registry.enabled", "registry-enabled",
                          "serve the registry token service (/service/token) and API (/api/v2.0/)",
@@ -680,6 +693,12 @@ Status ValidateOidc(const ServeConfig& config) {
 }  // namespace
 
 Status ValidateServeConfig(const ServeConfig& config) {
+  if (config.gatekeeper_source == "kubernetes") {
+    return MakeError(ConfigError::kInvalidValue,
+                     "admission.gatekeeperSource \"kubernetes\": the controller source (list and "
+                     "watch of the cluster's Gatekeeper resources) is not in this version yet; "
+                     "give a directory of YAML files");
+  }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return MakeError(ConfigError::kInvalidValue,
                      "tls.certFile and tls.privateKeyFile must be given together");

@@ -98,6 +98,11 @@ struct ServeConfig {
   std::string authorization_no_match = "no-opinion";  // no-opinion | deny
   bool keystone_policy_lenient = false;  // unknown policy / sync config keys: warn, not refuse
 
+  // Admission (Gatekeeper's validating webhook on /v1/admit and /validate)
+  std::string gatekeeper_source;    // "" (off), "kubernetes", or a directory of YAML files
+  std::string admission_namespace;  // the server's own namespace, never judged
+  long long admission_max_steps = 5'000'000;  // evaluation steps per constraint and review
+
   // Registry token service and Harbor-shaped API (/service/token, /api/v2.0/)
   bool registry_enabled = true;
   std::string registry_database;  // "" = SQLite in the data dir

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "adapters/admission/admission_service.h"
 #include "adapters/registry/registry_service.h"
 
 namespace gatehouse::adapters {
@@ -36,7 +37,10 @@ void ConfigureRouteClasses(const RouteLimits& limits, bool registry_enabled,
   }
   options.classify = [registry_enabled](const ServerRequest& request) -> std::size_t {
     const std::string& path = request.path;
-    if (path == "/webhook" || path == "/authenticate" || path == "/authorize") return kReviewClass;
+    if (path == "/webhook" || path == "/authenticate" || path == "/authorize" ||
+        AdmissionService::Handles(path)) {
+      return kReviewClass;
+    }
     if (registry_enabled && RegistryService::Handles(path)) return kRegistryClass;
     return kNoClass;
   };

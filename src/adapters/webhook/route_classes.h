@@ -1,7 +1,7 @@
 // The route classes of `gatehouse serve`: which requests share which limits and threads.
 //
 //   reviews   /webhook /authenticate /authorize   on the I/O threads (the API server waits on
-//                                                 them: no hop), at most review_max_in_flight
+//             /v1/admit /validate                 them: no hop), at most review_max_in_flight
 //   registry  /service/token /api/v2.0/...        on workers of their own at a lower priority:
 //                                                 a request may cost a PBKDF2 check (~30 ms), and
 //                                                 a flood of wrong passwords must not delay a

@@ -126,8 +126,8 @@ ServerResponse WebhookService::Handle(const ServerRequest& request) {
     if (refresh_) refresh_();
     return Text(200, metrics_->RenderPrometheusText(), "text/plain; version=0.0.4");
   }
-  if (extra_handler_ && extra_claims_ && extra_claims_(request.path)) {
-    return extra_handler_(request);
+  for (const auto& [claims, handler] : extra_routes_) {
+    if (claims(request.path)) return handler(request);
   }
   not_found_->Inc();
   return Text(404, "404 page not found\n");

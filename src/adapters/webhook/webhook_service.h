@@ -2,7 +2,8 @@
 //
 // Routes: /webhook (TokenReview or SubjectAccessReview, by `kind`, as k8s-keystone-auth),
 // /authenticate (TokenReview only), /authorize (SubjectAccessReview only), /healthz, /readyz,
-// /metrics, plus extra routes claimed by SetExtraRoutes (the registry); anything else is 404. A
+// /metrics, plus extra routes claimed through AddExtraRoutes (the registry, admission); anything
+// else is 404. A
 // review route answers 405 (with `Allow: POST`) to any other method. Bad
 // input (invalid JSON, unknown apiVersion or kind, missing spec, wrong field types, too deep) is
 // HTTP 400 with a short JSON reason, never a crash; the server enforces the body size (413). A
@@ -17,6 +18,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "adapters/http/http_server.h"
 #include "adapters/webhook/readiness.h"
@@ -50,11 +53,10 @@ class WebhookService {
   void SetReadinessProbe(std::function<Readiness()> probe) { readiness_ = std::move(probe); }
   // Called before /metrics renders, to refresh gauges that mirror other components' counters.
   void SetMetricsRefresher(std::function<void()> refresher) { refresh_ = std::move(refresher); }
-  // Requests whose path `claims` (the registry's /service/token and /api/v2.0/) go to `handler`;
-  // every other route is unchanged. Set before serving.
-  void SetExtraRoutes(std::function<bool(std::string_view path)> claims, Handler handler) {
-    extra_claims_ = std::move(claims);
-    extra_handler_ = std::move(handler);
+  // Requests whose path `claims` (the registry's /service/token and /api/v2.0/, admission's
+  // /v1/admit) go to `handler`; every other route is unchanged. Add before serving.
+  void AddExtraRoutes(std::function<bool(std::string_view path)> claims, Handler handler) {
+    extra_routes_.emplace_back(std::move(claims), std::move(handler));
   }
 
  private:
@@ -70,8 +72,7 @@ class WebhookService {
   std::shared_ptr<MetricsRegistry> metrics_;
   std::function<Readiness()> readiness_;
   std::function<void()> refresh_;
-  std::function<bool(std::string_view)> extra_claims_;
-  Handler extra_handler_;
+  std::vector<std::pair<std::function<bool(std::string_view)>, Handler>> extra_routes_;
   std::unique_ptr<RouteMetrics> webhook_metrics_;
   std::unique_ptr<RouteMetrics> authenticate_metrics_;
   std::unique_ptr<RouteMetrics> authorize_metrics_;
