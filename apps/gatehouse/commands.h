@@ -14,5 +14,7 @@ void RegisterEvalCommands(CLI::App& app, int* exit_code);
 void RegisterRegistryCommand(CLI::App& app, int* exit_code);
 // `verify`: Gatekeeper Suite files as `gator verify` runs them, Rego unit tests as `opa test`.
 void RegisterVerifyCommand(CLI::App& app, int* exit_code);
+// `audit`: Gatekeeper's audit once, on files (audit.cc).
+void RegisterAuditCommand(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   gatehouse::app::RegisterEvalCommands(app, &exit_code);
   gatehouse::app::RegisterRegistryCommand(app, &exit_code);
   gatehouse::app::RegisterVerifyCommand(app, &exit_code);
+  gatehouse::app::RegisterAuditCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

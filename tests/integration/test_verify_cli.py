@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`gatehouse verify` (like `gator verify`) on Gatekeeper Suite files, end to end.
+"""`gatehouse verify` (like `gator verify`) on Gatekeeper Suite files, and `gatehouse audit` on
+files, end to end.
 
 Run by ctest as:
     python3 test_verify_cli.py --gatehouse PATH_TO_BINARY [-k NAME]
@@ -105,6 +106,32 @@ def test_paths_that_cannot_be_listed():
           r.stderr)
     r = verify("README.md")
     check(r.stderr == "Error: listing test files: unsupported extension: \".md\"\n", r.stderr)
+
+
+@suite.test
+def test_audit_on_files():
+    r = subprocess.run([BINARY, "audit", "-f", "labels/template.yaml", "-f",
+                        "labels/constraint.yaml", "-f", "labels/unlabelled.yaml", "-f",
+                        "labels/labelled.yaml"], capture_output=True, text=True, timeout=60,
+                       cwd=DATA)
+    check(r.returncode == 1, "exit %d: %s" % (r.returncode, r.stderr))
+    check(r.stdout == "TestRequiredLabels owner-and-team (deny): 2 violations\n"
+          "  v1 ConfigMap unlabelled: label <team> is required\n"
+          "  v1 ConfigMap unlabelled: label <owner> is required\n"
+          "2 objects audited, 1 constraints, 2 violations\n", r.stdout)
+    j = subprocess.run([BINARY, "audit", "-f", "labels/template.yaml", "-f",
+                        "labels/constraint.yaml", "-f", "labels/labelled.yaml", "-o", "json"],
+                       capture_output=True, text=True, timeout=60, cwd=DATA)
+    check(j.returncode == 0, "exit %d: %s" % (j.returncode, j.stderr))
+    import json
+    lines = [json.loads(l) for l in j.stdout.splitlines()]
+    check(lines == [{"process": "audit", "event_type": "constraint_audited",
+                     "constraint_kind": "TestRequiredLabels", "constraint_name": "owner-and-team",
+                     "constraint_action": "deny", "total_violations": 0}], lines)
+    bad = subprocess.run([BINARY, "audit", "-f", "labels"], capture_output=True, text=True,
+                         timeout=60, cwd=DATA)
+    check(bad.returncode == 2, "exit %d" % bad.returncode)
+    check("schema validation failed: spec.parameters.labels" in bad.stderr, bad.stderr)
 
 
 def main():
