@@ -156,7 +156,7 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
     metrics_->Decided(decision, std::chrono::steady_clock::now() - started);
     return JsonResponse(200, k8s::EncodeAdmissionReviewResponse(*review, verdict));
   };
-  Result<admission::ReviewRequest> req = admission::ReviewFromAdmissionRequest(review->request);
+  Result<admission::ReviewRequest> req = admission::ReviewFromAdmissionRequest(std::move(review->request));
   if (!req) {
     verdict.allowed = false;
     verdict.code = 500;
