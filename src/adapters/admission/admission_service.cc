@@ -156,7 +156,8 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
     metrics_->Decided(decision, std::chrono::steady_clock::now() - started);
     return JsonResponse(200, k8s::EncodeAdmissionReviewResponse(*review, verdict));
   };
-  Result<admission::ReviewRequest> req = admission::ReviewFromAdmissionRequest(std::move(review->request));
+  Result<admission::ReviewRequest> req =
+      admission::ReviewFromAdmissionRequest(std::move(review->request));
   if (!req) {
     verdict.allowed = false;
     verdict.code = 500;
