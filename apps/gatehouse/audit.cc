@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/document_fields.h"
 #include "admission/gatekeeper_config.h"
 #include "admission/policy_set.h"
 #include "gatehouse/commands.h"
@@ -91,15 +92,6 @@ Status ReadPath(const std::string& path, std::vector<admission::SourcedDocument>
   return Ok();
 }
 
-std::string Str(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view k : path) {
-    at = at->Find(k);
-    if (at == nullptr) return {};
-  }
-  return at->is_string() ? *at->AsString() : std::string();
-}
-
 int RunAudit(const AuditFlags& flags) {
   if (!flags.kubeconfig.empty()) {
     std::cerr << "gatehouse audit: --kubeconfig: auditing a cluster through its API is not in "
@@ -133,12 +125,13 @@ int RunAudit(const AuditFlags& flags) {
   }
   std::vector<value::Value> synced;
   for (const value::Value& o : objects) {
-    const std::string api_version = Str(o, {"apiVersion"});
+    const std::string api_version = admission::StringAt(o, {"apiVersion"});
     const auto slash = api_version.find('/');
     const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
     const std::string version =
         slash == std::string::npos ? api_version : api_version.substr(slash + 1);
-    if (!has_config || set->config().Synced(group, version, Str(o, {"kind"}))) synced.push_back(o);
+    if (!has_config || set->config().Synced(group, version, admission::StringAt(o, {"kind"})))
+      synced.push_back(o);
   }
   auto inventory = admission::Inventory::Build(synced);
   const admission::AuditOutcome outcome = admission::Audit(*set, objects, *inventory, flags.limit);

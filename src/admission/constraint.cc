@@ -1,19 +1,11 @@
 #include "admission/constraint.h"
 
 #include "admission/admission_errors.h"
+#include "admission/document_fields.h"
 #include "rego/builtins/json_schema.h"
 
 namespace gatehouse::admission {
 namespace {
-
-std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return {};
-  }
-  return at->is_string() ? *at->AsString() : std::string();
-}
 
 // The JSON type name the API server's schema errors use.
 std::string TypeName(const value::Value& v) {

@@ -4,26 +4,13 @@
 #include <cctype>
 
 #include "admission/admission_errors.h"
+#include "admission/document_fields.h"
 #include "rego/parser.h"
 
 namespace gatehouse::admission {
 namespace {
 
 constexpr std::string_view kInvalid = "invalid ConstraintTemplate: ";
-
-const value::Value* At(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return nullptr;
-  }
-  return at;
-}
-
-std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = At(v, path);
-  return at != nullptr && at->is_string() ? *at->AsString() : std::string();
-}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -68,7 +55,7 @@ Result<ConstraintTemplate> ParseConstraintTemplate(const value::Value& doc,
     return Invalid("the ConstraintTemplate's name \"" + t.name +
                    "\" is not equal to the lowercase of CRD's Kind: \"" + Lower(t.kind) + "\"");
   }
-  const value::Value* targets = At(doc, {"spec", "targets"});
+  const value::Value* targets = FieldAt(doc, {"spec", "targets"});
   if (targets == nullptr || targets->is_null()) {
     return InvalidTargets(t.name, "field \"targets\" not specified in ConstraintTemplate spec");
   }
@@ -132,7 +119,7 @@ Result<ConstraintTemplate> ParseConstraintTemplate(const value::Value& doc,
     t.package += segment;
   }
   if (const value::Value* schema =
-          At(doc, {"spec", "crd", "spec", "validation", "openAPIV3Schema"})) {
+          FieldAt(doc, {"spec", "crd", "spec", "validation", "openAPIV3Schema"})) {
     t.parameters_schema = *schema;
   }
   return t;

@@ -1,16 +1,9 @@
 #include "admission/inventory.h"
 
+#include "admission/document_fields.h"
+
 namespace gatehouse::admission {
 namespace {
-
-std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return {};
-  }
-  return at->is_string() ? *at->AsString() : std::string();
-}
 
 value::Value& Child(value::Value& parent, const std::string& key) {
   if (value::Value* v = parent.FindMutable(key)) return *v;

@@ -4,18 +4,10 @@
 #include <cctype>
 
 #include "admission/admission_errors.h"
+#include "admission/document_fields.h"
 
 namespace gatehouse::admission {
 namespace {
-
-std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return {};
-  }
-  return at->is_string() ? *at->AsString() : std::string();
-}
 
 std::string Lower(std::string s) {
   for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -1,18 +1,10 @@
 #include "admission/review_request.h"
 
 #include "admission/admission_errors.h"
+#include "admission/document_fields.h"
 
 namespace gatehouse::admission {
 namespace {
-
-std::string StringAt(const value::Value& v, std::initializer_list<std::string_view> path) {
-  const value::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return {};
-  }
-  return at->is_string() ? *at->AsString() : std::string();
-}
 
 value::Value LabelsOf(const value::Value* object) {
   if (object == nullptr) return {};
