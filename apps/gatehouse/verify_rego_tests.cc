@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/common_errors.h"
+#include "common/duration.h"
 #include "common/go_text.h"
 #include "gatehouse/policy_files.h"
 #include "rego/ast.h"
@@ -80,44 +81,6 @@ std::string GoCleanPath(std::string_view path) {
     out += parts[k];
   }
   return out.empty() ? "." : out;
-}
-
-// Go's time.Duration.String(): "0s", "812ns", "456.789µs", "1.234567ms", "2.5s", "1m30s".
-std::string GoDuration(std::chrono::nanoseconds d) {
-  std::uint64_t u = static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0));
-  if (u == 0) return "0s";
-  // v / 10^prec with the fraction's trailing zeros (and a bare '.') dropped.
-  auto frac = [](std::uint64_t v, int prec, std::uint64_t& rest) {
-    std::string digits;
-    bool print = false;
-    for (int p = 0; p < prec; ++p) {
-      const auto digit = static_cast<char>('0' + v % 10);
-      print = print || digit != '0';
-      if (print) digits.insert(digits.begin(), digit);
-      v /= 10;
-    }
-    rest = v;
-    return digits.empty() ? std::string() : "." + digits;
-  };
-  std::uint64_t whole = 0;
-  if (u < 1'000) return std::to_string(u) + "ns";
-  if (u < 1'000'000) {
-    const std::string f = frac(u, 3, whole);
-    return std::to_string(whole) + f + "\xC2\xB5s";
-  }
-  if (u < 1'000'000'000) {
-    const std::string f = frac(u, 6, whole);
-    return std::to_string(whole) + f + "ms";
-  }
-  const std::string f = frac(u, 9, whole);
-  std::string out = std::to_string(whole % 60) + f + "s";
-  whole /= 60;
-  if (whole > 0) {
-    out = std::to_string(whole % 60) + "m" + out;
-    whole /= 60;
-    if (whole > 0) out = std::to_string(whole) + "h" + out;
-  }
-  return out;
 }
 
 // --- OPA's text for refs (ast.Ref.String) -----------------------------------------------------
@@ -389,7 +352,7 @@ struct TestResult {
   std::string Line() const {
     const std::string head = test->package + "." + test->name + ": " + Outcome();
     if (test->skip) return head;
-    return head + " (" + GoDuration(duration) + ")";
+    return head + " (" + FormatDuration(duration) + ")";
   }
 };
 

@@ -49,26 +49,42 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
 }
 
 std::string FormatDuration(std::chrono::nanoseconds d) {
-  long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms == 0) return "0s";
-  std::string out;
-  if (ms >= 3600000) {
-    out += std::to_string(ms / 3600000) + "h";
-    ms %= 3600000;
+  const std::int64_t n = d.count();
+  if (n == 0) return "0s";
+  std::uint64_t u = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  const std::string sign = n < 0 ? "-" : "";
+  // u / 10^prec as digits with the fraction's trailing zeros (and a bare '.') dropped.
+  auto split = [](std::uint64_t v, int prec, std::uint64_t& whole) {
+    std::string digits;
+    bool print = false;
+    for (int p = 0; p < prec; ++p) {
+      const auto digit = static_cast<char>('0' + v % 10);
+      print = print || digit != '0';
+      if (print) digits.insert(digits.begin(), digit);
+      v /= 10;
+    }
+    whole = v;
+    return digits.empty() ? std::string() : "." + digits;
+  };
+  std::uint64_t whole = 0;
+  if (u < 1'000) return sign + std::to_string(u) + "ns";
+  if (u < 1'000'000) {
+    const std::string f = split(u, 3, whole);
+    return sign + std::to_string(whole) + f + "\xC2\xB5s";  // µs, as Go writes it
   }
-  if (ms >= 60000) {
-    out += std::to_string(ms / 60000) + "m";
-    ms %= 60000;
+  if (u < 1'000'000'000) {
+    const std::string f = split(u, 6, whole);
+    return sign + std::to_string(whole) + f + "ms";
   }
-  if (ms >= 1000 && ms % 1000 == 0) {
-    out += std::to_string(ms / 1000) + "s";
-  } else if (ms >= 1000) {
-    out += std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1) + "s";
-  } else if (ms > 0) {
-    out +=
-        out.empty() ? std::to_string(ms) + "ms" : "0." + std::to_string(1000 + ms).substr(1) + "s";
+  const std::string f = split(u, 9, whole);
+  std::string out = std::to_string(whole % 60) + f + "s";
+  whole /= 60;
+  if (whole > 0) {
+    out = std::to_string(whole % 60) + "m" + out;
+    whole /= 60;
+    if (whole > 0) out = std::to_string(whole) + "h" + out;
   }
-  return out;
+  return sign + out;
 }
 
 }  // namespace gatehouse

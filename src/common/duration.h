@@ -14,7 +14,8 @@ namespace gatehouse {
 // followed by a unit ns, us, µs, ms, s, m, h; "0" alone is zero. Errors: "invalid_duration".
 Result<std::chrono::nanoseconds> ParseDuration(std::string_view text);
 
-// Formats like Go's time.Duration.String() for whole milliseconds ("1m30s", "250ms", "0s").
+// Formats as Go's time.Duration.String() does: "0s", "812ns", "456.789µs", "1.234567ms", "1.5s",
+// "1m30s", "2h0m0s".
 std::string FormatDuration(std::chrono::nanoseconds d);
 
 }  // namespace gatehouse

@@ -30,7 +30,12 @@ TEST(DurationTest, FormatsLikeGo) {
   EXPECT_EQ(FormatDuration(milliseconds(90000)), "1m30s");
   EXPECT_EQ(FormatDuration(milliseconds(250)), "250ms");
   EXPECT_EQ(FormatDuration(milliseconds(0)), "0s");
-  EXPECT_EQ(FormatDuration(milliseconds(1500)), "1.500s");
+  EXPECT_EQ(FormatDuration(milliseconds(1500)), "1.5s");
+  EXPECT_EQ(FormatDuration(std::chrono::nanoseconds(812)), "812ns");
+  EXPECT_EQ(FormatDuration(std::chrono::nanoseconds(456789)), "456.789\xC2\xB5s");
+  EXPECT_EQ(FormatDuration(std::chrono::nanoseconds(1234567)), "1.234567ms");
+  EXPECT_EQ(FormatDuration(std::chrono::hours(2)), "2h0m0s");
+  EXPECT_EQ(FormatDuration(std::chrono::nanoseconds(3661500000000)), "1h1m1.5s");
 }
 
 }  // namespace
