@@ -13,60 +13,91 @@ value::Value LabelsOf(const value::Value* object) {
   return labels != nullptr ? *labels : value::Value();
 }
 
-bool Present(const value::Value* v) { return v != nullptr && !v->is_null(); }
+// metadata.labels of a rego object, as the plain document label selectors read.
+value::Value LabelsOf(const rego::Value& object) {
+  const rego::Value* metadata = object.Find("metadata");
+  const rego::Value* labels = metadata != nullptr ? metadata->Find("labels") : nullptr;
+  return labels != nullptr ? rego::ToJson(*labels) : value::Value();
+}
+
+bool Present(const rego::Value* v) { return v != nullptr && !v->is_null(); }
+
+std::string RegoStringAt(const rego::Value& v, std::initializer_list<std::string_view> path) {
+  const rego::Value* at = &v;
+  for (std::string_view key : path) {
+    at = at->Find(key);
+    if (at == nullptr) return {};
+  }
+  return at->is_string() ? std::string(at->AsString()) : std::string();
+}
 
 Error Invalid(const std::string& what) { return MakeError(AdmissionError::kInvalidReview, what); }
 
 }  // namespace
 
-Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request) {
+Result<ReviewRequest> ReviewFromAdmissionRequest(rego::Value request) {
   if (!request.is_object()) return Invalid("request: must be an object");
   ReviewRequest r;
-  r.operation = StringAt(request, {"operation"});
-  const value::Value* object = request.Find("object");
-  const value::Value* old_object = request.Find("oldObject");
+  r.operation = RegoStringAt(request, {"operation"});
+  const rego::Value* object = request.Find("object");
+  const rego::Value* old_object = request.Find("oldObject");
   if (!Present(object) && !Present(old_object)) {
     return Invalid(
         "request: AdmissionRequest does not contain an \"object\" or \"oldObject\" to "
         "review");
   }
-  if (r.operation == "DELETE" && !Present(object)) {
-    value::Value old = *old_object;
-    request.Set("object", std::move(old));
-    object = request.Find("object");
-    old_object = request.Find("oldObject");
-  }
+  const bool is_delete = r.operation == "DELETE";
+  const bool swap_in_old = is_delete && !Present(object);
   // Gatekeeper matches the object itself: its apiVersion, kind and name; the request's `kind`
   // and `name` stand in when the object lacks them.
-  const value::Value& judged = Present(object) ? *object : *old_object;
-  const std::string api_version = StringAt(judged, {"apiVersion"});
-  r.kind = StringAt(judged, {"kind"});
+  const rego::Value judged = Present(object) ? *object : *old_object;
+  const std::string api_version = RegoStringAt(judged, {"apiVersion"});
+  r.kind = RegoStringAt(judged, {"kind"});
   if (!api_version.empty() && !r.kind.empty()) {
     const auto slash = api_version.find('/');
     r.group = slash == std::string::npos ? "" : api_version.substr(0, slash);
     r.version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
-  } else if (const value::Value* kind = request.Find("kind"); kind && kind->is_object()) {
-    r.group = StringAt(*kind, {"group"});
-    r.version = StringAt(*kind, {"version"});
-    r.kind = StringAt(*kind, {"kind"});
+  } else {
+    r.group = RegoStringAt(request, {"kind", "group"});
+    r.version = RegoStringAt(request, {"kind", "version"});
+    r.kind = RegoStringAt(request, {"kind", "kind"});
   }
   if (r.kind.empty()) return Invalid("request.kind.kind: Required value");
-  r.name = StringAt(judged, {"metadata", "name"});
-  if (r.name.empty()) r.name = StringAt(request, {"name"});
-  if (r.IsNamespace()) {
-    request.Erase("namespace");
-  } else {
-    r.namespace_name = StringAt(request, {"namespace"});
-    if (r.namespace_name.empty()) r.namespace_name = StringAt(judged, {"metadata", "namespace"});
+  r.name = RegoStringAt(judged, {"metadata", "name"});
+  if (r.name.empty()) r.name = RegoStringAt(request, {"name"});
+  if (!r.IsNamespace()) {
+    r.namespace_name = RegoStringAt(request, {"namespace"});
+    if (r.namespace_name.empty())
+      r.namespace_name = RegoStringAt(judged, {"metadata", "namespace"});
   }
-  r.labels = LabelsOf(&judged);
-  r.generate_name = StringAt(judged, {"metadata", "generateName"});
-  if (Present(object) && Present(old_object) && r.operation != "DELETE") {
+  r.labels = LabelsOf(judged);
+  r.generate_name = RegoStringAt(judged, {"metadata", "generateName"});
+  if (Present(object) && Present(old_object) && !is_delete) {
     r.has_old_object = true;
-    r.old_labels = LabelsOf(old_object);
+    r.old_labels = LabelsOf(*old_object);
   }
-  r.review = rego::FromJson(request);
+  if (!swap_in_old && !r.IsNamespace()) {
+    r.review = std::move(request);
+    return r;
+  }
+  // DELETE judges the oldObject as `object`; a Namespace's own request carries no `namespace`.
+  std::vector<rego::Member> members;
+  members.reserve(request.Members().size());
+  for (const rego::Member& m : request.Members()) {
+    const std::string_view key = m.first.AsString();
+    if (r.IsNamespace() && key == "namespace") continue;
+    members.emplace_back(m.first, swap_in_old && key == "object" ? judged : m.second);
+  }
+  if (swap_in_old && request.Find("object") == nullptr) {
+    members.emplace_back(rego::Value::String("object"), judged);
+  }
+  r.review = rego::Value::Object(std::move(members));
   return r;
+}
+
+Result<ReviewRequest> ReviewFromAdmissionRequest(const value::Value& request) {
+  if (!request.is_object()) return Invalid("request: must be an object");
+  return ReviewFromAdmissionRequest(rego::FromJson(request));
 }
 
 Result<ReviewRequest> ReviewFromObject(const value::Value& object) {

@@ -37,7 +37,9 @@ struct ReviewRequest {
 // From an AdmissionReview's `request` object. Matching reads the object judged (apiVersion, kind,
 // name, labels), falling back to the request's `kind` and `name`. Errors
 // (invalid_admission_review): not an object, neither object nor oldObject, no kind at all.
-Result<ReviewRequest> ReviewFromAdmissionRequest(value::Value request);
+Result<ReviewRequest> ReviewFromAdmissionRequest(rego::Value request);
+// The same from the plain document (converted once).
+Result<ReviewRequest> ReviewFromAdmissionRequest(const value::Value& request);
 
 // An object reviewed offline; an AdmissionReview document (kind AdmissionReview with a request)
 // is reviewed as the admission request it carries.

@@ -186,19 +186,27 @@ Value Value::Set(std::vector<Value> items) {
 }
 
 Value Value::Object(std::vector<Member> members) {
-  // Stable, so that among equal keys the last written stays last; then keep that one.
-  std::stable_sort(members.begin(), members.end(),
-                   [](const Member& a, const Member& b) { return a.first < b.first; });
-  std::vector<Member> unique;
-  unique.reserve(members.size());
-  for (auto& m : members) {
-    if (!unique.empty() && unique.back().first == m.first) {
-      unique.back().second = std::move(m.second);
+  // Stable, so that among equal keys the last written stays last; then keep that one. Keys are
+  // nearly always strings, which compare as their bytes (as Compare orders them).
+  const auto less = [](const Member& a, const Member& b) {
+    if (a.first.is_string() && b.first.is_string()) return a.first.AsString() < b.first.AsString();
+    return a.first < b.first;
+  };
+  if (!std::is_sorted(members.begin(), members.end(), less)) {
+    std::stable_sort(members.begin(), members.end(), less);
+  }
+  // Equal keys are adjacent now: compact in place, the last of each run winning.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (kept > 0 && members[kept - 1].first == members[i].first) {
+      members[kept - 1].second = std::move(members[i].second);
     } else {
-      unique.push_back(std::move(m));
+      if (kept != i) members[kept] = std::move(members[i]);
+      ++kept;
     }
   }
-  return ValueAccess::Make(ValueKind::kObject, new ObjectNode(std::move(unique)));
+  members.erase(members.begin() + static_cast<std::ptrdiff_t>(kept), members.end());
+  return ValueAccess::Make(ValueKind::kObject, new ObjectNode(std::move(members)));
 }
 
 std::optional<bool> Value::AsBool() const {

@@ -4,6 +4,7 @@
 #include "admission/reviewer.h"
 #include "common/common_errors.h"
 #include "k8s/admission_review.h"
+#include "rego/json_document.h"
 #include "value/json.h"
 
 namespace gatehouse::adapters {
@@ -15,6 +16,28 @@ ServerResponse JsonResponse(int status, const value::Value& body) {
   response.content_type = "application/json";
   response.body = value::ToJson(body);
   return response;
+}
+
+// The envelope k8s::DecodeAdmissionReview accepts (apiVersion v1 or v1beta1, kind
+// AdmissionReview, an object `request` with a string `uid`), checked on the engine's values; the
+// request itself stays in `body`.
+std::optional<k8s::AdmissionReviewRequest> ValidEnvelope(const rego::Value& body) {
+  const rego::Value* api_version = body.Find("apiVersion");
+  const rego::Value* kind = body.Find("kind");
+  const rego::Value* request = body.Find("request");
+  if (api_version == nullptr || !api_version->is_string() || kind == nullptr ||
+      !kind->is_string() || kind->AsString() != "AdmissionReview" || request == nullptr ||
+      !request->is_object()) {
+    return std::nullopt;
+  }
+  const std::string_view v = api_version->AsString();
+  if (v != k8s::kAdmissionV1 && v != k8s::kAdmissionV1beta1) return std::nullopt;
+  const rego::Value* uid = request->Find("uid");
+  if (uid == nullptr || !uid->is_string()) return std::nullopt;
+  k8s::AdmissionReviewRequest out;
+  out.api_version = std::string(v);
+  out.uid = std::string(uid->AsString());
+  return out;
 }
 
 ServerResponse BadRequest(const Error& error) {
@@ -141,15 +164,24 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
   value::JsonLimits limits;
   limits.max_bytes = options_.limits.max_body_bytes;
   limits.max_depth = options_.limits.max_depth;
-  Result<value::Value> body = value::ParseJson(request.body, limits);
+  // The body is read once, straight into the engine's values; an envelope that is not a valid
+  // AdmissionReview is read again by the codec, whose errors are the answer.
+  Result<rego::Value> body = rego::ParseJsonDocument(request.body, limits);
   if (!body) {
     metrics_->bad_request->Inc();
     return BadRequest(body.error());
   }
-  Result<k8s::AdmissionReviewRequest> review = k8s::DecodeAdmissionReview(std::move(*body));
+  std::optional<k8s::AdmissionReviewRequest> review = ValidEnvelope(*body);
   if (!review) {
+    Result<value::Value> plain = value::ParseJson(request.body, limits);
+    Result<k8s::AdmissionReviewRequest> decoded =
+        plain ? k8s::DecodeAdmissionReview(std::move(*plain))
+              : Result<k8s::AdmissionReviewRequest>(plain.error());
     metrics_->bad_request->Inc();
-    return BadRequest(review.error());
+    if (decoded) {  // cannot happen: the same checks passed there and failed here
+      return BadRequest(MakeError(CommonError::kInternal, "AdmissionReview envelope mismatch"));
+    }
+    return BadRequest(decoded.error());
   }
   k8s::AdmissionVerdict verdict;
   auto answer = [&](std::string_view decision) {
@@ -157,7 +189,7 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
     return JsonResponse(200, k8s::EncodeAdmissionReviewResponse(*review, verdict));
   };
   Result<admission::ReviewRequest> req =
-      admission::ReviewFromAdmissionRequest(std::move(review->request));
+      admission::ReviewFromAdmissionRequest(*body->Find("request"));
   if (!req) {
     verdict.allowed = false;
     verdict.code = 500;
