@@ -1,5 +1,6 @@
 #include "adapters/admission/admission_service.h"
 
+#include "adapters/http/json_response.h"
 #include "adapters/log/log.h"
 #include "admission/reviewer.h"
 #include "common/common_errors.h"
@@ -9,14 +10,6 @@
 
 namespace gatehouse::adapters {
 namespace {
-
-ServerResponse JsonResponse(int status, const value::Value& body) {
-  ServerResponse response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = value::ToJson(body);
-  return response;
-}
 
 // The envelope k8s::DecodeAdmissionReview accepts (apiVersion v1 or v1beta1, kind
 // AdmissionReview, an object `request` with a string `uid`), checked on the engine's values; the
@@ -38,13 +31,6 @@ std::optional<k8s::AdmissionReviewRequest> ValidEnvelope(const rego::Value& body
   out.api_version = std::string(v);
   out.uid = std::string(uid->AsString());
   return out;
-}
-
-ServerResponse BadRequest(const Error& error) {
-  value::Value body = value::Value::MakeObject();
-  body.Set("error", std::string(error.code.wire()));
-  body.Set("message", error.message);
-  return JsonResponse(400, body);
 }
 
 }  // namespace
@@ -155,8 +141,8 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   if (request.method != "POST") {
     metrics_->bad_request->Inc();
-    ServerResponse response =
-        BadRequest(MakeError(CommonError::kInvalidArgument, "AdmissionReviews are sent with POST"));
+    ServerResponse response = JsonErrorResponse(
+        MakeError(CommonError::kInvalidArgument, "AdmissionReviews are sent with POST"));
     response.status = 405;
     response.headers.emplace_back("Allow", "POST");
     return response;
@@ -169,7 +155,7 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
   Result<rego::Value> body = rego::ParseJsonDocument(request.body, limits);
   if (!body) {
     metrics_->bad_request->Inc();
-    return BadRequest(body.error());
+    return JsonErrorResponse(body.error());
   }
   std::optional<k8s::AdmissionReviewRequest> review = ValidEnvelope(*body);
   if (!review) {
@@ -179,9 +165,10 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
               : Result<k8s::AdmissionReviewRequest>(plain.error());
     metrics_->bad_request->Inc();
     if (decoded) {  // cannot happen: the same checks passed there and failed here
-      return BadRequest(MakeError(CommonError::kInternal, "AdmissionReview envelope mismatch"));
+      return JsonErrorResponse(
+          MakeError(CommonError::kInternal, "AdmissionReview envelope mismatch"));
     }
-    return BadRequest(decoded.error());
+    return JsonErrorResponse(decoded.error());
   }
   k8s::AdmissionVerdict verdict;
   auto answer = [&](std::string_view decision) {

@@ -20,13 +20,6 @@ std::int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-ServerResponse JsonResponse(int status, const Value& body) {
-  ServerResponse response;
-  response.status = status;
-  response.body = value::ToJson(body);
-  return response;
-}
-
 ServerResponse ApiError(int status, std::string_view code, std::string_view message) {
   ServerResponse response;
   response.status = status;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/http/http_server.h"
+#include "adapters/http/json_response.h"
 #include "adapters/registry/caller.h"
 #include "adapters/registry/registry_api.h"
 #include "common/result.h"
@@ -24,7 +25,7 @@ namespace gatehouse::adapters::registry_service {
 namespace api_support {
 
 std::int64_t UnixSeconds(std::chrono::system_clock::time_point t);
-ServerResponse JsonResponse(int status, const value::Value& body);
+using adapters::JsonResponse;  // adapters/http/json_response.h
 // {"errors":[{"code","message"}]} with `status`.
 ServerResponse ApiError(int status, std::string_view code, std::string_view message);
 ServerResponse BadRequest(std::string_view message);

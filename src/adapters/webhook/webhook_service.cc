@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "adapters/http/json_response.h"
 #include "adapters/identity/identity_errors.h"
 #include "adapters/webhook/webhook_errors.h"
 #include "k8s/review.h"
@@ -14,22 +15,6 @@ namespace gatehouse::adapters {
 namespace {
 
 constexpr int kAnyReview = -1;
-
-ServerResponse JsonResponse(int status, const value::Value& body) {
-  ServerResponse response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = value::ToJson(body);
-  return response;
-}
-
-// A 400 body: short, machine-readable, never echoing the request (which may hold a token).
-ServerResponse BadRequest(const Error& error) {
-  value::Value body = value::Value::MakeObject();
-  body.Set("error", std::string(error.code.wire()));
-  body.Set("message", error.message);
-  return JsonResponse(400, body);
-}
 
 ServerResponse Text(int status, std::string text, std::string content_type = "text/plain") {
   ServerResponse response;
@@ -139,7 +124,7 @@ ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteM
     // The API server only POSTs reviews; anything else is a client mistake, not bad JSON.
     route.bad_request->Inc();
     ServerResponse response =
-        BadRequest(MakeError(WebhookError::kMethodNotAllowed, "reviews are sent with POST"));
+        JsonErrorResponse(MakeError(WebhookError::kMethodNotAllowed, "reviews are sent with POST"));
     response.status = 405;
     response.headers.emplace_back("Allow", "POST");
     return response;
@@ -160,7 +145,7 @@ ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteM
   Result<value::Value> body = value::ParseJson(request.body, limits);
   if (!body) {
     route.bad_request->Inc();
-    return BadRequest(body.error());
+    return JsonErrorResponse(body.error());
   }
   Result<k8s::ReviewKind> kind =
       expected_kind == kAnyReview ? k8s::ClassifyReview(*body) : [&]() -> Result<k8s::ReviewKind> {
@@ -170,7 +155,7 @@ ServerResponse WebhookService::HandleReview(const ServerRequest& request, RouteM
   }();
   if (!kind) {
     route.bad_request->Inc();
-    return BadRequest(kind.error());
+    return JsonErrorResponse(kind.error());
   }
   if (*kind == k8s::ReviewKind::kTokenReview) return Authenticate(*body, route, request.deadline);
   return Authorize(*body, route);
@@ -181,7 +166,7 @@ ServerResponse WebhookService::Authenticate(const value::Value& body, RouteMetri
   Result<k8s::TokenReviewRequest> review = k8s::DecodeTokenReview(body);
   if (!review) {
     route.bad_request->Inc();
-    return BadRequest(review.error());
+    return JsonErrorResponse(review.error());
   }
   k8s::TokenReviewStatus status;
   status.audiences = review->audiences;
@@ -207,7 +192,7 @@ ServerResponse WebhookService::Authorize(const value::Value& body, RouteMetrics&
   Result<k8s::SubjectAccessReviewRequest> review = k8s::DecodeSubjectAccessReview(body);
   if (!review) {
     route.bad_request->Inc();
-    return BadRequest(review.error());
+    return JsonErrorResponse(review.error());
   }
   k8s::Decision decision;
   std::shared_ptr<const authz::keystone::Policy> policy = policy_->Load();
