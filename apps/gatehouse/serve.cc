@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "adapters/admission/admission_service.h"
+#include "adapters/admission/gatekeeper_controller.h"
 #include "adapters/admission/gatekeeper_directory.h"
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
@@ -23,6 +24,7 @@
 #include "adapters/identity/identity_chain.h"
 #include "adapters/kubernetes/configmap_watch.h"
 #include "adapters/kubernetes/kube_client.h"
+#include "adapters/kubernetes/leader_elector.h"
 #include "adapters/log/log.h"
 #include "adapters/registry/registry_service.h"
 #include "adapters/registry_store/open_store.h"
@@ -100,14 +102,33 @@ struct Sources {
   std::vector<std::unique_ptr<adapters::ConfigMapWatch>> watches;
 };
 
-Result<std::shared_ptr<adapters::KubeClient>> ConnectKubernetes(const adapters::ServeConfig& c,
-                                                                const std::string& data_dir) {
+adapters::AdmissionServiceOptions AdmissionOptions(const adapters::ServeConfig& config,
+                                                   const adapters::WebhookOptions& webhook) {
+  adapters::AdmissionServiceOptions options;
+  options.limits = webhook.limits;
+  options.own_namespace = config.admission_namespace;
+  options.max_steps = static_cast<std::uint64_t>(config.admission_max_steps);
+  return options;
+}
+
+// The name status byPod entries and the Lease carry: the Pod's (POD_NAME, from the downward
+// API), else the host's.
+std::string PodIdentity() {
+  if (const char* pod = std::getenv("POD_NAME"); pod != nullptr && *pod != '\0') return pod;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) == 0 && host[0] != '\0') return host;
+  return "gatehouse";
+}
+
+Result<std::shared_ptr<adapters::KubeClient>> ConnectKubernetes(
+    const adapters::ServeConfig& c, const std::string& data_dir,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   Result<adapters::KubeConnection> connection =
       adapters::LoadKubeConnection(c.kubeconfig, data_dir + "/kube");
   if (!connection) return connection.error();
   Result<std::shared_ptr<adapters::HttpClient>> http = adapters::MakeHttpClient(connection->tls);
   if (!http) return http.error();
-  return std::make_shared<adapters::KubeClient>(*connection, *http, std::chrono::seconds(10));
+  return std::make_shared<adapters::KubeClient>(*connection, *http, timeout);
 }
 
 // Adds a watched source for a file and/or a ConfigMap key. When both are given the ConfigMap is
@@ -325,16 +346,81 @@ int RunServe(const ServeFlags& flags) {
              {"issuer", config.registry_issuer},
              {"database", adapters::RedactDatabaseUrl(config.registry_database)}});
   }
-  // Admission: Gatekeeper's webhook on /v1/admit, its resources from a directory.
+  // Admission: Gatekeeper's webhook on /v1/admit, its resources from the cluster (as
+  // Gatekeeper's controller) or from a directory.
   std::shared_ptr<adapters::AdmissionService> admission_svc;
-  if (!config.gatekeeper_source.empty()) {
+  std::shared_ptr<adapters::GatekeeperController> controller;
+  std::shared_ptr<adapters::KubeClient> lease_kube;  // outlives the elector
+  std::unique_ptr<adapters::LeaderElector> elector;
+  if (config.gatekeeper_source == "kubernetes") {
     auto policies = std::make_shared<Snapshot<admission::PolicySet>>();
-    adapters::AdmissionServiceOptions admission_options;
-    admission_options.limits = webhook_options.limits;
-    admission_options.own_namespace = config.admission_namespace;
-    admission_options.max_steps = static_cast<std::uint64_t>(config.admission_max_steps);
+    auto inventory = std::make_shared<Snapshot<admission::Inventory>>();
     admission_svc = std::make_shared<adapters::AdmissionService>(
-        admission_options, policies, std::make_shared<Snapshot<admission::Inventory>>(), metrics);
+        AdmissionOptions(config, webhook_options), policies, inventory, metrics);
+    if (!sources.kube) {
+      Result<std::shared_ptr<adapters::KubeClient>> kube = ConnectKubernetes(config, data_dir);
+      if (!kube) {
+        std::cerr << "gatehouse serve: gatekeeper source: " << kube.error().ToString() << "\n";
+        return 1;
+      }
+      sources.kube = *kube;
+    }
+    adapters::GatekeeperControllerOptions controller_options;
+    controller_options.config_namespace = config.admission_namespace;
+    controller_options.pod_id = PodIdentity();
+    controller_options.audit_interval = config.audit_interval;
+    controller_options.violations_limit =
+        static_cast<std::size_t>(config.constraint_violations_limit);
+    controller_options.max_steps = static_cast<std::uint64_t>(config.admission_max_steps);
+    controller_options.max_audited_objects = static_cast<std::size_t>(config.audit_max_objects);
+    controller = std::make_shared<adapters::GatekeeperController>(
+        sources.kube, controller_options, policies, inventory,
+        [admission_svc](const admission::PolicySet& set) { admission_svc->ObservePolicySet(set); });
+    if (Status started = controller->Start(); !started) {
+      std::cerr << "gatehouse serve: gatekeeper source: " << started.error().ToString() << "\n";
+      return 1;
+    }
+    if (config.leader_elect) {
+      adapters::LeaderElectorOptions lease;
+      lease.namespace_name = config.admission_namespace;
+      lease.name = config.leader_election_lease;
+      lease.identity = controller_options.pod_id;
+      if (Status valid = adapters::ValidateLeaderElectorOptions(lease); !valid) {
+        std::cerr << "gatehouse serve: leader election: " << valid.error().ToString() << "\n";
+        return 1;
+      }
+      // Lease requests end well within the renew deadline, so a round never overruns it.
+      Result<std::shared_ptr<adapters::KubeClient>> lease_client =
+          ConnectKubernetes(config, data_dir, std::chrono::seconds(4));
+      if (!lease_client) {
+        std::cerr << "gatehouse serve: leader election: " << lease_client.error().ToString()
+                  << "\n";
+        return 1;
+      }
+      lease_kube = *lease_client;
+      adapters::LeaderCallbacks callbacks;
+      callbacks.on_started_leading = [controller] { controller->SetLeading(true); };
+      callbacks.on_stopped_leading = [controller] { controller->SetLeading(false); };
+      elector = std::make_unique<adapters::LeaderElector>(*lease_kube, lease, callbacks);
+      if (Status started = elector->Start(); !started) {
+        std::cerr << "gatehouse serve: leader election: " << started.error().ToString() << "\n";
+        return 1;
+      }
+    } else {
+      controller->SetLeading(true);
+    }
+    service->AddExtraRoutes(
+        &adapters::AdmissionService::Handles,
+        [admission_svc](const adapters::ServerRequest& r) { return admission_svc->Handle(r); });
+    LogInfo("admission webhook on", {{"path", "/v1/admit"},
+                                     {"source", "kubernetes"},
+                                     {"pod", controller_options.pod_id},
+                                     {"leader_election", config.leader_elect ? "lease" : "off"}});
+  } else if (!config.gatekeeper_source.empty()) {
+    auto policies = std::make_shared<Snapshot<admission::PolicySet>>();
+    admission_svc = std::make_shared<adapters::AdmissionService>(
+        AdmissionOptions(config, webhook_options), policies,
+        std::make_shared<Snapshot<admission::Inventory>>(), metrics);
     auto load = [policies, admission_svc](const std::string& text) -> Status {
       std::shared_ptr<const admission::PolicySet> previous = policies->Load();
       auto set = adapters::LoadGatekeeperDirectory(text, previous.get());
@@ -373,19 +459,24 @@ int RunServe(const ServeFlags& flags) {
   for (std::size_t i = 0; i < sources.watched.size(); ++i) {
     watched.emplace_back(sources.what[i], sources.watched[i].get());
   }
-  service->SetReadinessProbe([watched, ready = keystone->ready, oidc_ready = oidc->ready]() {
-    std::vector<adapters::ReadinessCheck> checks;
-    for (const auto& [what, source] : watched) {
-      checks.push_back(adapters::WatchedSourceCheck(what, *source));
-    }
-    for (const auto& [name, probe] :
-         {std::pair{"keystone", ready}, std::pair{"oidc", oidc_ready}}) {
-      if (!probe) continue;
-      std::string why = probe();
-      checks.push_back(adapters::ReadinessCheck{name, why.empty(), why});
-    }
-    return adapters::ReadinessFromChecks(std::move(checks));
-  });
+  service->SetReadinessProbe(
+      [watched, ready = keystone->ready, oidc_ready = oidc->ready, controller]() {
+        std::vector<adapters::ReadinessCheck> checks;
+        for (const auto& [what, source] : watched) {
+          checks.push_back(adapters::WatchedSourceCheck(what, *source));
+        }
+        if (controller) {
+          std::string why = controller->NotReadyReason();
+          checks.push_back(adapters::ReadinessCheck{"gatekeeper", why.empty(), why});
+        }
+        for (const auto& [name, probe] :
+             {std::pair{"keystone", ready}, std::pair{"oidc", oidc_ready}}) {
+          if (!probe) continue;
+          std::string why = probe();
+          checks.push_back(adapters::ReadinessCheck{name, why.empty(), why});
+        }
+        return adapters::ReadinessFromChecks(std::move(checks));
+      });
   service->SetMetricsRefresher([keystone_metrics = keystone->refresh_metrics,
                                 oidc_metrics = oidc->refresh_metrics, registry_svc] {
     if (keystone_metrics) keystone_metrics();
@@ -431,6 +522,8 @@ int RunServe(const ServeFlags& flags) {
   sigwait(&signals, &received);
   LogInfo("stopping", {{"signal", std::to_string(received)}});
   (*server)->Stop();
+  if (elector) elector->Stop();  // releases the Lease so another replica takes over at once
+  if (controller) controller->Stop();
   for (auto& watch : sources.watches) watch->Stop();
   for (auto& source : sources.watched) source->Stop();
   if (oidc->refresher) oidc->refresher->Stop();

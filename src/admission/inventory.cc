@@ -14,8 +14,13 @@ value::Value& Child(value::Value& parent, const std::string& key) {
 
 Inventory::Inventory() : tree_(rego::Value::EmptyObject()) {}
 
-std::shared_ptr<const Inventory> Inventory::Build(const std::vector<value::Value>& objects) {
+std::shared_ptr<const Inventory> Inventory::Build(const std::vector<value::Value>& objects,
+                                                  const std::vector<value::Value>& namespaces) {
   auto inv = std::make_shared<Inventory>();
+  for (const value::Value& ns : namespaces) {
+    const std::string name = StringAt(ns, {"metadata", "name"});
+    if (!name.empty()) inv->namespaces_.insert_or_assign(name, ns);
+  }
   value::Value tree = value::Value::MakeObject();
   for (const value::Value& object : objects) {
     const std::string api_version = StringAt(object, {"apiVersion"});

@@ -21,7 +21,11 @@ class Inventory {
  public:
   Inventory();
   // Objects without apiVersion, kind or name are left out (they cannot be addressed).
-  static std::shared_ptr<const Inventory> Build(const std::vector<value::Value>& objects);
+  // `namespaces` are Namespace objects known for namespaceSelector matching only (a controller
+  // watches them whether or not the Config syncs them into the tree); synced Namespaces among
+  // `objects` count too.
+  static std::shared_ptr<const Inventory> Build(const std::vector<value::Value>& objects,
+                                                const std::vector<value::Value>& namespaces = {});
 
   const rego::Value& tree() const { return tree_; }  // {"cluster": ..., "namespace": ...}
   const value::Value* FindNamespace(std::string_view name) const;

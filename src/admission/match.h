@@ -63,6 +63,8 @@ class Match {
   MatchOutcome Evaluate(const MatchTarget& target) const;
 
   bool has_namespace_selector() const { return namespace_selector_.has_value(); }
+  // `kinds` as written (empty: every kind).
+  const std::vector<Kinds>& kinds() const { return kinds_; }
 
  private:
   bool KindMatches(const MatchTarget& t) const;

@@ -405,9 +405,11 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(StringOption("authentication.syncConfigMapName", "sync-configmap-name", "",
                            "ConfigMap (key `syncConfig`) holding the sync config",
                            &ServeConfig::sync_configmap_name));
-  o.push_back(StringOption("kubeconfig", "kubeconfig", "KEYSTONE_KUBECONFIG_FILE",
-                           "kubeconfig for reading ConfigMaps (default: in-cluster)",
-                           &ServeConfig::kubeconfig));
+  o.push_back(
+      StringOption("kubeconfig", "kubeconfig", "KEYSTONE_KUBECONFIG_FILE",
+                   "kubeconfig for reading ConfigMaps and, with --gatekeeper-source kubernetes, "
+                   "Gatekeeper's resources (default: in-cluster)",
+                   &ServeConfig::kubeconfig));
   o.push_back(DurationOption("authorization.reloadInterval", "reload-interval",
                              "how often policy and sync sources are checked for changes",
                              &ServeConfig::reload_interval));
@@ -423,8 +425,27 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(StringOption(
       "admission.gatekeeperSource", "gatekeeper-source", "GATEHOUSE_GATEKEEPER_SOURCE",
       "Gatekeeper ConstraintTemplates, constraints and Config for the admission webhook "
-      "(/v1/admit): a directory of YAML files, reloaded when it changes; empty: off",
+      "(/v1/admit): \"kubernetes\" to watch them in the cluster as Gatekeeper's controller "
+      "(through --kubeconfig or in-cluster credentials), or a directory of YAML files, "
+      "reloaded when it changes; empty: off",
       &ServeConfig::gatekeeper_source));
+  o.push_back(DurationOption("admission.auditInterval", "audit-interval",
+                             "with --gatekeeper-source kubernetes: how often the leader audits "
+                             "the cluster into the constraints' status (0s: never)",
+                             &ServeConfig::audit_interval));
+  o.push_back(IntOption("admission.constraintViolationsLimit", "constraint-violations-limit",
+                        "violations the audit writes into one constraint's status.violations",
+                        &ServeConfig::constraint_violations_limit, 0, 10000));
+  o.push_back(IntOption("admission.auditMaxObjects", "audit-max-objects",
+                        "objects one audit may list (beyond: that audit fails, saying so)",
+                        &ServeConfig::audit_max_objects, 1, 100'000'000));
+  o.push_back(BoolOption("admission.leaderElect", "leader-elect",
+                         "with --gatekeeper-source kubernetes: elect one replica through a "
+                         "Lease to write status and audit (false: this one always does)",
+                         &ServeConfig::leader_elect));
+  o.push_back(StringOption("admission.leaderElectionLease", "leader-election-lease", "",
+                           "the Lease (in --admission-namespace) replicas elect the leader by",
+                           &ServeConfig::leader_election_lease));
   o.push_back(StringOption("admission.namespace", "admission-namespace", "POD_NAMESPACE",
                            "the server's own namespace, which admission never judges",
                            &ServeConfig::admission_namespace));
@@ -693,11 +714,15 @@ Status ValidateOidc(const ServeConfig& config) {
 }  // namespace
 
 Status ValidateServeConfig(const ServeConfig& config) {
-  if (config.gatekeeper_source == "kubernetes") {
+  if (config.gatekeeper_source == "kubernetes" && config.admission_namespace.empty()) {
     return MakeError(ConfigError::kInvalidValue,
-                     "admission.gatekeeperSource \"kubernetes\": the controller source (list and "
-                     "watch of the cluster's Gatekeeper resources) is not in this version yet; "
-                     "give a directory of YAML files");
+                     "admission.gatekeeperSource \"kubernetes\" needs admission.namespace "
+                     "(--admission-namespace or POD_NAMESPACE): the Config resource and the "
+                     "leader election Lease live there");
+  }
+  if (config.gatekeeper_source == "kubernetes" && config.leader_election_lease.empty() &&
+      config.leader_elect) {
+    return MakeError(ConfigError::kInvalidValue, "admission.leaderElectionLease is empty");
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return MakeError(ConfigError::kInvalidValue,

@@ -102,6 +102,12 @@ struct ServeConfig {
   std::string gatekeeper_source;    // "" (off), "kubernetes", or a directory of YAML files
   std::string admission_namespace;  // the server's own namespace, never judged
   long long admission_max_steps = 5'000'000;  // evaluation steps per constraint and review
+  // With gatekeeper_source "kubernetes": the controller's audit and leader election.
+  std::chrono::milliseconds audit_interval{60000};  // 0: no periodic audit
+  long long constraint_violations_limit = 20;       // status.violations per constraint
+  long long audit_max_objects = 200000;             // objects one audit may list
+  bool leader_elect = true;  // a Lease picks the one replica that writes status and audits
+  std::string leader_election_lease = "gatehouse-admission-controller";
 
   // Registry token service and Harbor-shaped API (/service/token, /api/v2.0/)
   bool registry_enabled = true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/kubernetes/watch_event.h"
 #include "common/result.h"
 
 namespace gatehouse::adapters {
@@ -22,7 +23,7 @@ struct ConfigMapListState {
 Result<ConfigMapListState> ParseConfigMapList(std::string_view body, const std::string& key);
 
 struct ConfigMapWatchEvent {
-  enum class Type { kAdded, kModified, kDeleted, kBookmark, kError };
+  using Type = WatchEvent::Type;
   Type type = Type::kAdded;
   std::string resource_version;     // the object's; "" for kError
   std::optional<std::string> text;  // data[key]; always nullopt for kDeleted/kBookmark/kError

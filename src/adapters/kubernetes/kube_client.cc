@@ -186,6 +186,65 @@ KubeClient::KubeClient(KubeConnection connection, std::shared_ptr<HttpClient> ht
                        std::chrono::milliseconds timeout)
     : connection_(std::move(connection)), http_(std::move(http)), timeout_(timeout) {}
 
+Result<value::Value> KubeAnswer::Json() const { return value::ParseJson(body); }
+
+std::string KubeAnswer::Describe() const {
+  std::string out = "HTTP " + std::to_string(status);
+  std::string said;
+  if (Result<value::Value> parsed = Json(); parsed && parsed->is_object()) {
+    if (const value::Value* m = parsed->Find("message"); m && m->AsString()) said = *m->AsString();
+  } else {
+    said = body.substr(0, body.find('\n'));
+  }
+  if (said.size() > 300) said = said.substr(0, 300) + "...";
+  if (!said.empty()) out += ": " + said;
+  return out;
+}
+
+std::string KubeAnswer::Reason() const {
+  Result<value::Value> parsed = Json();
+  if (!parsed || !parsed->is_object()) return "";
+  const value::Value* reason = parsed->Find("reason");
+  return reason && reason->AsString() ? *reason->AsString() : "";
+}
+
+Error KubeApiError(const std::string& doing, const KubeAnswer& answer) {
+  return MakeError(KubernetesError::kApiError, doing + ": " + answer.Describe());
+}
+
+Result<KubeAnswer> KubeClient::Call(std::string_view method, std::string_view path,
+                                    std::string_view body, std::string_view content_type) {
+  HttpRequest request;
+  request.method = std::string(method);
+  request.url = connection_.server + std::string(path);
+  request.timeout = timeout_;
+  Result<HttpHeaders> headers = KubeRequestHeaders(connection_);
+  if (!headers) return headers.error();
+  request.headers = std::move(headers).value();
+  if (!body.empty()) {
+    request.headers.emplace_back("Content-Type", std::string(content_type));
+    request.body = std::string(body);
+  }
+  Result<HttpResponse> response = http_->Send(request);
+  if (!response) return response.error();
+  KubeAnswer answer;
+  answer.status = response->status;
+  answer.headers = std::move(response->headers);
+  answer.body = std::move(response->body);
+  return answer;
+}
+
+Result<value::Value> KubeClient::CallJson(const std::string& doing, std::string_view method,
+                                          std::string_view path, std::string_view body,
+                                          std::string_view content_type) {
+  Result<KubeAnswer> answer = Call(method, path, body, content_type);
+  if (!answer) return answer.error();
+  if (!answer->ok()) return KubeApiError(doing, *answer);
+  Result<value::Value> json = answer->Json();
+  if (!json) return MakeError(json.error().code, doing + ": " + json.error().message);
+  return json;
+}
+
 Result<std::optional<value::Value>> KubeClient::FindConfigMap(const std::string& namespace_name,
                                                               const std::string& name) {
   HttpRequest request;

@@ -70,6 +70,16 @@ std::string FormatRfc3339NanoUtc(system_clock::time_point time) {
   return out;
 }
 
+std::string FormatRfc3339MicroUtc(system_clock::time_point time) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+  const auto micros = std::chrono::floor<std::chrono::microseconds>(time - seconds);
+  char fraction[24];  // room for any long long: the compiler cannot see that it is < 10^6
+  std::snprintf(fraction, sizeof(fraction), ".%06lld", static_cast<long long>(micros.count()));
+  std::string out = FormatSeconds(seconds);
+  out.insert(out.size() - 1, fraction);  // before the 'Z'
+  return out;
+}
+
 Result<system_clock::time_point> ParseRfc3339(std::string_view text) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(text, 0, 4, &year) || text.size() < 20 || text[4] != '-' ||

@@ -55,5 +55,21 @@ TEST(Rfc3339Test, FormatsLikeGoRfc3339Nano) {
   EXPECT_EQ(FormatRfc3339NanoUtc(system_clock::time_point{}), "1970-01-01T00:00:00Z");
 }
 
+TEST(Rfc3339Test, FormatsKubernetesMicroTime) {
+  const system_clock::time_point t{seconds(1447033377)};
+  EXPECT_EQ(FormatRfc3339MicroUtc(t), "2015-11-09T01:42:57.000000Z");
+  EXPECT_EQ(FormatRfc3339MicroUtc(t + std::chrono::microseconds(123456)),
+            "2015-11-09T01:42:57.123456Z");
+  EXPECT_EQ(FormatRfc3339MicroUtc(t + std::chrono::microseconds(5)), "2015-11-09T01:42:57.000005Z");
+  // Nanoseconds are floored away, never rounded up into the next microsecond or second.
+  EXPECT_EQ(FormatRfc3339MicroUtc(t + std::chrono::nanoseconds(999999999)),
+            "2015-11-09T01:42:57.999999Z");
+  // Before the epoch, floor: one microsecond before is the last microsecond of 1969.
+  EXPECT_EQ(FormatRfc3339MicroUtc(system_clock::time_point{} - std::chrono::microseconds(1)),
+            "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(*ParseRfc3339(FormatRfc3339MicroUtc(t + std::chrono::microseconds(42))),
+            t + std::chrono::microseconds(42));
+}
+
 }  // namespace
 }  // namespace gatehouse::codec
