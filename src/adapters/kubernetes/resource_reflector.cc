@@ -18,6 +18,12 @@ std::string ObjectKey(const value::Value& object) {
   return (ns && ns->AsString() ? *ns->AsString() : std::string()) + "/" + *name->AsString();
 }
 
+std::chrono::milliseconds NextBackoff(std::chrono::milliseconds current,
+                                      const ReflectorOptions& options) {
+  if (current.count() <= 0) return std::min(options.backoff_initial, options.backoff_max);
+  return std::min(current * 2, options.backoff_max);
+}
+
 ResourceReflector::ResourceReflector(KubeConnection connection, std::unique_ptr<HttpStream> stream,
                                      std::string collection, std::string selector, std::string what,
                                      OnChange on_change, OnError on_error, ReflectorOptions options)
@@ -31,11 +37,6 @@ ResourceReflector::ResourceReflector(KubeConnection connection, std::unique_ptr<
       options_(options) {}
 
 ResourceReflector::~ResourceReflector() { Stop(); }
-
-std::chrono::milliseconds ResourceReflector::NextBackoff(std::chrono::milliseconds current) const {
-  if (current.count() <= 0) return std::min(options_.backoff_initial, options_.backoff_max);
-  return std::min(current * 2, options_.backoff_max);
-}
 
 Error ResourceReflector::ApiError(const std::string& doing, int status,
                                   const std::string& body) const {
@@ -61,12 +62,13 @@ ResourceReflector::ListOutcome ResourceReflector::ListPages() {
     HttpRequest request;
     // Query parameters sorted by name, as client-go sends them.
     std::string query;
-    if (!continue_token.empty()) {
-      query += "continue=" + rego::builtins::QueryEscape(continue_token) + "&";
-    }
-    if (!selector_.empty()) query += selector_ + "&";
-    query += "limit=" + std::to_string(options_.page_size);
-    request.url = connection_.server + collection_ + "?" + query;
+    auto add = [&query](const std::string& parameter) {
+      query += (query.empty() ? "?" : "&") + parameter;
+    };
+    if (!continue_token.empty()) add("continue=" + rego::builtins::QueryEscape(continue_token));
+    if (!selector_.empty()) add(selector_);
+    if (options_.page_size > 0) add("limit=" + std::to_string(options_.page_size));
+    request.url = connection_.server + collection_ + query;
     request.headers = std::move(headers).value();
     request.timeout = options_.list_timeout;
     std::string body;
@@ -215,7 +217,7 @@ void ResourceReflector::Run() {
       list_first = need_list_;  // still set: the list failed
     }
     if (list_first) {
-      backoff = NextBackoff(backoff);
+      backoff = NextBackoff(backoff, options_);
       if (!WaitFor(backoff)) return;
       continue;
     }
@@ -238,7 +240,7 @@ void ResourceReflector::Run() {
           std::lock_guard<std::mutex> lock(mutex_);
           need_list_ = true;
         }
-        backoff = NextBackoff(backoff);
+        backoff = NextBackoff(backoff, options_);
         if (!WaitFor(backoff)) return;
         break;
       }

@@ -2,11 +2,11 @@
 // object of a resource, optionally narrowed by a selector) by list + watch, as client-go's
 // reflector does (https://kubernetes.io/docs/reference/using-api/api-concepts/).
 //
-// List in pages (`limit`, `continue`), replace the copy, then watch from the list's
-// resourceVersion with bookmarks and `timeoutSeconds`; ADDED/MODIFIED store the object,
-// DELETED removes it, BOOKMARK only advances the resourceVersion; a clean end of the stream
-// watches again from the last resourceVersion seen. An ERROR event with code 410 (or an HTTP
-// 410, also for an expired `continue` token) means the resourceVersion is too old: re-list at
+// List in pages (`limit`, `continue`; page_size 0: one request without `limit`), replace the copy,
+// then watch from the list's resourceVersion with bookmarks and `timeoutSeconds`; ADDED/MODIFIED
+// store the object, DELETED removes it, BOOKMARK only advances the resourceVersion; a clean end of
+// the stream watches again from the last resourceVersion seen. An ERROR event with code 410 (or an
+// HTTP 410, also for an expired `continue` token) means the resourceVersion is too old: re-list at
 // once. Any other failure (transport, non-2xx, other ERROR events, invalid JSON, over-long
 // lines) is reported to on_error, then after an exponential back-off the reflector re-lists;
 // the copy keeps its last state meanwhile.
@@ -42,9 +42,16 @@ struct ReflectorOptions {
   std::chrono::milliseconds list_timeout{30000};
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
-  std::size_t page_size = 500;       // the list's `limit`
+  // The list's `limit`. 0: no `limit` parameter, for a collection narrowed to one object
+  // (client-go's reflector sends none for such a list either).
+  std::size_t page_size = 500;
   std::size_t max_objects = 200000;  // a list or watch beyond this is an error (memory bound)
 };
+
+// The back-off after `current` (zero: none yet): backoff_initial, then doubling up to
+// backoff_max.
+std::chrono::milliseconds NextBackoff(std::chrono::milliseconds current,
+                                      const ReflectorOptions& options);
 
 class ResourceReflector {
  public:
@@ -93,7 +100,6 @@ class ResourceReflector {
   void Report(const Error& error);
   bool Stopping() const;
   bool WaitFor(std::chrono::milliseconds delay);  // false when stopping
-  std::chrono::milliseconds NextBackoff(std::chrono::milliseconds current) const;
 
   KubeConnection connection_;
   std::unique_ptr<HttpStream> stream_;

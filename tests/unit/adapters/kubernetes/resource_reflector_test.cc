@@ -93,6 +93,24 @@ TEST_F(ResourceReflectorTest, AnExpiredContinueTokenListsAgainFromTheStart) {
   EXPECT_EQ(reflector.size(), 5u);
 }
 
+// page_size 0: one request without `limit`, the selector alone as the query (ConfigMapWatch's
+// list by name); every item of the single answer is kept.
+TEST_F(ResourceReflectorTest, PageSizeZeroListsWithoutALimit) {
+  FakeAnswer whole = Step(9).answer;  // every item, no continue token
+  FakeKubeApi api({whole, whole});
+  ReflectorOptions options = Paged(0);
+  ResourceReflector selected(Connection(api), Stream(), kCollection,
+                             "fieldSelector=metadata.name%3Dcm-0", "ConfigMaps", nullptr, nullptr,
+                             options);
+  ASSERT_TRUE(selected.List());
+  ResourceReflector all(Connection(api), Stream(), kCollection, "", "ConfigMaps", nullptr, nullptr,
+                        options);
+  ASSERT_TRUE(all.List());
+  EXPECT_EQ(api.requests(), (std::vector<std::string>{
+                                kCollection + "?fieldSelector=metadata.name%3Dcm-0", kCollection}));
+  EXPECT_EQ(all.size(), 5u);
+}
+
 TEST_F(ResourceReflectorTest, OtherListFailuresAreKubeApiErrorsWithTheServersWords) {
   FakeAnswer forbidden;
   forbidden.status = 403;
