@@ -16,5 +16,7 @@ void RegisterRegistryCommand(CLI::App& app, int* exit_code);
 void RegisterVerifyCommand(CLI::App& app, int* exit_code);
 // `audit`: Gatekeeper's audit once, on files (audit.cc).
 void RegisterAuditCommand(CLI::App& app, int* exit_code);
+// `test`: configuration files against Rego policies, as `conftest test` (test_command.cc).
+void RegisterTestCommand(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app

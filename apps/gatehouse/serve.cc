@@ -17,6 +17,7 @@
 #include "adapters/admission/admission_service.h"
 #include "adapters/admission/gatekeeper_controller.h"
 #include "adapters/admission/gatekeeper_directory.h"
+#include "adapters/admission/policy_bundle_source.h"
 #include "adapters/config/serve_config.h"
 #include "adapters/http/http_client.h"
 #include "adapters/http/http_server.h"
@@ -454,6 +455,52 @@ int RunServe(const ServeFlags& flags) {
         &adapters::AdmissionService::Handles,
         [admission_svc](const adapters::ServerRequest& r) { return admission_svc->Handle(r); });
     LogInfo("admission webhook on", {{"path", "/v1/admit"}, {"source", config.gatekeeper_source}});
+  }
+  // A Conftest-style policy bundle on the same route, beside or instead of Gatekeeper's.
+  if (!config.policy_bundle.empty()) {
+    const bool route_added = admission_svc != nullptr;
+    if (!admission_svc) {
+      admission_svc = std::make_shared<adapters::AdmissionService>(
+          AdmissionOptions(config, webhook_options), nullptr, nullptr, metrics);
+    }
+    adapters::PolicyBundleSettings bundle_settings;
+    bundle_settings.dir = config.policy_bundle;
+    bundle_settings.data = config.policy_data;
+    if (!config.policy_namespaces.empty()) bundle_settings.namespaces = config.policy_namespaces;
+    bundle_settings.all_namespaces = config.policy_all_namespaces;
+    bundle_settings.version =
+        config.rego_version == "v0" ? rego::RegoVersion::kV0 : rego::RegoVersion::kV1;
+    bundle_settings.annotation_domain = config.policy_annotation_domain;
+    auto bundles = std::make_shared<Snapshot<admission::bundle::ServedBundle>>();
+    admission_svc->SetPolicyBundle(bundles);
+    auto load = [bundles, bundle_settings](const std::string& text) -> Status {
+      auto served = adapters::LoadPolicyBundle(text, bundle_settings);
+      if (!served) return served.error();
+      bundles->Publish(*served);
+      std::string namespaces;
+      for (const std::string& ns : (*served)->checker->namespaces()) {
+        namespaces += (namespaces.empty() ? "" : ",") + ns;
+      }
+      LogInfo("policy bundle in force", {{"dir", bundle_settings.dir}, {"namespaces", namespaces}});
+      return Ok();
+    };
+    auto source = std::make_unique<adapters::WatchedSource>(
+        "policy bundle " + config.policy_bundle, adapters::PolicyBundleFetcher(bundle_settings),
+        load, ReloadObserver(metrics, "admission:policy-bundle"));
+    if (Status first = source->Poll(); !first) {
+      std::cerr << "gatehouse serve: policy bundle: " << first.error().ToString() << "\n";
+      return 1;
+    }
+    source->Start(config.reload_interval);
+    sources.watched.push_back(std::move(source));
+    sources.what.push_back("policy-bundle");
+    if (!route_added) {
+      service->AddExtraRoutes(
+          &adapters::AdmissionService::Handles,
+          [admission_svc](const adapters::ServerRequest& r) { return admission_svc->Handle(r); });
+    }
+    LogInfo("admission webhook on",
+            {{"path", "/v1/admit"}, {"policy_bundle", config.policy_bundle}});
   }
   std::vector<std::pair<std::string, const adapters::WatchedSource*>> watched;
   for (std::size_t i = 0; i < sources.watched.size(); ++i) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "admission/admission_errors.h"
+#include "admission/bundle/check_output.h"
 #include "admission/gator_suite.h"
 #include "admission/inventory.h"
 #include "admission/policy_set.h"
@@ -38,7 +39,79 @@ struct VerifyFlags {
   std::vector<std::string> paths;
   std::string run;
   bool verbose = false;
+  // `conftest verify` (with -p): Rego unit tests reported in Conftest's formats.
+  std::vector<std::string> policy;
+  std::vector<std::string> data;
+  std::string output = "stdout";
+  bool no_color = false;
+  bool quiet = false;
+  std::string rego_version = "v1";
+  std::string report;
 };
+
+// `conftest verify -p DIR [-d DATA]...` (runner/verify.go): every test a CheckResult of its
+// file with namespace "", a failing or skipped test's message its `data.<pkg>.<name>`, the
+// summary with skipped; exit 1 when a test failed.
+int RunConftestVerify(const VerifyFlags& flags) {
+  if (!flags.report.empty() && flags.output != "stdout") {
+    std::cerr << "Error: report flag is supported with stdout only\n";
+    return 1;
+  }
+  if (!flags.report.empty()) {
+    std::cerr << "Error: --report is not supported by gatehouse verify yet\n";
+    return 1;
+  }
+  rego::RegoVersion version;
+  if (flags.rego_version == "v0" || flags.rego_version == "V0") {
+    version = rego::RegoVersion::kV0;
+  } else if (flags.rego_version == "v1" || flags.rego_version == "V1") {
+    version = rego::RegoVersion::kV1;
+  } else {
+    std::cerr << "Error: running verification: invalid Rego version: " << flags.rego_version
+              << "\n";
+    return 1;
+  }
+  auto tests = RunRegoTestsAsConftest(flags.policy, flags.data, version);
+  if (!tests) {
+    std::cerr << "Error: running verification: " << tests.error().message << "\n";
+    return 1;
+  }
+  std::vector<admission::bundle::CheckResult> results;
+  admission::bundle::OutputOptions out;
+  bool failed = false;
+  for (const ConftestTestOutcome& t : *tests) {
+    admission::bundle::CheckResult r;
+    r.filename = t.file;
+    if (t.skip) {
+      r.skipped.push_back({t.name, std::nullopt, rego::Value()});
+    } else if (t.fail) {
+      r.failures.push_back({t.name, std::nullopt, rego::Value()});
+      failed = true;
+    } else {
+      r.successes = 1;
+    }
+    if (!t.output.empty()) {
+      std::size_t start = 0;
+      while (start < t.output.size()) {
+        const std::size_t nl = t.output.find('\n', start);
+        out.prints.push_back(t.output.substr(start, nl - start));
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+      }
+    }
+    results.push_back(std::move(r));
+  }
+  bool unknown = false;
+  const auto format = admission::bundle::ParseOutputFormat(flags.output, &unknown);
+  out.color = !flags.no_color || unknown;
+  out.show_skipped = true;
+  out.exit_code = failed ? 1 : 0;
+  const int code = failed ? 1 : 0;
+  if (!flags.quiet || code != 0) {
+    std::cout << admission::bundle::RenderResults(format, results, out) << std::flush;
+  }
+  return code;
+}
 
 value::YamlLimits FileLimits() {
   value::YamlLimits limits;
@@ -343,12 +416,33 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code) {
       "Run Gatekeeper Suite files as `gator verify` does, or Rego unit tests as `opa test` does");
   cmd->add_option("path", flags->paths,
                   "suite files, directories, or DIR/... for every suite below DIR; "
-                  "folders with *_test.rego files run as `opa test`")
-      ->required();
+                  "folders with *_test.rego files run as `opa test`");
+  cmd->add_option("-p,--policy", flags->policy,
+                  "run the Rego unit tests under these paths as `conftest verify` does")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("-d,--data", flags->data, "with -p: data files or directories")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("-o,--output", flags->output,
+                  "with -p: stdout, json, tap, table, junit, github, azuredevops or sarif");
+  cmd->add_flag("--no-color", flags->no_color, "with -p: disable color when printing");
+  cmd->add_flag("--quiet", flags->quiet, "with -p: print nothing when every test passes");
+  cmd->add_option("--rego-version", flags->rego_version, "with -p: v0 or v1 (default v1)");
+  cmd->add_option("--report", flags->report, "with -p: full, notes or fails (not supported yet)");
   cmd->add_option("-r,--run", flags->run,
                   "regular expression which filters tests to run by name (TEST//CASE for both)");
   cmd->add_flag("-v,--verbose", flags->verbose, "print extended test output");
-  cmd->callback([flags, exit_code] { *exit_code = RunVerify(*flags); });
+  cmd->callback([flags, exit_code] {
+    if (!flags->policy.empty()) {
+      *exit_code = RunConftestVerify(*flags);
+    } else if (flags->paths.empty()) {
+      std::cerr << "Error: verify needs suite paths, or -p for Rego unit tests\n";
+      *exit_code = 1;
+    } else {
+      *exit_code = RunVerify(*flags);
+    }
+  });
 }
 
 }  // namespace gatehouse::app

@@ -28,6 +28,9 @@
 #include "rego/rego_errors.h"
 
 namespace gatehouse::app {
+
+std::string OpaErrorText(const Error& error, const std::vector<rego::SourceFile>& sources);
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -153,55 +156,6 @@ std::string_view SourceLine(std::string_view text, std::uint32_t row) {
   }
   const std::size_t end = std::min(text.find('\n', begin), text.size());
   return text.substr(begin, end - begin);
-}
-
-// OPA's ast.Error text "file:row: code: message" for an engine error "file:row:col: message"
-// (parse and compile errors); parse errors get OPA's detail lines (the source line and a caret
-// under the column, ast.ParserErrorDetail). Evaluation errors already read "file:row: code: ...".
-std::string OpaErrorText(const Error& error, const std::vector<rego::SourceFile>& sources) {
-  const std::string code(error.code.wire());
-  const std::string& m = error.message;
-  const rego::SourceFile* source = nullptr;
-  for (const rego::SourceFile& s : sources) {
-    if (m.starts_with(s.filename + ":") &&
-        (source == nullptr || s.filename.size() > source->filename.size())) {
-      source = &s;
-    }
-  }
-  if (source != nullptr) {
-    std::size_t i = source->filename.size() + 1;
-    auto number = [&](std::uint32_t& out) {
-      const std::size_t start = i;
-      out = 0;
-      while (i < m.size() && m[i] >= '0' && m[i] <= '9' && i - start < 9) {
-        out = out * 10 + static_cast<std::uint32_t>(m[i] - '0');
-        ++i;
-      }
-      return i > start;
-    };
-    std::uint32_t row = 0;
-    std::uint32_t col = 0;
-    if (number(row) && i < m.size() && m[i] == ':') {
-      ++i;
-      if (number(col) && m.compare(i, 2, ": ") == 0) {
-        std::string out =
-            source->filename + ":" + std::to_string(row) + ": " + code + ": " + m.substr(i + 2);
-        if (error.code == rego::RegoError::kParse) {
-          const std::string_view line = SourceLine(source->text, row);
-          const std::size_t tabs = line.find_first_not_of('\t');
-          const std::string_view trimmed =
-              tabs == std::string_view::npos ? std::string_view() : line.substr(tabs);
-          const std::size_t leading = line.size() - trimmed.size();
-          const std::size_t idx = col > 0 ? col - 1 : 0;
-          const std::size_t indent = idx > leading ? idx - leading : 0;
-          out += "\n\t" + std::string(trimmed) + "\n\t" + std::string(indent, ' ') + "^";
-        }
-        return out;
-      }
-    }
-  }
-  if (!code.empty() && m.find(code) != std::string::npos) return m;
-  return code.empty() ? m : error.ToString();
 }
 
 // loader.Errors and ast.Errors: "1 error occurred[ during loading]: x" or "N errors ...:\n...".
@@ -641,6 +595,55 @@ Loaded LoadFiles(const std::vector<std::string>& paths, std::vector<std::string>
 
 }  // namespace
 
+// OPA's ast.Error text "file:row: code: message" for an engine error "file:row:col: message"
+// (parse and compile errors); parse errors get OPA's detail lines (the source line and a caret
+// under the column, ast.ParserErrorDetail). Evaluation errors already read "file:row: code: ...".
+std::string OpaErrorText(const Error& error, const std::vector<rego::SourceFile>& sources) {
+  const std::string code(error.code.wire());
+  const std::string& m = error.message;
+  const rego::SourceFile* source = nullptr;
+  for (const rego::SourceFile& s : sources) {
+    if (m.starts_with(s.filename + ":") &&
+        (source == nullptr || s.filename.size() > source->filename.size())) {
+      source = &s;
+    }
+  }
+  if (source != nullptr) {
+    std::size_t i = source->filename.size() + 1;
+    auto number = [&](std::uint32_t& out) {
+      const std::size_t start = i;
+      out = 0;
+      while (i < m.size() && m[i] >= '0' && m[i] <= '9' && i - start < 9) {
+        out = out * 10 + static_cast<std::uint32_t>(m[i] - '0');
+        ++i;
+      }
+      return i > start;
+    };
+    std::uint32_t row = 0;
+    std::uint32_t col = 0;
+    if (number(row) && i < m.size() && m[i] == ':') {
+      ++i;
+      if (number(col) && m.compare(i, 2, ": ") == 0) {
+        std::string out =
+            source->filename + ":" + std::to_string(row) + ": " + code + ": " + m.substr(i + 2);
+        if (error.code == rego::RegoError::kParse) {
+          const std::string_view line = SourceLine(source->text, row);
+          const std::size_t tabs = line.find_first_not_of('\t');
+          const std::string_view trimmed =
+              tabs == std::string_view::npos ? std::string_view() : line.substr(tabs);
+          const std::size_t leading = line.size() - trimmed.size();
+          const std::size_t idx = col > 0 ? col - 1 : 0;
+          const std::size_t indent = idx > leading ? idx - leading : 0;
+          out += "\n\t" + std::string(trimmed) + "\n\t" + std::string(indent, ' ') + "^";
+        }
+        return out;
+      }
+    }
+  }
+  if (!code.empty() && m.find(code) != std::string::npos) return m;
+  return code.empty() ? m : error.ToString();
+}
+
 bool HasRegoTests(const std::vector<std::string>& paths) {
   for (const std::string& arg : paths) {
     const std::string root = StripRecursive(arg);
@@ -721,6 +724,64 @@ int RunRegoTests(const std::vector<std::string>& paths, const std::string& run, 
   const bool all_passed =
       std::all_of(results.begin(), results.end(), [](const TestResult& r) { return r.Pass(); });
   return all_passed ? 0 : 2;
+}
+
+}  // namespace gatehouse::app
+
+namespace gatehouse::app {
+
+Result<std::vector<ConftestTestOutcome>> RunRegoTestsAsConftest(
+    const std::vector<std::string>& policy, const std::vector<std::string>& data,
+    rego::RegoVersion version) {
+  std::vector<std::string> errors;
+  Loaded loaded = LoadFiles(policy, errors);
+  std::vector<rego::SourceFile> data_files;
+  for (const std::string& d : data) {
+    std::error_code ec;
+    if (!fs::exists(d, ec)) {
+      errors.push_back("stat " + d + ": no such file or directory");
+      continue;
+    }
+    Result<PolicyFiles> files = LoadPolicyFiles({d});
+    if (!files) {
+      errors.push_back(files.error().message);
+      continue;
+    }
+    for (rego::SourceFile& f : files->data) data_files.push_back(std::move(f));
+  }
+  std::vector<rego::Module> modules;
+  for (const rego::SourceFile& f : loaded.modules) {
+    auto m = rego::ParseModule(f.filename, f.text, version);
+    if (!m) {
+      errors.push_back(OpaErrorText(m.error(), loaded.modules));
+      continue;
+    }
+    modules.push_back(std::move(*m));
+  }
+  if (!errors.empty()) {
+    return MakeError(CommonError::kInvalidArgument,
+                     "load: " + JoinErrors(errors, " during loading"));
+  }
+  Result<rego::Value> base = rego::LoadDataDocuments(data_files);
+  if (!base) return MakeError(base.error().code, "load: load documents: " + base.error().message);
+  std::vector<TestCase> tests;
+  std::map<std::string, int> count;
+  for (rego::Module& m : modules) CollectTests(m, count, tests);
+  rego::CompileOptions options;
+  options.version = version;
+  auto compiled = rego::CompilePolicy(std::move(modules), std::move(*base), options);
+  if (!compiled) {
+    return MakeError(
+        compiled.error().code,
+        "load: get compiler: " + JoinErrors({OpaErrorText(compiled.error(), loaded.modules)}, ""));
+  }
+  std::vector<ConftestTestOutcome> out;
+  for (const TestCase& t : tests) {
+    TestResult r = RunTest(*compiled, t);
+    if (!r.error.empty()) return MakeError(CommonError::kInvalidArgument, "run test: " + r.error);
+    out.push_back({t.file, t.full_name, r.fail, t.skip, r.output});
+  }
+  return out;
 }
 
 }  // namespace gatehouse::app

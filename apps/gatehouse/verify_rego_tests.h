@@ -18,7 +18,32 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+#include "rego/engine.h"
+
 namespace gatehouse::app {
+
+// OPA's ast.Error text "file:row: code: message" for an engine error "file:row:col: message"
+// (parse and compile errors; parse errors with OPA's source line and caret).
+std::string OpaErrorText(const Error& error, const std::vector<rego::SourceFile>& sources);
+
+// One test as `conftest verify` reports it (runner/verify.go): its file, `data.<pkg>.<name>`,
+// and whether it failed or was skipped; print() lines in `output`.
+struct ConftestTestOutcome {
+  std::string file;
+  std::string name;
+  bool fail = false;
+  bool skip = false;
+  std::string output;
+};
+
+// The Rego unit tests of the .rego files under `policy` (data files there are not loaded),
+// with the data files under `data` placed as `conftest -d` places them, parsed as `version`.
+// Errors: loading and compiling (OPA's words), and the first test that errored, as Conftest
+// stops there ("run test: ...").
+Result<std::vector<ConftestTestOutcome>> RunRegoTestsAsConftest(
+    const std::vector<std::string>& policy, const std::vector<std::string>& data,
+    rego::RegoVersion version);
 
 // True when a PATH (file, or directory searched recursively, "DIR/..." included) holds a file
 // named *_test.rego. Hidden files and directories are skipped, as the loader skips them.

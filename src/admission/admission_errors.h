@@ -36,6 +36,15 @@ enum class AdmissionError {
   kInvalidReview,
   // invalid_suite: a gator Suite (test.gatekeeper.sh) file that cannot be run.
   kInvalidSuite,
+  // invalid_policy_input: a file or document given to a policy bundle that cannot be parsed
+  // (bad YAML/JSON, a parser gatehouse does not have).
+  kInvalidInput,
+  // invalid_policy_bundle: a policy bundle that cannot be loaded (no policies, a rule Conftest
+  // refuses, bad data files).
+  kInvalidBundle,
+  // policy_bundle_evaluation_error: a bundle's query failed (conflict, builtin error, a result
+  // without a string "msg").
+  kBundleEvaluation,
 };
 
 constexpr std::string_view WireName(AdmissionError e) {
@@ -60,6 +69,12 @@ constexpr std::string_view WireName(AdmissionError e) {
       return "invalid_admission_review";
     case AdmissionError::kInvalidSuite:
       return "invalid_suite";
+    case AdmissionError::kInvalidInput:
+      return "invalid_policy_input";
+    case AdmissionError::kInvalidBundle:
+      return "invalid_policy_bundle";
+    case AdmissionError::kBundleEvaluation:
+      return "policy_bundle_evaluation_error";
   }
   return {};
 }
@@ -70,7 +85,9 @@ inline constexpr AdmissionError kAllAdmissionErrors[] = {
     AdmissionError::kInvalidConstraint, AdmissionError::kInvalidParameters,
     AdmissionError::kNoTemplate,        AdmissionError::kInvalidConfig,
     AdmissionError::kEvaluation,        AdmissionError::kNamespaceUnknown,
-    AdmissionError::kInvalidReview,     AdmissionError::kInvalidSuite};
+    AdmissionError::kInvalidReview,     AdmissionError::kInvalidSuite,
+    AdmissionError::kInvalidInput,      AdmissionError::kInvalidBundle,
+    AdmissionError::kBundleEvaluation};
 static_assert(ValidErrorEnum(kAllAdmissionErrors));
 
 }  // namespace gatehouse::admission

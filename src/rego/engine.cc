@@ -74,6 +74,7 @@ Result<ResultSet> PreparedQuery::Eval(const EvalOptions& options) const {
                 .count();
   ctx.strict_errors = options.strict_builtin_errors;
   ctx.print = options.print;
+  ctx.print_location = options.print_location;
   ir::EvalLimits limits;
   limits.max_steps = options.max_steps;
   limits.max_depth = options.max_depth;

@@ -96,6 +96,7 @@ struct EvalOptions {
   const Clock* clock = nullptr;   // null: SystemClock
   bool strict_builtin_errors = false;
   std::function<void(std::string_view)> print;
+  bool print_location = false;  // print lines start "file:row: ", as OPA's print hook shows them
   std::uint64_t max_steps = 10'000'000;
   std::uint32_t max_depth = 200;
   std::optional<std::chrono::steady_clock::time_point> deadline;  // on clock->Monotonic()

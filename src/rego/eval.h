@@ -142,6 +142,8 @@ class Evaluator {
   bool WalkKey(const Value& v, const Value& key, const Term* t, std::size_t i, KV k);
   bool EvalData(const Node* n, const Term* t, std::size_t i, KV k);
   bool DescendData(const Node* n, const Value& key, const Term* t, std::size_t i, KV k);
+  // Whether a replaced document (`with data...`, an overlay) lies on n's path or below it.
+  bool OverridesReach(const Node* n) const;
   // The virtual document at `n`; nullopt when undefined (check error_).
   std::optional<Value> NodeValue(const Node* n);
   std::optional<Value> LeafValue(const Node* n);

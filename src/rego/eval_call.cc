@@ -269,6 +269,7 @@ bool Evaluator::CallFunction(const Term* site, const Node* n, std::span<const Va
 
 bool Evaluator::EvalPrint(const Term* t, K k) {
   std::string line;
+  if (ctx_.print_location) line = FileName(t->file) + ":" + std::to_string(t->loc.row) + ": ";
   for (std::size_t i = 0; i < t->items.size(); ++i) {
     std::vector<Value> vals;
     bool ok = EvalTerm(t->items[i], [&](const Value& v) {

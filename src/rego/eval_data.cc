@@ -18,7 +18,12 @@ bool Evaluator::EvalRef(const Term* t, KV k) {
     case RefBase::kTerm:
       return EvalTerm(t->head, [&](const Value& h) { return WalkValue(h, t, 0, k); });
     case RefBase::kData:
-      if (!cur_.data.empty()) return EvalData(prog_.root, t, 0, k);
+      // A replaced document on the ref's path (or below it) is seen by walking from the root;
+      // refs elsewhere (the usual case: `with` and overlays touch one small subtree) keep the
+      // node their constant prefix was resolved to at compile time.
+      if (!cur_.data.empty() && (t->node == nullptr || OverridesReach(t->node))) {
+        return EvalData(prog_.root, t, 0, k);
+      }
       return EvalData(t->node, t, t->first_dynamic, k);
   }
   return true;
@@ -61,6 +66,17 @@ bool Evaluator::WalkValue(const Value& v, const Term* t, std::size_t i, KV k) {
   return ForEachMember(v, [&](const Value& key, const Value& val) {
     return Unify(p, key, [&] { return WalkValue<kStorage>(val, t, i + 1, k); });
   });
+}
+
+bool Evaluator::OverridesReach(const Node* n) const {
+  for (const DataOverride& o : cur_.data) {
+    const std::size_t common = std::min(o.path.size(), n->path.size());
+    if (std::equal(n->path.begin(), n->path.begin() + static_cast<std::ptrdiff_t>(common),
+                   o.path.begin())) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Evaluator::OverrideTouches(const Node* n) const {

@@ -188,45 +188,70 @@ ServerResponse AdmissionService::Handle(const ServerRequest& request) {
     verdict.message = "gatehouse does not judge its own namespace";
     return answer("excluded");
   }
-  std::shared_ptr<const admission::PolicySet> set = policies_->Load();
-  if (set == nullptr) {  // no source loaded yet: nothing to enforce, and say so
+  std::shared_ptr<const admission::PolicySet> set = policies_ ? policies_->Load() : nullptr;
+  std::shared_ptr<const admission::bundle::ServedBundle> served =
+      bundles_ ? bundles_->Load() : nullptr;
+  if (set == nullptr && served == nullptr) {  // no source loaded yet: nothing to enforce, say so
     verdict.message = "no Gatekeeper resources are loaded";
     return answer("allow");
   }
-  std::shared_ptr<const admission::Inventory> inventory = inventory_ ? inventory_->Load() : nullptr;
-  admission::ReviewOptions options;
-  options.process = admission::Process::kWebhook;
-  options.inventory = inventory.get();
-  options.max_steps = options_.max_steps;
-  options.deadline = request.deadline - options_.answer_margin;
-  const admission::ReviewOutcome outcome = admission::Review(*set, *req, options);
-  if (outcome.excluded) {
-    verdict.message = "Namespace is set to be ignored by Gatekeeper config";
-    return answer("excluded");
-  }
   std::string denials;
   bool failed = false;
-  for (const admission::Violation& v : outcome.violations) {
-    metrics_->Violation(*v.constraint);
-    failed = failed || v.failure.has_value();
-    const std::string line = "[" + v.constraint->name + "] " + v.message;
-    switch (v.constraint->action) {
-      case admission::EnforcementAction::kDeny:
-        if (!denials.empty()) denials += '\n';
-        denials += line;
-        break;
-      case admission::EnforcementAction::kWarn:
-        verdict.warnings.push_back(line);
-        break;
-      case admission::EnforcementAction::kDryRun:
-        LogInfo("dryrun violation", {{"constraint_kind", v.constraint->kind},
-                                     {"constraint", v.constraint->name},
-                                     {"kind", req->kind},
-                                     {"namespace", req->namespace_name},
-                                     {"name", req->name},
-                                     {"message", v.message}});
-        break;
+  bool excluded = false;
+  if (set != nullptr) {
+    std::shared_ptr<const admission::Inventory> inventory =
+        inventory_ ? inventory_->Load() : nullptr;
+    admission::ReviewOptions options;
+    options.process = admission::Process::kWebhook;
+    options.inventory = inventory.get();
+    options.max_steps = options_.max_steps;
+    options.deadline = request.deadline - options_.answer_margin;
+    const admission::ReviewOutcome outcome = admission::Review(*set, *req, options);
+    excluded = outcome.excluded;
+    for (const admission::Violation& v : outcome.violations) {
+      metrics_->Violation(*v.constraint);
+      failed = failed || v.failure.has_value();
+      const std::string line = "[" + v.constraint->name + "] " + v.message;
+      switch (v.constraint->action) {
+        case admission::EnforcementAction::kDeny:
+          if (!denials.empty()) denials += '\n';
+          denials += line;
+          break;
+        case admission::EnforcementAction::kWarn:
+          verdict.warnings.push_back(line);
+          break;
+        case admission::EnforcementAction::kDryRun:
+          LogInfo("dryrun violation", {{"constraint_kind", v.constraint->kind},
+                                       {"constraint", v.constraint->name},
+                                       {"kind", req->kind},
+                                       {"namespace", req->namespace_name},
+                                       {"name", req->name},
+                                       {"message", v.message}});
+          break;
+      }
     }
+  }
+  if (served != nullptr) {
+    admission::bundle::BundleReviewOptions options;
+    options.max_steps = options_.max_steps;
+    options.deadline = request.deadline - options_.answer_margin;
+    admission::bundle::BundleVerdict bundle =
+        admission::bundle::ReviewWithBundle(*served, *body->Find("request"), options);
+    failed = failed || bundle.error.has_value();
+    if (bundle.error) {
+      LogError("policy bundle evaluation failed", {{"kind", req->kind},
+                                                   {"namespace", req->namespace_name},
+                                                   {"name", req->name},
+                                                   {"error", bundle.error->ToString()}});
+    }
+    for (const std::string& m : bundle.denials) {
+      if (!denials.empty()) denials += '\n';
+      denials += m;
+    }
+    for (std::string& w : bundle.warnings) verdict.warnings.push_back(std::move(w));
+  } else if (excluded) {
+    verdict.message = "Namespace is set to be ignored by Gatekeeper config";
+    return answer("excluded");
   }
   if (!denials.empty()) {
     verdict.allowed = false;

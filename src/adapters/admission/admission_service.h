@@ -9,7 +9,9 @@
 // server's own namespace, are allowed unjudged. A review the constraints cannot finish within the
 // request's `?timeout=` (the evaluation deadline) or the step budget is a violation saying why,
 // so a `deny` constraint refuses rather than fails open. Bad bodies are HTTP 400 with a JSON
-// reason. Snapshots are read per request; Handle() is thread-safe and never throws.
+// reason. With a policy bundle (SetPolicyBundle) its verdict joins the constraints': the
+// request is denied when either denies. Snapshots are read per request; Handle() is thread-safe
+// and never throws.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <string_view>
 
 #include "adapters/http/http_server.h"
+#include "admission/bundle/bundle_review.h"
 #include "admission/inventory.h"
 #include "admission/policy_set.h"
 #include "common/limits.h"
@@ -50,11 +53,20 @@ class AdmissionService {
   // Refreshes the template and constraint gauges from the set in force (call after a reload).
   void ObservePolicySet(const admission::PolicySet& set);
 
+  // Also judge every request with the policy bundle in force (`--policy-bundle`), besides the
+  // Gatekeeper constraints; call before serving. Its failures deny with their messages as
+  // written, its warnings are response warnings; the Gatekeeper Config's exclusions do not
+  // apply to it (a bundle excludes namespaces through its own data).
+  void SetPolicyBundle(std::shared_ptr<Snapshot<admission::bundle::ServedBundle>> bundles) {
+    bundles_ = std::move(bundles);
+  }
+
  private:
   struct Metrics;
   AdmissionServiceOptions options_;
   std::shared_ptr<Snapshot<admission::PolicySet>> policies_;
   std::shared_ptr<Snapshot<admission::Inventory>> inventory_;
+  std::shared_ptr<Snapshot<admission::bundle::ServedBundle>> bundles_;
   std::shared_ptr<MetricsRegistry> registry_;
   std::unique_ptr<Metrics> metrics_;
 };

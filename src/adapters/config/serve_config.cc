@@ -446,6 +446,44 @@ std::vector<ServeOption> BuildOptions() {
   o.push_back(StringOption("admission.leaderElectionLease", "leader-election-lease", "",
                            "the Lease (in --admission-namespace) replicas elect the leader by",
                            &ServeConfig::leader_election_lease));
+  o.push_back(StringOption(
+      "admission.policyBundle", "policy-bundle", "GATEHOUSE_POLICY_BUNDLE",
+      "a directory of Conftest-style Rego policies (deny/violation/warn rules) judged on "
+      "/v1/admit with input = the object under review, as `gatehouse test` judges manifests; "
+      "reloaded when it changes; empty: off",
+      &ServeConfig::policy_bundle));
+  {
+    ServeOption data = MakeOption("admission.policyData", "policy-data", "",
+                                  "data file or directory for the policy bundle, placed as "
+                                  "`gatehouse test -d` places it (repeatable)");
+    data.is_list = true;
+    data.set = [](ServeConfig& c, const std::string& v) {
+      c.policy_data.push_back(v);
+      return Ok();
+    };
+    data.get = [](const ServeConfig&) { return std::string(); };
+    o.push_back(std::move(data));
+    ServeOption ns = MakeOption("admission.policyNamespaces", "policy-namespace", "",
+                                "package of the bundle to query, Conftest's --namespace; globs "
+                                "allowed (repeatable; default main)");
+    ns.is_list = true;
+    ns.set = [](ServeConfig& c, const std::string& v) {
+      c.policy_namespaces.push_back(v);
+      return Ok();
+    };
+    ns.get = [](const ServeConfig&) { return std::string(); };
+    o.push_back(std::move(ns));
+  }
+  o.push_back(BoolOption("admission.policyAllNamespaces", "policy-all-namespaces",
+                         "query every package of the policy bundle",
+                         &ServeConfig::policy_all_namespaces));
+  o.push_back(ChoiceOption("admission.regoVersion", "rego-version",
+                           "Rego syntax of the policy bundle", &ServeConfig::rego_version,
+                           {"v0", "v1"}));
+  o.push_back(StringOption("admission.policyAnnotationDomain", "policy-annotation-domain", "",
+                           "data.gatehouse.annotation_domain for the bundle: the domain of the "
+                           "<domain>/ignore and <domain>/parameters.<id> annotations",
+                           &ServeConfig::policy_annotation_domain));
   o.push_back(StringOption("admission.namespace", "admission-namespace", "POD_NAMESPACE",
                            "the server's own namespace, which admission never judges",
                            &ServeConfig::admission_namespace));

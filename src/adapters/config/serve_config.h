@@ -108,6 +108,13 @@ struct ServeConfig {
   long long audit_max_objects = 200000;             // objects one audit may list
   bool leader_elect = true;  // a Lease picks the one replica that writes status and audits
   std::string leader_election_lease = "gatehouse-admission-controller";
+  // A Conftest-style policy bundle on the same webhook (issue 14; docs/policy-bundles.md).
+  std::string policy_bundle;                   // "" (off) or a directory of .rego files
+  std::vector<std::string> policy_data;        // data files or directories
+  std::vector<std::string> policy_namespaces;  // Conftest --namespace patterns; empty: main
+  bool policy_all_namespaces = false;
+  std::string rego_version = "v1";  // of the bundle's policies: v0 | v1
+  std::string policy_annotation_domain = "policy.gatehouse.dev";
 
   // Registry token service and Harbor-shaped API (/service/token, /api/v2.0/)
   bool registry_enabled = true;

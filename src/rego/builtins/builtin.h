@@ -59,6 +59,7 @@ struct BuiltinContext {
   BuiltinLimits limits;
   // `print` output (one line per call, without newline); null: print does nothing.
   std::function<void(std::string_view)> print;
+  bool print_location = false;  // lines start "file:row: "
   // Source of randomness for rand.intn / uuid.rfc4122 (a CSPRNG by default; tests may seed).
   std::function<std::uint64_t()> random;
   // Memo for non-deterministic builtins: the same call (name + args) in one evaluation gives
