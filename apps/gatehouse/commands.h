@@ -18,5 +18,8 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_code);
 void RegisterAuditCommand(CLI::App& app, int* exit_code);
 // `test`: configuration files against Rego policies, as `conftest test` (test_command.cc).
 void RegisterTestCommand(CLI::App& app, int* exit_code);
+// `build-templates`: a policy bundle as Gatekeeper ConstraintTemplates and Constraints
+// (build_templates_command.cc).
+void RegisterBuildTemplatesCommand(CLI::App& app, int* exit_code);
 
 }  // namespace gatehouse::app

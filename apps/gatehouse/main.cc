@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   gatehouse::app::RegisterVerifyCommand(app, &exit_code);
   gatehouse::app::RegisterAuditCommand(app, &exit_code);
   gatehouse::app::RegisterTestCommand(app, &exit_code);
+  gatehouse::app::RegisterBuildTemplatesCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -54,21 +54,19 @@ parse(q) := q if {
 
 parse(q) := v if {
 	[whole, fraction, suffix] := _parts(q)
-	v := _mantissa(whole, fraction) * _multipliers[suffix]
+	v := _scaled(whole, fraction, suffix)
 }
 
-parse(q) := v if {
-	[whole, fraction, suffix] := _parts(q)
-	v := _mantissa(whole, fraction) / _divisors[suffix]
-}
+# The value of a matched quantity, by its suffix (the three cases exclude each other).
+_scaled(whole, fraction, suffix) := _mantissa(whole, fraction) * _multipliers[suffix]
 
-parse(q) := v if {
-	[whole, fraction, suffix] := _parts(q)
-	regex.match(`^[eE]`, suffix)
+_scaled(whole, fraction, suffix) := _mantissa(whole, fraction) / _divisors[suffix]
+
+_scaled(whole, fraction, suffix) := v if {
+	startswith(lower(suffix), "e")
 	v := to_number(sprintf("%s.%s%s", [_or_zero(whole), _or_zero(fraction), suffix]))
 }
 
-# True when q is a valid quantity.
 is_quantity(q) if {
 	_ = parse(q)
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "admission/admission_errors.h"
+#include "admission/bundle/conftest_builtins.h"
 #include "rego/parser.h"
 #include "rego/rego_errors.h"
 
@@ -251,6 +252,7 @@ Result<std::shared_ptr<const PolicyBundle>> PolicyBundle::Load(std::vector<rego:
   rego::CompileOptions compile;
   compile.version = options.version;
   compile.strict = options.strict;
+  compile.builtins = &BundleBuiltins();
   auto compiled = rego::CompilePolicy(std::move(modules), std::move(data), compile);
   if (!compiled) return compiled.error();
   bundle->policy_ = std::move(*compiled);

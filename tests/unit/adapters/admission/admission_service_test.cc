@@ -1,7 +1,14 @@
-// Gatekeeper's validating webhook on gatehouse's listener (adapters/admission/admission_service.h).
+// Gatekeeper's validating webhook on gatehouse's listener (adapters/admission/admission_service.h),
+// with Gatekeeper's constraints and with a policy bundle (SetPolicyBundle): its failures deny as
+// written, its warnings warn, it joins the constraints, and replacing it while requests run is
+// safe (this file is in the TSan pass).
 #include "adapters/admission/admission_service.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "value/json.h"
 #include "value/yaml.h"
@@ -109,6 +116,128 @@ TEST(AdmissionServiceTest, BadBodiesAre400) {
   const value::Value response = Response(r);
   EXPECT_EQ(*response.Find("allowed")->AsBool(), false);
   EXPECT_EQ(*response.Find("status")->Find("code")->AsInt(), 500);
+}
+
+// --- policy bundles ---------------------------------------------------------------------
+
+std::shared_ptr<const admission::bundle::ServedBundle> Bundle(const std::string& rego) {
+  auto b = admission::bundle::PolicyBundle::Load({{"p.rego", rego}}, rego::Value::EmptyObject());
+  EXPECT_TRUE(b) << (b ? "" : b.error().ToString());
+  auto checker = admission::bundle::NamespaceChecker::Prepare(*b, {"main"});
+  EXPECT_TRUE(checker);
+  auto served = std::make_shared<admission::bundle::ServedBundle>();
+  served->checker = *checker;
+  return served;
+}
+
+const char* kDenyLatest = R"(package main
+deny contains sprintf("Policy: no-latest - container <%s> uses latest", [c.name]) if {
+  some c in input.spec.containers
+  endswith(c.image, ":latest")
+}
+warn contains sprintf("%s by %s", [data.gatehouse.request.operation, data.gatehouse.request.userInfo.username]) if {
+  true
+}
+)";
+
+const char* kWarnOnly = R"(package main
+warn contains "version two" if { true }
+)";
+
+const char* kPod = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
+  "request":{"uid":"u-2","kind":{"group":"","version":"v1","kind":"Pod"},
+  "name":"web","namespace":"team-a","operation":"CREATE","userInfo":{"username":"alice"},
+  "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},
+            "spec":{"containers":[{"name":"app","image":"nginx:latest"}]}}}})";
+
+TEST(AdmissionServiceBundleTest, FailuresDenyAsWrittenWarningsWarn) {
+  AdmissionService service({}, nullptr, nullptr, std::make_shared<MetricsRegistry>());
+  auto bundles = std::make_shared<Snapshot<admission::bundle::ServedBundle>>();
+  bundles->Publish(Bundle(kDenyLatest));
+  service.SetPolicyBundle(bundles);
+  const value::Value response = Response(service.Handle(Post(kPod)));
+  EXPECT_EQ(*response.Find("allowed")->AsBool(), false);
+  EXPECT_EQ(*response.Find("status")->Find("code")->AsInt(), 403);
+  EXPECT_EQ(*response.Find("status")->Find("message")->AsString(),
+            "Policy: no-latest - container <app> uses latest");
+  ASSERT_NE(response.Find("warnings"), nullptr);
+  EXPECT_EQ(value::ToJson(*response.Find("warnings")), R"(["CREATE by alice"])");
+}
+
+TEST(AdmissionServiceBundleTest, NothingLoadedYetIsSaid) {
+  AdmissionService service({}, nullptr, nullptr, std::make_shared<MetricsRegistry>());
+  service.SetPolicyBundle(std::make_shared<Snapshot<admission::bundle::ServedBundle>>());
+  const value::Value response = Response(service.Handle(Post(kPod)));
+  EXPECT_EQ(*response.Find("allowed")->AsBool(), true);
+  EXPECT_EQ(*response.Find("status")->Find("message")->AsString(),
+            "no Gatekeeper resources are loaded");
+}
+
+TEST(AdmissionServiceBundleTest, JoinsGatekeeperConstraints) {
+  const char* set = R"(
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8salways}
+spec:
+  crd: {spec: {names: {kind: K8sAlways}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8salways
+        violation[{"msg": "always"}] { true }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sAlways
+metadata: {name: every-pod}
+)";
+  auto docs = value::ParseYamlStream(set);
+  ASSERT_TRUE(docs);
+  std::vector<admission::SourcedDocument> sourced;
+  for (value::Value& d : *docs) sourced.push_back({"set.yaml", std::move(d)});
+  auto policies = std::make_shared<Snapshot<admission::PolicySet>>();
+  policies->Publish(admission::PolicySet::Build(sourced));
+  AdmissionService service({}, policies, nullptr, std::make_shared<MetricsRegistry>());
+  auto bundles = std::make_shared<Snapshot<admission::bundle::ServedBundle>>();
+  bundles->Publish(Bundle(kDenyLatest));
+  service.SetPolicyBundle(bundles);
+  const value::Value response = Response(service.Handle(Post(kPod)));
+  EXPECT_EQ(*response.Find("status")->Find("message")->AsString(),
+            "[every-pod] always\nPolicy: no-latest - container <app> uses latest");
+}
+
+TEST(AdmissionServiceBundleTest, ReplacingTheBundleUnderRequests) {
+  AdmissionService service({}, nullptr, nullptr, std::make_shared<MetricsRegistry>());
+  auto bundles = std::make_shared<Snapshot<admission::bundle::ServedBundle>>();
+  auto first = Bundle(kDenyLatest);
+  auto second = Bundle(kWarnOnly);
+  bundles->Publish(first);
+  service.SetPolicyBundle(bundles);
+  std::atomic<bool> stop{false};
+  std::atomic<int> denied{0};
+  std::atomic<int> warned{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      while (!stop.load()) {
+        const value::Value response = Response(service.Handle(Post(kPod)));
+        if (!*response.Find("allowed")->AsBool()) {
+          ++denied;
+        } else if (response.Find("warnings") != nullptr &&
+                   value::ToJson(*response.Find("warnings")) == R"(["version two"])") {
+          ++warned;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) bundles->Publish(i % 2 == 0 ? second : first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop.store(true);
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(other.load(), 0) << "every answer is one version's verdict";
+  EXPECT_GT(denied.load() + warned.load(), 0);
 }
 
 }  // namespace

@@ -222,5 +222,21 @@ TEST(PolicyBundle, OverlaidDataIsVisible) {
   EXPECT_EQ(Messages(r.failures), std::vector<std::string>{"a.yaml"});
 }
 
+// Conftest's parse_config builtin (builtins/parse_config.go): a parser name and a text.
+TEST(PolicyBundle, ParseConfigBuiltin) {
+  auto b = Load(R"(package main
+deny contains sprintf("replicas %v", [parse_config("yaml", input.data.config).replicas]) if { true }
+deny contains sprintf("documents %v", [count(parse_config("yaml", "a: 1\n---\nb: 2\n"))]) if { true }
+deny contains sprintf("json %v", [parse_config("json", "[1, 2]")]) if { true }
+deny contains "unknown parser is undefined" if { not parse_config("txt", "x") }
+deny contains "bad yaml is undefined" if { not parse_config("yaml", "a: [") }
+)");
+  ASSERT_NE(b, nullptr);
+  CheckResult r = CheckOne(*b, R"({"data": {"config": "replicas: 3\n"}})");
+  EXPECT_EQ(Messages(r.failures),
+            (std::vector<std::string>{"bad yaml is undefined", "documents 2", "json [1, 2]",
+                                      "replicas 3", "unknown parser is undefined"}));
+}
+
 }  // namespace
 }  // namespace gatehouse::admission::bundle
