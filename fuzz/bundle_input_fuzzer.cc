@@ -21,8 +21,7 @@ namespace bundle = gatehouse::admission::bundle;
 
 const std::shared_ptr<const bundle::NamespaceChecker>& Checker() {
   static const std::shared_ptr<const bundle::NamespaceChecker> checker = [] {
-    auto b = bundle::PolicyBundle::Load(
-        {{"fuzz.rego", R"(package main
+    auto b = bundle::PolicyBundle::Load({{"fuzz.rego", R"(package main
 
 deny contains msg if {
   some c in input.spec.containers
@@ -39,7 +38,7 @@ violation_named contains input.metadata.name if { print("named", input.metadata.
 
 exception contains ["named"] if { input.metadata.labels.skip == "yes" }
 )"}},
-        gatehouse::rego::Value::EmptyObject());
+                                        gatehouse::rego::Value::EmptyObject());
     if (!b) std::abort();
     auto c = bundle::NamespaceChecker::Prepare(*b, {"main"});
     if (!c) std::abort();
