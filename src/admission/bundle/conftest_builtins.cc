@@ -37,7 +37,8 @@ rego::BuiltinResult ParseConfig(rego::BuiltinContext&, std::span<const rego::Val
   }
   auto parsed = *parser == InputParser::kJson ? value::ParseJson(text, limits)
                                               : value::ParseYaml(text, limits);
-  if (!parsed) return rego::BuiltinError("parse_config", "parser unmarshal: " + parsed.error().message);
+  if (!parsed)
+    return rego::BuiltinError("parse_config", "parser unmarshal: " + parsed.error().message);
   return std::optional<rego::Value>(rego::FromJson(*parsed));
 }
 
@@ -47,7 +48,8 @@ const rego::BuiltinRegistry& BundleBuiltins() {
   static const rego::BuiltinRegistry registry = [] {
     rego::BuiltinRegistry r;
     for (const rego::Builtin* b : rego::StandardBuiltins().All()) r.Add(*b);
-    rego::builtins::Add(r, "parse_config", {rego::kTString, rego::kTString}, rego::kTAny, ParseConfig);
+    rego::builtins::Add(r, "parse_config", {rego::kTString, rego::kTString}, rego::kTAny,
+                        ParseConfig);
     return r;
   }();
   return registry;
