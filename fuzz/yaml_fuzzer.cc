@@ -1,7 +1,7 @@
 // Fuzzes the YAML reader (configuration files, sync configs): any input must give a Value or an
 // Error within the limits, never a crash, hang or sanitizer report. The first byte picks the
 // entry point (single document or stream) and the depth limit; a parsed document must also be
-// writable as JSON (nothing yaml-cpp hands us may leave the Value model inconsistent).
+// writable as JSON (nothing libyaml hands us may leave the Value model inconsistent).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -5,7 +5,7 @@ set -euo pipefail
 
 BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang-14 libclang-rt-14-dev clang-format
-  libssl-dev libboost1.81-dev libsimdjson-dev libyaml-cpp-dev libre2-dev libgmp-dev libtomlplusplus-dev
+  libssl-dev libboost1.81-dev libsimdjson-dev libyaml-dev libre2-dev libgmp-dev libtomlplusplus-dev
   libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )

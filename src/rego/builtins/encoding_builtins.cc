@@ -1,5 +1,6 @@
 // base64*, hex.*, json.* (marshal, unmarshal, is_valid, filter, remove, patch), yaml.* and
 // urlquery.* builtins.
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -151,27 +152,34 @@ BuiltinResult JsonIsValid(BuiltinContext&, std::span<const Value> args) {
   return Return(Value::Bool(ParseJsonText(args[0].AsString()).has_value()));
 }
 
-// Go's yaml (yaml.v2) error wording for the yaml-cpp messages OPA's cases look at.
+// Go's yaml.v2 error text for the YAML reader's "invalid YAML at line L, column C: <problem>".
+// Both read with libyaml (yaml.v2 is its port), so the problem words are the same, but yaml.v2
+// prints libyaml's 0-based mark line for a parser error, that line + 1 for a scanner error, and
+// no line when the mark is on the first line. Other errors keep their words.
 std::string YamlErrorText(const Error& e) {
   const std::string& m = e.message;
-  std::string line = "1";
-  const std::string kAt = "at line ";
-  if (auto p = m.find(kAt); p != std::string::npos) {
-    const auto end = m.find(',', p);
-    line = m.substr(p + kAt.size(),
-                    end == std::string::npos ? std::string::npos : end - p - kAt.size());
+  constexpr std::string_view kAt = "invalid YAML at line ";
+  const std::size_t colon = m.find(": ");
+  std::size_t line = 0;  // 1-based
+  if (!m.starts_with(kAt) || colon == std::string::npos ||
+      std::from_chars(m.data() + kAt.size(), m.data() + m.size(), line).ec != std::errc() ||
+      line == 0) {
+    return "yaml: line 1: " + m;
   }
-  std::string what = m;
-  if (auto p = m.find(": ", m.find(kAt) == std::string::npos ? 0 : m.find(kAt));
-      p != std::string::npos) {
-    what = m.substr(p + 2);
-  }
-  if (what.find("end of sequence flow not found") != std::string::npos) {
-    what = "did not find expected ',' or ']'";
-  } else if (what.find("end of map flow not found") != std::string::npos) {
-    what = "did not find expected ',' or '}'";
-  }
-  return "yaml: line " + line + ": " + what;
+  const std::string what = m.substr(colon + 2);
+  // libyaml's parser (not scanner) problems (src/parser.c).
+  static constexpr std::string_view kParserProblems[] = {
+      "did not find expected <stream-start>", "did not find expected <document start>",
+      "found undefined tag handle",           "did not find expected node content",
+      "did not find expected '-' indicator",  "did not find expected key",
+      "did not find expected ',' or ']'",     "did not find expected ',' or '}'",
+      "found duplicate %YAML directive",      "found incompatible YAML document",
+      "found duplicate %TAG directive"};
+  bool parser = false;
+  for (std::string_view problem : kParserProblems) parser = parser || what == problem;
+  const std::size_t mark = line - 1;
+  if (mark == 0) return "yaml: " + what;
+  return "yaml: line " + std::to_string(parser ? mark : mark + 1) + ": " + what;
 }
 
 BuiltinResult YamlMarshal(BuiltinContext&, std::span<const Value> args) {
