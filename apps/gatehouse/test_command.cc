@@ -30,6 +30,7 @@
 #include "gatehouse/policy_files.h"
 #include "gatehouse/verify_rego_tests.h"
 #include "rego/rego_errors.h"
+#include "value/json.h"
 
 namespace gatehouse::app {
 namespace {
@@ -176,8 +177,34 @@ std::string GoSlice(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-Result<std::shared_ptr<const bundle::PolicyBundle>> LoadBundle(const TestFlags& flags,
-                                                               rego::RegoVersion version) {
+// The builtin names of an OPA capabilities file ({"builtins": [{"name": ...}, ...], ...}).
+Result<std::vector<std::string>> ReadCapabilities(const std::string& path) {
+  auto text = ReadWholeFile(path, 16 << 20);
+  if (!text) return text.error();
+  value::JsonLimits limits;
+  limits.max_bytes = 16 << 20;
+  auto doc = value::ParseJson(*text, limits);
+  if (!doc) return MakeError(doc.error().code, path + ": " + doc.error().message);
+  std::vector<std::string> names;
+  const value::Value* builtins = doc->Find("builtins");
+  if (builtins == nullptr || builtins->is_null()) return names;
+  if (!builtins->is_array()) {
+    return MakeError(CommonError::kInvalidArgument, path + ": \"builtins\" must be a list");
+  }
+  for (const value::Value& b : *builtins->AsArray()) {
+    const value::Value* name = b.Find("name");
+    if (name == nullptr || !name->is_string()) {
+      return MakeError(CommonError::kInvalidArgument,
+                       path + ": every builtin needs a string \"name\"");
+    }
+    names.push_back(*name->AsString());
+  }
+  return names;
+}
+
+Result<std::shared_ptr<const bundle::PolicyBundle>> LoadBundle(
+    const TestFlags& flags, rego::RegoVersion version,
+    const std::optional<std::vector<std::string>>& capabilities) {
   std::vector<rego::SourceFile> modules;
   for (const std::string& p : flags.policy) {
     std::error_code ec;
@@ -226,6 +253,7 @@ Result<std::shared_ptr<const bundle::PolicyBundle>> LoadBundle(const TestFlags& 
   bundle::BundleOptions options;
   options.version = version;
   options.strict = flags.strict;
+  options.builtins = capabilities;
   const std::vector<rego::SourceFile> sources = modules;  // for OPA's error lines
   auto loaded = bundle::PolicyBundle::Load(std::move(modules), std::move(base), options);
   if (!loaded) {
@@ -336,12 +364,14 @@ int RunTest(TestFlags flags, const std::vector<Setting>& settings) {
     Fail("--update is not supported by gatehouse test: download policies before testing");
     return 1;
   }
+  std::optional<std::vector<std::string>> capabilities;
   if (!flags.capabilities.empty()) {
-    auto caps = ReadWholeFile(flags.capabilities, 8 << 20);
-    if (!caps) {
-      Fail("running test: load capabilities: " + caps.error().message);
+    auto builtins = ReadCapabilities(flags.capabilities);
+    if (!builtins) {
+      Fail("running test: load capabilities: " + builtins.error().message);
       return 1;
     }
+    capabilities = std::move(*builtins);
   }
 
   // Inputs first: Conftest parses them before it loads the policies.
@@ -391,7 +421,7 @@ int RunTest(TestFlags flags, const std::vector<Setting>& settings) {
     parsed.push_back({shown, std::move(docs.documents)});
   }
 
-  auto loaded = LoadBundle(flags, version);
+  auto loaded = LoadBundle(flags, version, capabilities);
   if (!loaded) {
     Fail("running test: " + loaded.error().message);
     return 1;

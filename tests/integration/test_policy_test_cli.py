@@ -232,6 +232,18 @@ def test_conftest_error_words():
 
 
 @suite.test
+def test_capabilities_restrict_builtins():
+    write("caps/ok.json", json.dumps({"builtins": [{"name": n} for n in
+                                                  ("eq", "equal", "not", "sprintf", "endswith")]}))
+    write("caps/no_sprintf.json", json.dumps({"builtins": [{"name": n} for n in
+                                                          ("eq", "equal", "not", "endswith")]}))
+    rc, out, err = run(["test", "--no-color", "--capabilities", "caps/ok.json", "service.yaml"])
+    check(rc == 0 and "5 tests, 4 passed, 1 warning" in out, (rc, out, err))
+    rc, out, err = run(["test", "--capabilities", "caps/no_sprintf.json", "service.yaml"])
+    check(rc == 1 and "rego_type_error: undefined function sprintf" in err, err)
+
+
+@suite.test
 def test_a_bad_document_is_reported_and_the_rest_tested():
     path = write("mixed.yaml", SERVICE + "---\nkind: [unclosed\n---\n" + SERVICE)
     rc, out, err = run(["test", "--no-color", path])

@@ -253,6 +253,14 @@ Result<std::shared_ptr<const PolicyBundle>> PolicyBundle::Load(std::vector<rego:
   compile.version = options.version;
   compile.strict = options.strict;
   compile.builtins = &BundleBuiltins();
+  if (options.builtins) {
+    auto allowed = std::make_shared<rego::BuiltinRegistry>();
+    for (const std::string& name : *options.builtins) {
+      if (const rego::Builtin* b = BundleBuiltins().Find(name)) allowed->Add(*b);
+    }
+    bundle->builtins_ = allowed;
+    compile.builtins = bundle->builtins_.get();
+  }
   auto compiled = rego::CompilePolicy(std::move(modules), std::move(data), compile);
   if (!compiled) return compiled.error();
   bundle->policy_ = std::move(*compiled);

@@ -32,6 +32,9 @@ namespace gatehouse::admission::bundle {
 struct BundleOptions {
   rego::RegoVersion version = rego::RegoVersion::kV1;
   bool strict = false;  // --strict (reserved by the engine)
+  // OPA capabilities (--capabilities): only these builtins exist for the policies; a call of any
+  // other is the compiler's "undefined function". nullopt: every builtin.
+  std::optional<std::vector<std::string>> builtins;
 };
 
 struct CheckOptions {
@@ -102,6 +105,7 @@ class PolicyBundle {
                                std::span<const rego::Value> values, CheckResult* result,
                                std::int64_t* results, std::int64_t* successes);
 
+  std::shared_ptr<const rego::BuiltinRegistry> builtins_;  // a capabilities subset, if any
   std::shared_ptr<const rego::CompiledPolicy> policy_;
   std::vector<std::string> namespaces_;
   std::map<std::string, Namespace, std::less<>> rules_;

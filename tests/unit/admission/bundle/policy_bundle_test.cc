@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "admission/admission_errors.h"
+#include "rego/rego_errors.h"
 
 namespace gatehouse::admission::bundle {
 namespace {
@@ -220,6 +221,22 @@ TEST(PolicyBundle, OverlaidDataIsVisible) {
   CheckResult r;
   ASSERT_TRUE(b->Check("main", rego::Value(), options, &r));
   EXPECT_EQ(Messages(r.failures), std::vector<std::string>{"a.yaml"});
+}
+
+// --capabilities: only the listed builtins exist; calling another is OPA's compile error.
+TEST(PolicyBundle, CapabilitiesRestrictBuiltins) {
+  const std::string rego = "package main\ndeny contains upper(\"x\") if { true }\n";
+  BundleOptions options;
+  options.builtins = std::vector<std::string>{"eq", "upper"};
+  auto allowed = PolicyBundle::Load({{"p.rego", rego}}, rego::Value::EmptyObject(), options);
+  ASSERT_TRUE(allowed) << allowed.error().ToString();
+  EXPECT_EQ(Messages(CheckOne(**allowed, "{}").failures), std::vector<std::string>{"X"});
+  options.builtins = std::vector<std::string>{"eq"};
+  auto refused = PolicyBundle::Load({{"p.rego", rego}}, rego::Value::EmptyObject(), options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, rego::RegoError::kType);
+  EXPECT_NE(refused.error().message.find("undefined function upper"), std::string::npos)
+      << refused.error().message;
 }
 
 // Conftest's parse_config builtin (builtins/parse_config.go): a parser name and a text.
