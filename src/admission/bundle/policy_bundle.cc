@@ -407,9 +407,9 @@ Status NamespaceChecker::Check(const rego::Value& input, const CheckOptions& opt
                                std::vector<CheckResult>* results) const {
   if (!query_) return Ok();
   std::vector<std::string> prints;
-  CheckOptions buffered = options;
-  if (options.print) buffered.print = [&prints](std::string_view l) { prints.emplace_back(l); };
-  auto rs = query_->Eval(EvalOptionsFor(input, buffered));
+  rego::EvalOptions eval = EvalOptionsFor(input, options);
+  if (options.print) eval.print = [&prints](std::string_view l) { prints.emplace_back(l); };
+  auto rs = query_->Eval(eval);
   if (!rs || rs->size() != 1) {
     // Conftest's words for the failure: the namespaces one by one, up to the failing query.
     for (std::size_t i = 0; i < namespaces_.size(); ++i) {
