@@ -5,18 +5,12 @@
 #include <cctype>
 
 #include "admission/admission_errors.h"
+#include "common/go_text.h"
 #include "value/json.h"
 #include "value/yaml.h"
 
 namespace gatehouse::admission::bundle {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view BaseName(std::string_view path) {
   const std::size_t slash = path.find_last_of('/');
@@ -36,7 +30,7 @@ bool IsOtherParser(std::string_view name) {
 // The parser name Conftest derives from a file name ("" when none).
 std::string DerivedParserName(std::string_view path) {
   if (path == "-") return "yaml";
-  const std::string base = Lower(BaseName(path));
+  const std::string base = GoToLower(BaseName(path));  // Conftest's strings.ToLower
   const std::size_t dot = base.find_last_of('.');
   const std::string ext = dot == std::string::npos ? "" : base.substr(dot + 1);
   if (base == "dockerfile" || base.starts_with("dockerfile.") || ext == "dockerfile") {
