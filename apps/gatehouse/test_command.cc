@@ -331,7 +331,7 @@ int RunTest(TestFlags flags, const std::vector<Setting>& settings) {
     if (s.option->count() > 0) continue;
     std::vector<std::string> values;
     if (auto env = ConftestEnvironment(s.key)) {
-      values = SplitComma({*env});
+      values = {*env};  // ApplySetting splits lists; a string setting keeps its commas
     } else if (auto it = config->find(s.key); it != config->end()) {
       values = it->second;
     } else {
@@ -339,10 +339,6 @@ int RunTest(TestFlags flags, const std::vector<Setting>& settings) {
     }
     if (!values.empty()) ApplySetting(s.key, values, flags);
   }
-  flags.policy = SplitComma(flags.policy);
-  flags.data = SplitComma(flags.data);
-  flags.namespaces = SplitComma(flags.namespaces);
-
   if (flags.paths.empty()) {
     Fail("missing required arguments");
     return 1;

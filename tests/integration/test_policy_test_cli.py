@@ -200,6 +200,9 @@ def test_configuration_file_and_environment():
     rc, out, _ = run(["test", "-o", "stdout", "../exceptions/deployments.yaml"],
                      cwd=os.path.join(WORK, "configured"), env={"CONFTEST_OUTPUT": "tap"})
     check(out.startswith("FAIL - "), "the flag wins over the environment: %r" % out)
+    rc, out, _ = run(["test", "--no-color", "-"], stdin=SERVICE,
+                     env={"CONFTEST_STDIN_FILENAME": "a,b.yaml", "CONFTEST_POLICY": "policy,policy"})
+    check(out.startswith("WARN - a,b.yaml - main - "), "a string setting keeps its commas: %r" % out)
     rc, _, err = run(["test", "-c", "missing.toml", "service.yaml"])
     check(rc == 1 and err.startswith("Error: read in config: error reading config: "), err)
 
