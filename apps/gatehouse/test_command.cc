@@ -206,6 +206,7 @@ Result<std::shared_ptr<const bundle::PolicyBundle>> LoadBundle(
     const TestFlags& flags, rego::RegoVersion version,
     const std::optional<std::vector<std::string>>& capabilities) {
   std::vector<rego::SourceFile> modules;
+  std::set<std::string> seen;  // canonical paths of the modules
   for (const std::string& p : flags.policy) {
     std::error_code ec;
     if (!fs::exists(p, ec)) {
@@ -216,7 +217,12 @@ Result<std::shared_ptr<const bundle::PolicyBundle>> LoadBundle(
     auto files = LoadPolicyFiles({p});
     if (!files)
       return MakeError(files.error().code, "load: loading policies: " + files.error().message);
-    for (rego::SourceFile& m : files->modules) modules.push_back(std::move(m));
+    for (rego::SourceFile& m : files->modules) {
+      // A file reached through two --policy paths is one module, as OPA's loader keys them.
+      if (seen.insert(fs::weakly_canonical(m.filename, ec).string()).second) {
+        modules.push_back(std::move(m));
+      }
+    }
   }
   if (modules.empty()) {
     return MakeError(admission::AdmissionError::kInvalidBundle,

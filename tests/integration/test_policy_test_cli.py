@@ -203,6 +203,7 @@ def test_configuration_file_and_environment():
     rc, out, _ = run(["test", "--no-color", "-"], stdin=SERVICE,
                      env={"CONFTEST_STDIN_FILENAME": "a,b.yaml", "CONFTEST_POLICY": "policy,policy"})
     check(out.startswith("WARN - a,b.yaml - main - "), "a string setting keeps its commas: %r" % out)
+    check("\n5 tests, 4 passed, 1 warning" in out, "a policy path given twice loads once: %r" % out)
     rc, _, err = run(["test", "-c", "missing.toml", "service.yaml"])
     check(rc == 1 and err.startswith("Error: read in config: error reading config: "), err)
 
